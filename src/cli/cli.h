@@ -1,0 +1,5 @@
+/* cli.h — the subcommands; each parses its own arguments and returns the exit code. */
+#ifndef GI_CLI_H
+#define GI_CLI_H
+int cmd_train(int argc, char **argv);
+#endif

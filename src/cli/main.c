@@ -1,0 +1,29 @@
+/* grokinfo — train, measure and plot grokking. A thin layer over the library. */
+#include <stdio.h>
+#include <string.h>
+#include "cli/cli.h"
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: grokinfo COMMAND [options]\n"
+            "\n"
+            "commands:\n"
+            "  train [--config FILE] [key.sub=value ...] [--out DIR] [--quiet]\n"
+            "        train the configured MLP; writes DIR (default runs/NAME): config.yaml, metrics.csv,\n"
+            "        summary.json, ckpt/\n"
+            "  train --resume RUN_DIR [train.optimization_steps=N] [train.threads=N]\n"
+            "        continue a killed or finished run from RUN_DIR/ckpt/latest.bin\n"
+            "\n"
+            "The defaults are the seed's (configs/default.yaml): Omnigrok MNIST, 784-200-200-10 ReLU,\n"
+            "init scale 8, AdamW lr 1e-3 wd 1e-2, MSE, batch 200, 1000 training points, 100k steps.\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "train") == 0) return cmd_train(argc - 2, argv + 2);
+    fprintf(stderr, "grokinfo: unknown command '%s' (try: grokinfo --help)\n", argv[1]);
+    return 2;
+}

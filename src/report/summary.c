@@ -1,0 +1,66 @@
+#include "summary.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include "util/atomic_file.h"
+
+void history_push(acc_history *h, int64_t step, double train_acc, double eval_acc, double train_loss, double eval_loss) {
+    if (h->n == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 256;
+        h->step = realloc(h->step, (size_t)h->cap * sizeof(int64_t));
+        h->train_acc = realloc(h->train_acc, (size_t)h->cap * sizeof(double));
+        h->eval_acc = realloc(h->eval_acc, (size_t)h->cap * sizeof(double));
+        h->train_loss = realloc(h->train_loss, (size_t)h->cap * sizeof(double));
+        h->eval_loss = realloc(h->eval_loss, (size_t)h->cap * sizeof(double));
+        if (!h->step || !h->train_acc || !h->eval_acc || !h->train_loss || !h->eval_loss) {
+            fprintf(stderr, "grokinfo: out of memory\n");
+            abort();
+        }
+    }
+    h->step[h->n] = step;
+    h->train_acc[h->n] = train_acc;
+    h->eval_acc[h->n] = eval_acc;
+    h->train_loss[h->n] = train_loss;
+    h->eval_loss[h->n] = eval_loss;
+    h->n++;
+}
+
+void history_free(acc_history *h) {
+    free(h->step); free(h->train_acc); free(h->eval_acc); free(h->train_loss); free(h->eval_loss);
+    *h = (acc_history){0};
+}
+
+int64_t history_first_reaching(const acc_history *h, const double *acc, double threshold) {
+    for (int64_t i = 0; i < h->n; i++)
+        if (acc[i] >= threshold) return h->step[i];
+    return -1;
+}
+
+static void json_step(FILE *f, const char *key, int64_t v) {
+    if (v < 0) fprintf(f, "  \"%s\": null,\n", key);
+    else fprintf(f, "  \"%s\": %lld,\n", key, (long long)v);
+}
+
+int summary_write(const char *path, const acc_history *h, const summary_info *s, gi_err *e) {
+    atomic_file af;
+    if (atomic_open(&af, path, e)) return -1;
+    FILE *f = af.f;
+    int64_t last = h->n - 1;
+    fprintf(f, "{\n  \"status\": \"");
+    for (const char *c = s->status; *c; c++) {
+        if (*c == '"' || *c == '\\') fputc('\\', f);
+        fputc(*c, f);
+    }
+    fprintf(f, "\",\n");
+    json_step(f, "memorisation_step", history_first_reaching(h, h->train_acc, s->train_threshold));
+    json_step(f, "grokking_step", history_first_reaching(h, h->eval_acc, s->eval_threshold));
+    fprintf(f, "  \"memorisation_threshold\": %g,\n  \"grokking_threshold\": %g,\n", s->train_threshold, s->eval_threshold);
+    if (last >= 0)
+        fprintf(f, "  \"final_step\": %lld,\n  \"final_train_acc\": %.6g,\n  \"final_eval_acc\": %.6g,\n"
+                   "  \"final_train_loss\": %.9g,\n  \"final_eval_loss\": %.9g,\n",
+                (long long)h->step[last], h->train_acc[last], h->eval_acc[last], h->train_loss[last], h->eval_loss[last]);
+    fprintf(f, "  \"steps\": %lld,\n  \"seconds\": %.3f,\n  \"steps_per_s\": %.1f,\n  \"threads\": %d,\n"
+               "  \"sparse_input\": %s,\n  \"input_density\": %.4f\n}\n",
+            (long long)s->steps, s->seconds, s->steps_per_s, s->threads, s->sparse_input ? "true" : "false",
+            s->input_density);
+    return atomic_commit(&af, e);
+}

@@ -1,0 +1,193 @@
+#include "run.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "report/progress.h"
+#include "report/summary.h"
+#include "train/schedule.h"
+#include "train/trainer.h"
+#include "util/atomic_file.h"
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* metrics.csv lives in memory as text and is rewritten whole at every evaluation */
+typedef struct { char *text; size_t len; } csv_text;
+
+static void csv_append(csv_text *c, const char *s, size_t n) {
+    char *p = realloc(c->text, c->len + n + 1);
+    if (!p) { fprintf(stderr, "grokinfo: out of memory\n"); abort(); }
+    c->text = p;
+    memcpy(c->text + c->len, s, n);
+    c->len += n;
+    c->text[c->len] = '\0';
+}
+
+static void csv_append_row(csv_text *c, const metrics_row *r, int n_layers) {
+    char *s = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&s, &n);
+    metrics_write_row(f, r, n_layers);
+    fclose(f);
+    csv_append(c, s, n);
+    free(s);
+}
+
+/* Keeps the header and the rows with step < keep_below; refills the accuracy history. */
+static int csv_load_for_resume(csv_text *c, const char *path, const char *header, int64_t keep_below,
+                               acc_history *h, double *seconds_offset, gi_err *e) {
+    FILE *f = fopen(path, "r");
+    if (!f) return gi_fail(e, "%s: cannot open (%s)", path, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len = getline(&line, &cap, f);
+    if (len <= 0 || strcmp(line, header) != 0) {
+        free(line); fclose(f);
+        return gi_fail(e, "%s: header does not match this run's columns", path);
+    }
+    csv_append(c, line, (size_t)len);
+    while ((len = getline(&line, &cap, f)) > 0) {
+        if (line[len - 1] != '\n') break; /* a line cut by a kill */
+        long long step;
+        double tl, ta, el, ea;
+        if (sscanf(line, "%lld,%lf,%lf,%lf,%lf", &step, &tl, &ta, &el, &ea) != 5) break;
+        if (step >= keep_below) break;
+        csv_append(c, line, (size_t)len);
+        history_push(h, step, ta, ea, tl, el);
+        const char *last = strrchr(line, ',');
+        if (last) *seconds_offset = atof(last + 1);
+    }
+    free(line);
+    fclose(f);
+    return 0;
+}
+
+static int write_config(const gi_config *cfg, const char *path, gi_err *e) {
+    atomic_file af;
+    if (atomic_open(&af, path, e)) return -1;
+    config_write_yaml(cfg, af.f);
+    return atomic_commit(&af, e);
+}
+
+static int file_exists(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
+    char path[1200], ckpt_dir[1100], latest[1200], metrics_path[1200];
+    const char *dir = opt->run_dir;
+    snprintf(ckpt_dir, sizeof ckpt_dir, "%s/ckpt", dir);
+    snprintf(latest, sizeof latest, "%s/latest.bin", ckpt_dir);
+    snprintf(metrics_path, sizeof metrics_path, "%s/metrics.csv", dir);
+    if (!opt->resume && file_exists(metrics_path))
+        return gi_fail(e, "%s already holds a run: continue it with --resume %s, or choose another --out", dir, dir);
+    if (opt->resume && !file_exists(latest))
+        return gi_fail(e, "%s: no checkpoint to resume from (expected %s)", dir, latest);
+    if (make_dirs(ckpt_dir, e)) return -1;
+
+    trainer t;
+    if (trainer_create(&t, cfg, opt->data_dir, e)) return -1;
+    int L = t.model.n_layers, rc = -1;
+    char header[4096];
+    {
+        FILE *f = fmemopen(header, sizeof header, "w");
+        metrics_header(f, L);
+        fclose(f);
+    }
+    csv_text csv = {0};
+    acc_history hist = {0};
+    double seconds_offset = 0.0;
+    schedule sched;
+    schedule_create(&sched, cfg);
+    progress prog;
+
+    if (opt->resume) {
+        if (trainer_load(&t, latest, e)) goto done;
+        if (csv_load_for_resume(&csv, metrics_path, header, t.step, &hist, &seconds_offset, e)) goto done;
+    } else {
+        snprintf(path, sizeof path, "%s/config.yaml", dir);
+        if (write_config(cfg, path, e)) goto done;
+        csv_append(&csv, header, strlen(header));
+    }
+
+    const int64_t T = cfg->train.optimization_steps, start_step = t.step;
+    progress_start(&prog, opt->progress, start_step, T);
+    double t0 = now_s();
+    char status[GI_ERRLEN] = "finished";
+    for (;;) {
+        if (schedule_has(&sched, t.step)) {
+            if (!trainer_params_finite(&t)) {
+                snprintf(status, sizeof status, "step %lld: parameters are not finite (diverged)", (long long)t.step);
+                break;
+            }
+            metrics_row row;
+            trainer_evaluate(&t, &row);
+            row.seconds = seconds_offset + (now_s() - t0);
+            csv_append_row(&csv, &row, L);
+            history_push(&hist, row.step, row.acc[0], row.acc[1], row.loss[0], row.loss[1]);
+            if (atomic_write(metrics_path, csv.text, csv.len, e)) goto done;
+            if (trainer_save(&t, latest, 1, e)) goto done;
+            if (cfg->train.save_step_checkpoints) {
+                snprintf(path, sizeof path, "%s/step_%07lld.bin", ckpt_dir, (long long)t.step);
+                if (trainer_save(&t, path, 0, e)) goto done;
+            }
+            progress_eval(&prog, t.step, row.acc[0], row.acc[1]);
+        }
+        if (t.step >= T) break;
+        gi_err step_err;
+        if (trainer_step(&t, &step_err)) {
+            snprintf(status, sizeof status, "%s", step_err.msg);
+            break;
+        }
+        progress_step(&prog, t.step);
+    }
+    double elapsed = now_s() - t0;
+    progress_end(&prog);
+    summary_info info = {
+        .status = status,
+        .steps = t.step,
+        .seconds = elapsed,
+        .steps_per_s = elapsed > 0 ? (double)(t.step - start_step) / elapsed : 0.0,
+        .threads = cfg->train.threads,
+        .sparse_input = t.use_sparse,
+        .input_density = t.density,
+        .train_threshold = cfg->summary.train_acc,
+        .eval_threshold = cfg->summary.eval_acc,
+    };
+#ifdef _OPENMP
+    if (info.threads == 0) info.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+#endif
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    if (summary_write(path, &hist, &info, e)) goto done;
+    if (strcmp(status, "finished") != 0) {
+        int64_t last_good = hist.n ? hist.step[hist.n - 1] : 0;
+        gi_fail(e, "%s; the last good checkpoint is %s (step %lld)", status, latest, (long long)last_good);
+        goto done;
+    }
+    int64_t mem = history_first_reaching(&hist, hist.train_acc, cfg->summary.train_acc);
+    int64_t grok = history_first_reaching(&hist, hist.eval_acc, cfg->summary.eval_acc);
+    int64_t last = hist.n - 1;
+    char mem_s[32] = "never", grok_s[32] = "never";
+    if (mem >= 0) snprintf(mem_s, sizeof mem_s, "%lld", (long long)mem);
+    if (grok >= 0) snprintf(grok_s, sizeof grok_s, "%lld", (long long)grok);
+    printf("%s: %lld steps in %.1f s (%.0f steps/s); train_acc %.4f eval_acc %.4f; memorised (train_acc>=%g) at %s, "
+           "grokked (eval_acc>=%g) at %s\n",
+           dir, (long long)t.step, elapsed, info.steps_per_s, hist.train_acc[last], hist.eval_acc[last],
+           cfg->summary.train_acc, mem_s, cfg->summary.eval_acc, grok_s);
+    rc = 0;
+done:
+    schedule_free(&sched);
+    history_free(&hist);
+    free(csv.text);
+    trainer_free(&t);
+    return rc;
+}

@@ -1,0 +1,89 @@
+/* config.h — grokinfo's configuration: one table of options (name, type, default, bounds),
+ * filled from YAML files (libyaml) and hydra-style `key=value` overrides through the same
+ * parser. Later settings win. The seed's own default.yaml loads unchanged: its keys that
+ * grokinfo does not use yet are accepted and reported once as unused. */
+#ifndef GI_CONFIG_H
+#define GI_CONFIG_H
+#include <stdint.h>
+#include <stdio.h>
+#include "err.h"
+
+#define CFG_STR 256
+#define CFG_PATH 1024
+#define CFG_MAX_UNUSED 32
+
+typedef struct {
+    int64_t seed;
+    char custom_run_name[CFG_STR]; /* "" means null: auto name */
+    char project_name[CFG_STR];
+    char download_directory[CFG_PATH];
+
+    struct {
+        double initialization_scale;
+        int width;          /* hidden width */
+        int depth;          /* number of Linear layers (>= 1) */
+        char activation[32]; /* ReLU|Tanh|Sigmoid|GELU|LeakyReLU|Identity */
+        int noise;          /* bool: Gaussian noise of sigma mi.sigma after each layer */
+        int output_bias;    /* bool */
+    } model;
+
+    struct {
+        int64_t optimization_steps, batch_size, test_batch_size, train_points;
+        int64_t freqLog, n_first_steps_to_log;
+        char loss_function[32]; /* MSE|CrossEntropy */
+        char optimizer[32];     /* AdamW|Adam|SGD */
+        double lr, weight_decay, betas[2], eps, momentum;
+        char eval_schedule[16]; /* seed|log */
+        int64_t eval_points;    /* number of evaluations for the log schedule */
+        int threads;            /* 0: all cores */
+        int save_step_checkpoints; /* bool */
+    } train;
+
+    struct {
+        char name[32];          /* mnist */
+        char path[CFG_PATH];    /* "" = embedded npm10k digits under data/mnist */
+        double normalize_mean, normalize_std;
+    } data;
+
+    struct {
+        double sigma;
+        int agn_relative_scale; /* bool; only false is supported */
+        char method[32];        /* mi.entropy_estimator_params.method */
+        int n_jobs, k_neighbours, rescale;
+        char compression[32];
+        int pca_whiten;
+        int filter_mi_plots;
+    } mi;
+
+    struct {
+        int L_latent_dim;
+        char encoder_path[CFG_PATH], decoder_path[CFG_PATH];
+    } ae;
+
+    struct { double train_acc, eval_acc; } summary;
+
+    /* Keys that were set but that grokinfo does not use (yet): reported once by the CLI. */
+    int n_unused;
+    char unused[CFG_MAX_UNUSED][96];
+} gi_config;
+
+void config_defaults(gi_config *c);
+/* Reads a YAML file (nested maps flatten to dotted keys) and applies every key in order. */
+int config_load_file(gi_config *c, const char *path, gi_err *e);
+/* One setting: dotted key and its value as text (YAML scalar syntax, `1_000`, `1e-3`, `null`,
+ * `True`, quoted strings, `[0.9, 0.98]` for lists). Errors name the key and what is allowed;
+ * an unknown key names the nearest known key. `where` prefixes the message (file:line or
+ * "override"), may be NULL. */
+int config_set(gi_config *c, const char *key, const char *value, const char *where, gi_err *e);
+/* A hydra-style override "key=value" (also "+key=value", "++key=value"). */
+int config_override(gi_config *c, const char *arg, gi_err *e);
+/* Cross-field checks after everything is applied (e.g. batch_size <= train_points). */
+int config_validate(const gi_config *c, gi_err *e);
+/* The resolved config as YAML that config_load_file reads back to an identical struct. */
+int config_write_yaml(const gi_config *c, FILE *f);
+/* custom_run_name with ${key} interpolated (values formatted as OmegaConf would: 8.0, 0.01,
+ * 100000, ReLU); when custom_run_name is null, an automatic name from the main values. */
+int config_run_name(const gi_config *c, char *out, size_t n, gi_err *e);
+/* A stable 64-bit hash of the resolved config (for cache file names). */
+uint64_t config_hash(const gi_config *c);
+#endif
