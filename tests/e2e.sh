@@ -6,8 +6,97 @@ bin=$(realpath "$1")
 tmp=$(mktemp -d /tmp/grokinfo-e2e.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
-ok()   { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+ok()   { echo "ok   e2e_$1"; passed=$((passed + 1)); }
+fail() { echo "FAIL e2e_$1: $2"; failed=$((failed + 1)); }
+# expect_error NAME "substring" command...: exits non-zero with a one-line message containing substring
+expect_error() {
+    local name=$1 want=$2; shift 2
+    local out rc
+    out=$("$@" 2>&1 >/dev/null); rc=$?
+    if [ $rc -eq 0 ]; then fail "$name" "exited 0"; return; fi
+    if ! grep -qF -- "$want" <<<"$out"; then fail "$name" "message '$out' lacks '$want'"; return; fi
+    if [ "$(grep -c . <<<"$out")" -ne 1 ]; then fail "$name" "not one line: $out"; return; fi
+    ok "$name"
+}
+# metrics without the seconds column (the last one)
+strip_seconds() { sed 's/,[^,]*$//' "$1"; }
+small="train.threads=1 train.train_points=200 train.batch_size=100 model.width=64 train.freqLog=50 train.n_first_steps_to_log=3 --quiet"
+
+# --- a short run on the embedded digits memorises
+if "$bin" train $small model.initialization_scale=1 train.lr=3e-3 train.optimization_steps=400 train.freqLog=100 --out "$tmp/mem" >"$tmp/mem.out" 2>&1; then
+    acc=$(sed -n 's/.*"final_train_acc": \([0-9.]*\).*/\1/p' "$tmp/mem/summary.json")
+    if [ "$acc" = "1" ]; then ok memorises; else fail memorises "final_train_acc $acc"; fi
+    head -1 "$tmp/mem/metrics.csv" | grep -q '^step,train_loss,train_acc,eval_loss,eval_acc,weight_norm,' &&
+        ok metrics_columns || fail metrics_columns "$(head -1 "$tmp/mem/metrics.csv")"
+    for f in config.yaml metrics.csv summary.json ckpt/latest.bin ckpt/step_0000000.bin ckpt/step_0000400.bin; do
+        [ -s "$tmp/mem/$f" ] || fail run_dir_files "missing $f"
+    done
+    ok run_dir_files
+    grep -q "memorised" "$tmp/mem.out" && ok one_line_summary || fail one_line_summary "$(cat "$tmp/mem.out")"
+else
+    fail memorises "$(tail -2 "$tmp/mem.out")"
+fi
+
+# --- the default init: weight norms as PyTorch's (93.7 global; 65.3 / 65.6 / 14.9 per layer)
+if "$bin" train train.threads=1 train.optimization_steps=0 --out "$tmp/init" --quiet >/dev/null 2>&1; then
+    awk -F, 'NR==1 { for (i = 1; i <= NF; i++) col[$i] = i }
+             NR==2 { split("weight_norm=93.7 weight_norm_l1=65.3 weight_norm_l2=65.6 weight_norm_l3=14.9", w, " ")
+                     for (k in w) { split(w[k], kv, "="); v = $(col[kv[1]])
+                                    if (v - kv[2] > 0.01 * kv[2] || kv[2] - v > 0.01 * kv[2]) { print "  " kv[1] " = " v; bad = 1 } }
+                     exit bad }' "$tmp/init/metrics.csv" && ok init_weight_norms || fail init_weight_norms "see above"
+else fail init_weight_norms "run failed"; fi
+
+# --- resume after a stop ends bit-identical to an uninterrupted run
+"$bin" train $small train.optimization_steps=300 --out "$tmp/full" >/dev/null 2>&1
+"$bin" train $small train.optimization_steps=120 --out "$tmp/part" >/dev/null 2>&1
+"$bin" train --resume "$tmp/part" train.optimization_steps=300 --quiet >/dev/null 2>&1
+if cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/part/ckpt/latest.bin" &&
+   diff <(strip_seconds "$tmp/full/metrics.csv") <(strip_seconds "$tmp/part/metrics.csv") >/dev/null; then
+    ok resume_bit_identical
+else fail resume_bit_identical "checkpoint or metrics differ"; fi
+
+# --- SIGKILL in the middle, several times, then resume: still bit-identical
+rm -rf "$tmp/killed"
+"$bin" train $small train.optimization_steps=300 --out "$tmp/killed" >/dev/null 2>&1 &
+pid=$!
+for delay in 0.3 0.2 0.25; do
+    sleep "$delay"; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+    if [ -f "$tmp/killed/ckpt/latest.bin" ]; then
+        "$bin" train --resume "$tmp/killed" --quiet >/dev/null 2>&1 & pid=$!
+    else
+        rm -rf "$tmp/killed"; "$bin" train $small train.optimization_steps=300 --out "$tmp/killed" >/dev/null 2>&1 & pid=$!
+    fi
+done
+wait $pid
+ls "$tmp/killed" | grep -q '\.tmp\.' && fail no_partial_files "temporary file left: $(ls "$tmp/killed")"
+if cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/killed/ckpt/latest.bin" &&
+   diff <(strip_seconds "$tmp/full/metrics.csv") <(strip_seconds "$tmp/killed/metrics.csv") >/dev/null; then
+    ok kill_resume_bit_identical
+else fail kill_resume_bit_identical "checkpoint or metrics differ after SIGKILL + resume"; fi
+
+# --- the same seed and thread count give the same bits
+"$bin" train $small train.optimization_steps=300 --out "$tmp/again" >/dev/null 2>&1
+cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/again/ckpt/latest.bin" && ok deterministic || fail deterministic "two runs differ"
+
+# --- divergence stops with the step and the last good checkpoint
+expect_error diverges "last good checkpoint" "$bin" train $small train.optimization_steps=200 train.lr=1e12 --out "$tmp/div"
+
+# --- bad input gets one clear line
+expect_error unknown_key "did you mean 'model.width'" "$bin" train model.widht=3 --out "$tmp/x1"
+expect_error bad_enum "model.activation" "$bin" train model.activation=Relu6 --out "$tmp/x2"
+expect_error bad_number "train.lr" "$bin" train train.lr=-1 --out "$tmp/x3"
+expect_error missing_config "nope.yaml" "$bin" train --config "$tmp/nope.yaml"
+# a copy of the binary away from the repository finds no embedded digits
+mkdir -p "$tmp/elsewhere"; cp "$bin" "$tmp/elsewhere/grokinfo"
+expect_error no_data "make data" bash -c "cd '$tmp/elsewhere' && ./grokinfo train --out x4 --quiet"
+touch "$tmp/regular"
+expect_error unwritable_out "not a directory" "$bin" train train.threads=1 train.optimization_steps=1 --out "$tmp/regular/run" --quiet
+"$bin" train $small train.optimization_steps=5 --out "$tmp/twice" >/dev/null 2>&1
+expect_error existing_run "--resume" "$bin" train $small train.optimization_steps=5 --out "$tmp/twice"
+expect_error resume_nothing "no checkpoint" "$bin" train --resume "$tmp/nothing"
+mkdir -p "$tmp/corrupt/ckpt"; cp "$tmp/twice/config.yaml" "$tmp/twice/metrics.csv" "$tmp/corrupt/"
+head -c 1000 "$tmp/twice/ckpt/latest.bin" > "$tmp/corrupt/ckpt/latest.bin"
+expect_error corrupt_checkpoint "latest.bin" "$bin" train --resume "$tmp/corrupt"
 
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

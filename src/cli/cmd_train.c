@@ -57,6 +57,12 @@ int cmd_train(int argc, char **argv) {
     char resume_cfg[1100];
     if (resume) {
         if (config_file) { fprintf(stderr, "grokinfo train: --resume takes the run's own config.yaml; drop --config\n"); return 2; }
+        char latest[1100];
+        snprintf(latest, sizeof latest, "%s/ckpt/latest.bin", resume);
+        if (access(latest, R_OK) != 0) {
+            fprintf(stderr, "grokinfo: %s: no checkpoint to resume from (expected %s)\n", resume, latest);
+            return 1;
+        }
         snprintf(resume_cfg, sizeof resume_cfg, "%s/config.yaml", resume);
         config_file = resume_cfg;
         out = resume;

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/err.h"
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 static const char *act_names[] = {"ReLU", "Tanh", "Sigmoid", "GELU", "LeakyReLU", "Identity"};
 #define LEAKY_SLOPE 0.01f /* torch's default negative_slope */
@@ -194,18 +197,47 @@ static void sparse_linear_backward_weights(float *dW, const sparse_cols *c, cons
     }
 }
 
-/* ---- dense layers through BLAS ---- */
+/* ---- dense layers through BLAS ----
+ * OpenBLAS runs single-threaded (see trainer_create); the threads are OpenMP's, each calling
+ * sgemm on its own block of rows, so two thread pools never compete for the two cores. */
+
+static void thread_range(int n, int *lo, int *hi) {
+#ifdef _OPENMP
+    int t = omp_get_thread_num(), nt = omp_get_num_threads();
+#else
+    int t = 0, nt = 1;
+#endif
+    *lo = (int)((long long)n * t / nt);
+    *hi = (int)((long long)n * (t + 1) / nt);
+}
 
 /* z[rows, n_out] = a[rows, n_in]·W[n_in, n_out] (bias added in the elementwise pass) */
 static void dense_linear_forward(float *z, const float *a, const float *W, int rows, int n_in, int n_out) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, n_out, n_in, 1.0f, a, n_in, W, n_out, 0.0f, z, n_out);
+    #pragma omp parallel
+    {
+        int r0, r1;
+        thread_range(rows, &r0, &r1);
+        if (r1 > r0)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, r1 - r0, n_out, n_in, 1.0f, a + (size_t)r0 * n_in,
+                        n_in, W, n_out, 0.0f, z + (size_t)r0 * n_out, n_out);
+    }
 }
 
 /* dW[n_in, n_out] += aᵀ·dz;  da[rows, n_in] = dz·Wᵀ (skipped when da is NULL) */
 static void dense_linear_backward(float *da, float *dW, const float *dz, const float *a,
                                   const float *W, int rows, int n_in, int n_out) {
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n_in, n_out, rows, 1.0f, a, n_in, dz, n_out, 1.0f, dW, n_out);
-    if (da) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n_in, n_out, 1.0f, dz, n_out, W, n_out, 0.0f, da, n_in);
+    #pragma omp parallel
+    {
+        int i0, i1, r0, r1;
+        thread_range(n_in, &i0, &i1);
+        if (i1 > i0)
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, i1 - i0, n_out, rows, 1.0f, a + i0, n_in, dz, n_out,
+                        1.0f, dW + (size_t)i0 * n_out, n_out);
+        thread_range(rows, &r0, &r1);
+        if (da && r1 > r0)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, r1 - r0, n_in, n_out, 1.0f, dz + (size_t)r0 * n_out,
+                        n_out, W, n_out, 0.0f, da + (size_t)r0 * n_in, n_in);
+    }
 }
 
 /* a = act(z + b) + noise, with z updated to include b; one pass over the rows. */

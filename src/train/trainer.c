@@ -53,7 +53,7 @@ int trainer_create(trainer *t, const gi_config *cfg, const char *data_dir, gi_er
 #ifdef _OPENMP
     int threads = c->train.threads > 0 ? c->train.threads : omp_get_num_procs();
     omp_set_num_threads(threads);
-    openblas_set_num_threads(threads);
+    openblas_set_num_threads(1); /* parallelism is ours (OpenMP); see mlp.c */
 #endif
     if (load_data(t, data_dir, e)) { trainer_free(t); return -1; }
     dataset *tr = &t->sets[SUBSET_TRAIN], *ev = &t->sets[SUBSET_EVAL];

@@ -1,0 +1,50 @@
+/* The optimisers against values worked out by hand from PyTorch's update rules. */
+#include "nn/optim.h"
+#include "test.h"
+
+TEST(optim_adamw_first_step_by_hand) {
+    /* step 1: m̂ = g, v̂ = g², so p1 = p0(1 - lr·wd) - lr·g/(|g| + eps) */
+    float p[2] = {1.0f, -2.0f}, g[2] = {0.5f, -0.25f};
+    optim o;
+    optim_create(&o, OPT_ADAMW, 2, 1e-3, 1e-2, 0.9, 0.999, 1e-8, 0);
+    optim_step(&o, p, g);
+    CHECK_CLOSE(p[0], 0.99999 - 1e-3 * 0.5 / (0.5 + 1e-8), 1e-7, 0);   /* 0.99899000002 */
+    CHECK_CLOSE(p[1], -2.0 * 0.99999 + 1e-3 * 0.25 / (0.25 + 1e-8), 1e-7, 0);
+    optim_free(&o);
+}
+
+TEST(optim_adamw_three_steps_by_hand) {
+    /* p0 = 0.3, grads 0.2, -0.1, 0.4; lr 0.1, wd 0.5, betas (0.9, 0.99), eps 1e-8.
+     * t=1: m=0.02 v=0.0004; p=0.3*0.95=0.285; m̂=0.2 v̂=0.0004 → p=0.285-0.1*0.2/0.02=0.185
+     * t=2: m=0.018-0.01=0.008, v=0.000396+0.0001=0.000496; p=0.185*0.95=0.17575;
+     *      m̂=0.008/0.19=0.0421053, v̂=0.000496/0.0199=0.0249246, sqrt=0.157875 → p=0.17575-0.0266700=0.1490800
+     * t=3: m=0.0072+0.04=0.0472, v=0.00049104+0.0016=0.00209104; p=0.14908*0.95=0.141626;
+     *      m̂=0.0472/0.271=0.174170, v̂=0.00209104/0.029701=0.0704031, sqrt=0.265336 → p=0.141626-0.0656412=0.0759848 */
+    float p = 0.3f, grads[3] = {0.2f, -0.1f, 0.4f};
+    double expect[3] = {0.185, 0.1490800, 0.0759848};
+    optim o;
+    optim_create(&o, OPT_ADAMW, 1, 0.1, 0.5, 0.9, 0.99, 1e-8, 0);
+    for (int t = 0; t < 3; t++) {
+        optim_step(&o, &p, &grads[t]);
+        CHECK_CLOSE(p, expect[t], 2e-6, 1e-5);
+    }
+    optim_free(&o);
+}
+
+TEST(optim_adam_l2_and_sgd_momentum_by_hand) {
+    /* Adam: g' = g + wd·p = 0.5 + 0.1·2 = 0.7; first step moves by lr·sign: 2 - 0.01 = 1.99 */
+    float p = 2.0f, g = 0.5f;
+    optim o;
+    optim_create(&o, OPT_ADAM, 1, 0.01, 0.1, 0.9, 0.999, 1e-8, 0);
+    optim_step(&o, &p, &g);
+    CHECK_CLOSE(p, 1.99, 1e-6, 0);
+    optim_free(&o);
+    /* SGD, momentum 0.9, wd 0: buf1 = g = 1 → p = 1 - 0.1 = 0.9; buf2 = 0.9 + 1 = 1.9 → p = 0.71 */
+    float q = 1.0f, one = 1.0f;
+    optim_create(&o, OPT_SGD, 1, 0.1, 0.0, 0, 0, 0, 0.9);
+    optim_step(&o, &q, &one);
+    CHECK_CLOSE(q, 0.9, 1e-7, 0);
+    optim_step(&o, &q, &one);
+    CHECK_CLOSE(q, 0.71, 1e-6, 0);
+    optim_free(&o);
+}
