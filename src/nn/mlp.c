@@ -88,7 +88,7 @@ void mlp_acts_create(mlp_acts *acts, const mlp *m, int max_rows) {
 
 void mlp_acts_free(mlp_acts *acts) {
     free(acts->mem);
-    sparse_cols_free(&acts->cols);
+    free(acts->bucket_row); free(acts->bucket_val); free(acts->bucket_end);
     memset(acts, 0, sizeof *acts);
 }
 
@@ -117,6 +117,17 @@ float act_grad(activation a, float z) {
     case ACT_IDENTITY: return 1.0f;
     }
     return 1.0f;
+}
+
+/* Thread t of nt takes [n·t/nt, n·(t+1)/nt). */
+static void thread_range(int n, int *lo, int *hi) {
+#ifdef _OPENMP
+    int t = omp_get_thread_num(), nt = omp_get_num_threads();
+#else
+    int t = 0, nt = 1;
+#endif
+    *lo = (int)((long long)n * t / nt);
+    *hi = (int)((long long)n * (t + 1) / nt);
 }
 
 /* ---- first layer on sparse inputs ---- */
@@ -185,15 +196,46 @@ static void sparse_linear_forward(float *z, const mlp_input *x, const float *W, 
     }
 }
 
-/* dW[n_in, n_out] += xᵀ·dz, with xᵀ taken column by column from the batch's CSC; gsum = Σ_rows dz. */
-static void sparse_linear_backward_weights(float *dW, const sparse_cols *c, const float *dz,
-                                           const float *gsum, float x0, int n_in, int n_out) {
-    #pragma omp parallel for schedule(static)
-    for (int j = 0; j < n_in; j++) {
-        int p0 = c->col_ptr[j];
-        float *dw = dW + (size_t)j * n_out;
-        for (int o = 0; o < n_out; o++) dw[o] += x0 * gsum[o];
-        sparse_gather_axpy(dw, c->row + p0, c->val + p0, c->col_ptr[j + 1] - p0, dz, n_out);
+/* dW[n_in, n_out] += xᵀ·dz = x0·1·gsumᵀ + (x - x0)ᵀ·dz. The batch's entries are first sorted
+ * into one bucket per input column (batch order within a bucket), then each row of dW gathers
+ * its bucket's rows of dz with the accumulators in registers. The threads split the columns:
+ * no element is shared, and the summation order does not depend on the thread count. */
+static void sparse_linear_backward_weights(float *dW, const mlp_input *x, const float *dz, const float *gsum,
+                                           int n_in, int n_out, mlp_acts *acts) {
+    const sparse_rows *s = x->sparse;
+    const float x0 = s->background;
+    size_t total = (size_t)s->row_ptr[s->n];
+    if (total > acts->bucket_cap) {
+        free(acts->bucket_row); free(acts->bucket_val); free(acts->bucket_end);
+        acts->bucket_cap = total;
+        acts->bucket_row = gi_malloc(total * sizeof(int));
+        acts->bucket_val = gi_malloc(total * sizeof(float));
+        acts->bucket_end = gi_malloc((size_t)n_in * sizeof(int));
+    }
+    int *brow = acts->bucket_row, *bend = acts->bucket_end;
+    float *bval = acts->bucket_val;
+    #pragma omp parallel
+    {
+        int j0, j1;
+        thread_range(n_in, &j0, &j1);
+        for (int j = j0; j < j1; j++) bend[j] = s->col_start[j];
+        for (int r = 0; r < x->rows; r++) {
+            int row = x->idx[r];
+            for (int k = s->row_ptr[row]; k < s->row_ptr[row + 1]; k++) {
+                int j = s->col[k];
+                if (j >= j0 && j < j1) {
+                    int p = bend[j]++;
+                    brow[p] = r;
+                    bval[p] = s->val[k];
+                }
+            }
+        }
+        for (int j = j0; j < j1; j++) {
+            float *dw = dW + (size_t)j * n_out;
+            for (int o = 0; o < n_out; o++) dw[o] += x0 * gsum[o];
+            int p0 = s->col_start[j];
+            sparse_gather_axpy(dw, brow + p0, bval + p0, bend[j] - p0, dz, n_out);
+        }
     }
 }
 
@@ -201,15 +243,6 @@ static void sparse_linear_backward_weights(float *dW, const sparse_cols *c, cons
  * OpenBLAS runs single-threaded (see trainer_create); the threads are OpenMP's, each calling
  * sgemm on its own block of rows, so two thread pools never compete for the two cores. */
 
-static void thread_range(int n, int *lo, int *hi) {
-#ifdef _OPENMP
-    int t = omp_get_thread_num(), nt = omp_get_num_threads();
-#else
-    int t = 0, nt = 1;
-#endif
-    *lo = (int)((long long)n * t / nt);
-    *hi = (int)((long long)n * (t + 1) / nt);
-}
 
 /* z[rows, n_out] = a[rows, n_in]·W[n_in, n_out] (bias added in the elementwise pass) */
 static void dense_linear_forward(float *z, const float *a, const float *W, int rows, int n_in, int n_out) {
@@ -295,8 +328,7 @@ void mlp_backward(mlp *m, const mlp_input *x, mlp_acts *acts) {
         if (db) for (int o = 0; o < n_out; o++) db[o] += gsum[o];
         if (l == 0) {
             if (x->sparse) {
-                sparse_cols_build(x->sparse, x->idx, rows, &acts->cols);
-                sparse_linear_backward_weights(dW, &acts->cols, dz, gsum, x->sparse->background, n_in, n_out);
+                sparse_linear_backward_weights(dW, x, dz, gsum, n_in, n_out, acts);
             } else {
                 dense_linear_backward(NULL, dW, dz, x->dense, W, rows, n_in, n_out);
             }

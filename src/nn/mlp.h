@@ -59,7 +59,9 @@ typedef struct {
     float *grad_a, *grad_z;   /* scratch, rows x max width */
     float *colsum;            /* dims[1]: background·(1ᵀW0) + b, the constant part of the sparse product */
     float *gsum;              /* max width: column sums of dz (the bias gradient) */
-    sparse_cols cols;
+    int *bucket_row, *bucket_end; /* the sparse batch sorted by input column (first layer's gradient) */
+    float *bucket_val;
+    size_t bucket_cap;
 } mlp_acts;
 
 void mlp_acts_create(mlp_acts *acts, const mlp *m, int max_rows);

@@ -42,45 +42,13 @@ double sparse_from_dense(const float *x, int n, int dim, sparse_rows *out) {
             if (row[j] != x0) { out->col[k] = j; out->val[k] = row[j] - x0; k++; }
     }
     out->row_ptr[n] = (int)k;
+    out->col_start = gi_calloc((size_t)dim + 1, sizeof(int));
+    for (size_t i = 0; i < k; i++) out->col_start[out->col[i] + 1]++;
+    for (int j = 0; j < dim; j++) out->col_start[j + 1] += out->col_start[j];
     return total ? (double)nnz / total : 0.0;
 }
 
 void sparse_free(sparse_rows *s) {
-    free(s->row_ptr); free(s->col); free(s->val);
+    free(s->row_ptr); free(s->col); free(s->val); free(s->col_start);
     memset(s, 0, sizeof *s);
-}
-
-void sparse_cols_build(const sparse_rows *s, const int *idx, int rows, sparse_cols *out) {
-    int nnz = 0;
-    for (int b = 0; b < rows; b++) nnz += s->row_ptr[idx[b] + 1] - s->row_ptr[idx[b]];
-    if (out->dim != s->dim || !out->col_ptr) {
-        free(out->col_ptr);
-        out->dim = s->dim;
-        out->col_ptr = gi_calloc((size_t)s->dim + 1, sizeof(int));
-    }
-    if (nnz > out->cap) {
-        free(out->row); free(out->val);
-        out->cap = nnz;
-        out->row = gi_malloc((size_t)nnz * sizeof(int));
-        out->val = gi_malloc((size_t)nnz * sizeof(float));
-    }
-    int *cp = out->col_ptr;
-    memset(cp, 0, ((size_t)s->dim + 1) * sizeof(int));
-    for (int b = 0; b < rows; b++)
-        for (int k = s->row_ptr[idx[b]]; k < s->row_ptr[idx[b] + 1]; k++) cp[s->col[k] + 1]++;
-    for (int j = 0; j < s->dim; j++) cp[j + 1] += cp[j];
-    /* fill in batch order, so every column lists its rows ascending (a fixed summation order) */
-    for (int b = 0; b < rows; b++)
-        for (int k = s->row_ptr[idx[b]]; k < s->row_ptr[idx[b] + 1]; k++) {
-            int p = cp[s->col[k]]++;
-            out->row[p] = b;
-            out->val[p] = s->val[k];
-        }
-    for (int j = s->dim; j > 0; j--) cp[j] = cp[j - 1];
-    cp[0] = 0;
-}
-
-void sparse_cols_free(sparse_cols *c) {
-    free(c->col_ptr); free(c->row); free(c->val);
-    memset(c, 0, sizeof *c);
 }

@@ -12,6 +12,8 @@ typedef struct {
     int *row_ptr;     /* n + 1 */
     int *col;         /* nnz column indices, ascending within a row */
     float *val;       /* nnz values of x - x0 */
+    int *col_start;   /* dim + 1: prefix sums of the entries per column over all rows; a batch's
+                         entries of column j fit in [col_start[j], col_start[j+1]) */
 } sparse_rows;
 
 /* Builds the CSR of x (n x dim) around its most frequent value; returns the density
@@ -19,15 +21,4 @@ typedef struct {
 double sparse_from_dense(const float *x, int n, int dim, sparse_rows *out);
 void sparse_free(sparse_rows *s);
 
-/* The transpose of a selection of rows (CSC: for every column, the batch positions b and values),
- * rebuilt every step for the weight gradient of the first layer. */
-typedef struct {
-    int dim, cap;
-    int *col_ptr; /* dim + 1 */
-    int *row;     /* position within the batch */
-    float *val;
-} sparse_cols;
-
-void sparse_cols_build(const sparse_rows *s, const int *idx, int rows, sparse_cols *out);
-void sparse_cols_free(sparse_cols *c);
 #endif
