@@ -78,6 +78,24 @@ else fail kill_resume_bit_identical "checkpoint or metrics differ after SIGKILL 
 "$bin" train $small train.optimization_steps=300 --out "$tmp/again" >/dev/null 2>&1
 cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/again/ckpt/latest.bin" && ok deterministic || fail deterministic "two runs differ"
 
+# --- and do not depend on the thread count (rows and columns are split, sums are not)
+"$bin" train $small train.threads=2 train.optimization_steps=300 --out "$tmp/two" >/dev/null 2>&1
+cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/two/ckpt/latest.bin" && ok thread_count_independent ||
+    fail thread_count_independent "1 and 2 threads differ"
+
+# --- evaluating (its own noise stream) never changes the training trajectory
+"$bin" train $small train.optimization_steps=300 train.freqLog=7 train.n_first_steps_to_log=20 --out "$tmp/evals" >/dev/null 2>&1
+cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/evals/ckpt/latest.bin" && ok evaluation_does_not_perturb_training ||
+    fail evaluation_does_not_perturb_training "final checkpoints differ with another evaluation schedule"
+
+# --- the dense and the sparse first layer compute the same network (up to rounding)
+"$bin" train $small train.optimization_steps=50 train.first_layer=dense --out "$tmp/dense" >/dev/null 2>&1
+"$bin" train $small train.optimization_steps=50 train.first_layer=sparse --out "$tmp/sparse" >/dev/null 2>&1
+paste -d, <(sed -n 2,100p "$tmp/dense/metrics.csv" | cut -d, -f2,4,6) <(sed -n 2,100p "$tmp/sparse/metrics.csv" | cut -d, -f2,4,6) |
+    awk -F, '{ for (i = 1; i <= 3; i++) { a = $i; b = $(i + 3); d = a - b; if (d < 0) d = -d
+               if (d > 1e-4 + 1e-4 * (b < 0 ? -b : b)) { print "  row " NR ": " a " vs " b; bad = 1 } } }
+             END { exit bad }' && ok sparse_equals_dense || fail sparse_equals_dense "losses or weight norms differ"
+
 # --- divergence stops with the step and the last good checkpoint
 expect_error diverges "last good checkpoint" "$bin" train $small train.optimization_steps=200 train.lr=1e12 --out "$tmp/div"
 

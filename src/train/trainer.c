@@ -60,8 +60,16 @@ int trainer_create(trainer *t, const gi_config *cfg, const char *data_dir, gi_er
     t->density = sparse_from_dense(tr->x, tr->n, tr->dim, &t->sparse[SUBSET_TRAIN]);
     sparse_from_dense(ev->x, ev->n, ev->dim, &t->sparse[SUBSET_EVAL]);
     /* both subsets must share the background value the sparse product assumes */
-    t->use_sparse = t->density <= SPARSE_MAX_DENSITY &&
-                    t->sparse[SUBSET_TRAIN].background == t->sparse[SUBSET_EVAL].background;
+    int same_background = t->sparse[SUBSET_TRAIN].background == t->sparse[SUBSET_EVAL].background;
+    if (strcmp(c->train.first_layer, "dense") == 0) t->use_sparse = 0;
+    else if (strcmp(c->train.first_layer, "sparse") == 0) t->use_sparse = 1;
+    else t->use_sparse = t->density <= SPARSE_MAX_DENSITY && same_background;
+    if (t->use_sparse && !same_background) {
+        /* the sparse product assumes one background value for both subsets */
+        trainer_free(t);
+        return gi_fail(e, "train.first_layer: sparse needs the training and evaluation inputs to share their most "
+                          "frequent value; use auto or dense");
+    }
 
     if (mlp_create(&t->model, tr->dim, c->model.width, c->model.depth, tr->n_classes, act, c->model.output_bias)) {
         trainer_free(t);

@@ -59,6 +59,7 @@ static const option options[] = {
     {"train.eval_points", T_INT, FLD(train.eval_points), "100", GE(2), 0, NULL},
     {"train.threads", T_INT, FLD(train.threads), "0", GE(0), 0, NULL},
     {"train.save_step_checkpoints", T_BOOL, FLD(train.save_step_checkpoints), "true", ANY, 0, NULL},
+    {"train.first_layer", T_ENUM, FLD(train.first_layer), "auto", ANY, 0, "auto|sparse|dense"},
     {"data.name", T_ENUM, FLD(data.name), "mnist", ANY, 0, "mnist"},
     {"data.path", T_STR, FLD(data.path), "''", ANY, 0, NULL},
     {"data.normalize_mean", T_DBL, FLD(data.normalize_mean), "0.1307", ANY, 0, NULL},
@@ -359,7 +360,7 @@ void config_defaults(gi_config *c) {
     memset(c, 0, sizeof *c);
     for (size_t i = 0; i < N_OPTIONS; i++) {
         char buf[64];
-        int quoted;
+        int quoted = 0;
         unquote(options[i].def, buf, sizeof buf, &quoted);
         set_value(c, &options[i], buf, quoted, NULL, NULL); /* defaults always parse */
     }

@@ -37,6 +37,7 @@ typedef struct {
         int64_t eval_points;    /* number of evaluations for the log schedule */
         int threads;            /* 0: all cores */
         int save_step_checkpoints; /* bool */
+        char first_layer[16];   /* auto|sparse|dense: how the first layer multiplies (same math) */
     } train;
 
     struct {
