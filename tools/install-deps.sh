@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs grokinfo's build and data dependencies from Debian's packages (as root, or through sudo).
+# Commands already on PATH (say, a Node.js install that bundles npm) are taken as they are.
 set -euo pipefail
-need=(gcc make libopenblas-dev zlib1g-dev libyaml-dev npm)
 missing=()
-for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-[ ${#missing[@]} -eq 0 ] && { echo "install-deps: all present (${need[*]})"; exit 0; }
+for cmd in gcc make npm; do command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd"); done
+for lib in libopenblas-dev zlib1g-dev libyaml-dev; do dpkg -s "$lib" >/dev/null 2>&1 || missing+=("$lib"); done
+if [ ${#missing[@]} -eq 0 ]; then echo "install-deps: all present"; exit 0; fi
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
