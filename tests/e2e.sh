@@ -54,6 +54,8 @@ if cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/part/ckpt/latest.bin" &&
    diff <(strip_seconds "$tmp/full/metrics.csv") <(strip_seconds "$tmp/part/metrics.csv") >/dev/null; then
     ok resume_bit_identical
 else fail resume_bit_identical "checkpoint or metrics differ"; fi
+grep -q "optimization_steps: 300" "$tmp/part/config.yaml" && ok resume_records_extension ||
+    fail resume_records_extension "config.yaml does not record the extended optimization_steps"
 
 # --- SIGKILL in the middle, several times, then resume: still bit-identical
 rm -rf "$tmp/killed"
@@ -68,7 +70,7 @@ for delay in 0.3 0.2 0.25; do
     fi
 done
 wait $pid
-ls "$tmp/killed" | grep -q '\.tmp\.' && fail no_partial_files "temporary file left: $(ls "$tmp/killed")"
+ls "$tmp/killed" "$tmp/killed/ckpt" | grep -q '\.tmp\.' && fail no_partial_files "temporary file left: $(ls "$tmp/killed")"
 if cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/killed/ckpt/latest.bin" &&
    diff <(strip_seconds "$tmp/full/metrics.csv") <(strip_seconds "$tmp/killed/metrics.csv") >/dev/null; then
     ok kill_resume_bit_identical

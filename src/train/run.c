@@ -1,4 +1,5 @@
 #include "run.h"
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -77,6 +78,20 @@ static int write_config(const gi_config *cfg, const char *path, gi_err *e) {
     return atomic_commit(&af, e);
 }
 
+/* A run killed while writing leaves NAME.tmp.PID files (never a half-written NAME): drop them. */
+static void remove_stale_temporaries(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *ent;
+    char p[1400];
+    while ((ent = readdir(d)) != NULL)
+        if (strstr(ent->d_name, ".tmp.")) {
+            snprintf(p, sizeof p, "%s/%s", dir, ent->d_name);
+            unlink(p);
+        }
+    closedir(d);
+}
+
 static int file_exists(const char *p) {
     struct stat st;
     return stat(p, &st) == 0;
@@ -113,11 +128,14 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
     if (opt->resume) {
         if (trainer_load(&t, latest, e)) goto done;
         if (csv_load_for_resume(&csv, metrics_path, header, t.step, &hist, &seconds_offset, e)) goto done;
+        remove_stale_temporaries(dir);
+        remove_stale_temporaries(ckpt_dir);
     } else {
-        snprintf(path, sizeof path, "%s/config.yaml", dir);
-        if (write_config(cfg, path, e)) goto done;
         csv_append(&csv, header, strlen(header));
     }
+    /* on resume too: train.optimization_steps may have been extended */
+    snprintf(path, sizeof path, "%s/config.yaml", dir);
+    if (write_config(cfg, path, e)) goto done;
 
     const int64_t T = cfg->train.optimization_steps, start_step = t.step;
     progress_start(&prog, opt->progress, start_step, T);
