@@ -1,4 +1,5 @@
 #include "optim.h"
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,7 @@ void optim_step(optim *o, float *params, const float *grads) {
         const __m512 vb1 = _mm512_set1_ps(b1), vb2 = _mm512_set1_ps(b2), vdecay = _mm512_set1_ps(decay);
         const __m512 vl2 = _mm512_set1_ps(l2), v1b1 = _mm512_set1_ps(1.0f - b1), v1b2 = _mm512_set1_ps(1.0f - b2);
         const __m512 vstep = _mm512_set1_ps(step_size), vbc2 = _mm512_set1_ps(inv_sqrt_bc2), veps = _mm512_set1_ps(eps);
+        const __m512 vmin_normal = _mm512_set1_ps(FLT_MIN);
         const __m512 half = _mm512_set1_ps(0.5f), three_halves = _mm512_set1_ps(1.5f), two = _mm512_set1_ps(2.0f);
         for (; i + 16 <= hi; i += 16) {
             __m512 p = _mm512_loadu_ps(params + i), g = _mm512_loadu_ps(grads + i);
@@ -78,7 +80,8 @@ void optim_step(optim *o, float *params, const float *grads) {
             _mm512_storeu_ps(v + i, vi);
             __m512 y = _mm512_rsqrt14_ps(vi);
             y = _mm512_mul_ps(y, _mm512_fnmadd_ps(_mm512_mul_ps(half, vi), _mm512_mul_ps(y, y), three_halves));
-            __m512 sq = _mm512_maskz_mul_ps(_mm512_cmp_ps_mask(vi, _mm512_setzero_ps(), _CMP_GT_OQ), vi, y);
+            /* rsqrt14 of a subnormal v is inf: there sqrt(v) < 1.1e-19 is negligible beside eps, so take 0 */
+            __m512 sq = _mm512_maskz_mul_ps(_mm512_cmp_ps_mask(vi, vmin_normal, _CMP_GE_OQ), vi, y);
             __m512 d = _mm512_fmadd_ps(sq, vbc2, veps);
             __m512 r = _mm512_rcp14_ps(d);
             r = _mm512_mul_ps(r, _mm512_fnmadd_ps(d, r, two));
