@@ -12,7 +12,7 @@ CFLAGS  = $(CFLAGS_BASE) $(MARCH) $(OPENMP) $(EXTRA_CFLAGS)
 LDFLAGS += $(OPENMP) $(EXTRA_LDFLAGS)
 INC     = -Isrc
 
-LIB_SRC  = $(sort $(wildcard src/util/*.c src/data/*.c src/nn/*.c src/train/*.c src/report/*.c))
+LIB_SRC  = $(sort $(wildcard src/util/*.c src/data/*.c src/nn/*.c src/train/*.c src/measure/*.c src/report/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -118,5 +118,23 @@ mkdir -p "$tmp/corrupt/ckpt"; cp "$tmp/twice/config.yaml" "$tmp/twice/metrics.cs
 head -c 1000 "$tmp/twice/ckpt/latest.bin" > "$tmp/corrupt/ckpt/latest.bin"
 expect_error corrupt_checkpoint "latest.bin" "$bin" train --resume "$tmp/corrupt"
 
+# --- grokinfo mi on files
+d=tests/data/mi
+out=$("$bin" mi --x $d/g2x2_x.npy --y $d/g2x2_y.npy --estimator ksg --k 5 --json 2>&1)
+grep -q '"estimator": "ksg", "mi": 1.01247' <<<"$out" && grep -q '"stderr"' <<<"$out" && grep -q '"seconds"' <<<"$out" &&
+    ok mi_json || fail mi_json "$out"
+expect_error mi_rows_mismatch "rows" "$bin" mi --x $d/g2x2_x.npy --y $d/cls2_labels.npy
+printf '1,2\n3,nan\n5,6\n' > "$tmp/nan.csv"
+expect_error mi_nan "NaN" "$bin" mi --x "$tmp/nan.csv" --y "$tmp/nan.csv"
+printf '\x93NUMPYgarbage' > "$tmp/bad.npy"
+expect_error mi_bad_npy "bad.npy" "$bin" mi --x "$tmp/bad.npy" --y $d/g2x2_y.npy
+printf '1\n2\n3\n' > "$tmp/three.csv"
+expect_error mi_n_le_k "need N > k" "$bin" mi --x "$tmp/three.csv" --y "$tmp/three.csv" --k 5
+printf '1,0\n2,0\n3,0\n4,0\n5,0\n6,0\n7,0\n' > "$tmp/const.csv"
+expect_error mi_constant_column "singular" "$bin" mi --x "$tmp/const.csv" --y "$tmp/const.csv" --estimator wkl --k 2
+printf '1\n1\n1\n2\n2\n2\n' > "$tmp/dup.csv"
+expect_error mi_duplicates "distance 0" "$bin" mi --x "$tmp/dup.csv" --y "$tmp/dup.csv" --estimator kl --k 2
+expect_error mi_bad_estimator "not one of" "$bin" mi --x "$tmp/dup.csv" --y "$tmp/dup.csv" --estimator foo
+
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

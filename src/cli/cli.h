@@ -2,4 +2,5 @@
 #ifndef GI_CLI_H
 #define GI_CLI_H
 int cmd_train(int argc, char **argv);
+int cmd_mi(int argc, char **argv);
 #endif

@@ -1,0 +1,122 @@
+/* grokinfo mi — mutual information between two arrays on the command line. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cli/cli.h"
+#include "measure/estimators.h"
+#include "util/npy.h"
+
+static void usage(void) {
+    fprintf(stderr, "usage: grokinfo mi --x X.npy|X.csv --y Y.npy|Y.csv [--estimator ksg|kl|wkl|kde|gauss|gcmi] [--k K]\n"
+                    "                   [--discrete-y] [--rescale|--no-rescale] [--bias-correct] [--json]\n");
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* reads a matrix and rejects NaN / Inf with the position of the first one */
+static int read_finite(const char *path, num_matrix *m) {
+    gi_err e;
+    if (matrix_read(path, m, &e)) { fprintf(stderr, "grokinfo mi: %s\n", e.msg); return -1; }
+    int64_t bad = matrix_first_nonfinite(m);
+    if (bad >= 0) {
+        fprintf(stderr, "grokinfo mi: %s: value %s at row %lld, column %lld: NaN and Inf are not allowed\n", path,
+                isnan(m->data[bad]) ? "NaN" : "Inf", (long long)(bad / m->cols), (long long)(bad % m->cols));
+        matrix_free(m);
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_mi(int argc, char **argv) {
+    const char *xpath = NULL, *ypath = NULL, *estimator = "ksg";
+    int k = 5, discrete = 0, json = 0, rescale = -1, bias_correct = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        int has_value = i + 1 < argc;
+        if (strcmp(a, "--x") == 0 && has_value) xpath = argv[++i];
+        else if (strcmp(a, "--y") == 0 && has_value) ypath = argv[++i];
+        else if (strcmp(a, "--estimator") == 0 && has_value) estimator = argv[++i];
+        else if (strcmp(a, "--k") == 0 && has_value) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 1 || v > 1000000) { fprintf(stderr, "grokinfo mi: --k: expected an integer >= 1, got '%s'\n", argv[i]); return 2; }
+            k = (int)v;
+        } else if (strcmp(a, "--discrete-y") == 0) discrete = 1;
+        else if (strcmp(a, "--rescale") == 0) rescale = 1;
+        else if (strcmp(a, "--no-rescale") == 0) rescale = 0;
+        else if (strcmp(a, "--json") == 0) json = 1;
+        else if (strcmp(a, "--bias-correct") == 0) bias_correct = 1;
+        else { fprintf(stderr, "grokinfo mi: unknown or incomplete option '%s'\n", a); usage(); return 2; }
+    }
+    if (!xpath || !ypath) { fprintf(stderr, "grokinfo mi: --x and --y are required\n"); usage(); return 2; }
+    int is_ksg = strcmp(estimator, "ksg") == 0, is_kl = strcmp(estimator, "kl") == 0;
+    int is_wkl = strcmp(estimator, "wkl") == 0, is_gauss = strcmp(estimator, "gauss") == 0;
+    int is_gcmi = strcmp(estimator, "gcmi") == 0, is_kde = strcmp(estimator, "kde") == 0;
+    if (!is_ksg && !is_kl && !is_wkl && !is_gauss && !is_gcmi && !is_kde) {
+        fprintf(stderr, "grokinfo mi: --estimator: '%s' is not one of ksg, kl, wkl, kde, gauss, gcmi\n", estimator);
+        return 2;
+    }
+    if (rescale < 0) rescale = is_wkl || is_kde; /* whitening by default for wkl and kde */
+    if (rescale && !is_wkl && !is_kde) {
+        fprintf(stderr, "grokinfo mi: --rescale applies to wkl and kde only\n");
+        return 2;
+    }
+    if (discrete && !(is_kl || is_wkl)) { fprintf(stderr, "grokinfo mi: --discrete-y needs --estimator kl or wkl\n"); return 2; }
+    num_matrix x, y;
+    if (read_finite(xpath, &x)) return 1;
+    if (read_finite(ypath, &y)) { matrix_free(&x); return 1; }
+    int rc = 1;
+    if (x.rows != y.rows) {
+        fprintf(stderr, "grokinfo mi: %s has %lld rows but %s has %lld: the samples must pair up\n", xpath,
+                (long long)x.rows, ypath, (long long)y.rows);
+        goto done;
+    }
+    if (x.rows > 2000000000LL) { fprintf(stderr, "grokinfo mi: too many rows (%lld)\n", (long long)x.rows); goto done; }
+    int n = (int)x.rows, dx = (int)x.cols, dy = (int)y.cols;
+    estimate est;
+    gi_err e;
+    double t0 = now_s();
+    int erc;
+    if (discrete) {
+        if (dy != 1 || !y.is_integer) {
+            fprintf(stderr, "grokinfo mi: --discrete-y: %s must be one column of integer labels\n", ypath);
+            goto done;
+        }
+        int *lab = malloc((size_t)n * sizeof(int));
+        for (int i = 0; i < n; i++) lab[i] = (int)y.data[i];
+        erc = is_kl ? mi_kl_classes(x.data, dx, lab, n, k, &est, &e)
+                    : mi_wkl_classes(x.data, dx, lab, n, k, rescale, &est, &e);
+        free(lab);
+    } else if (is_ksg) erc = mi_ksg(x.data, dx, y.data, dy, n, k, &est, &e);
+    else if (is_kl) erc = mi_kl(x.data, dx, y.data, dy, n, k, &est, &e);
+    else if (is_wkl) erc = mi_wkl(x.data, dx, y.data, dy, n, k, rescale, &est, &e);
+    else if (is_kde) erc = mi_kde(x.data, dx, y.data, dy, n, rescale, &est, &e);
+    else if (is_gcmi) erc = mi_gcmi(x.data, dx, y.data, dy, n, bias_correct, &est, &e);
+    else erc = mi_gauss(x.data, dx, y.data, dy, n, &est, &e);
+    double seconds = now_s() - t0;
+    if (erc) { fprintf(stderr, "grokinfo mi: %s\n", e.msg); goto done; }
+    if (!isfinite(est.value)) { fprintf(stderr, "grokinfo mi: the estimate is not finite\n"); goto done; }
+    int negative = est.value < 0;
+    if (json)
+        printf("{\"estimator\": \"%s\", \"mi\": %.17g, \"stderr\": %.17g, \"n\": %d, \"dx\": %d, \"dy\": %d, \"k\": %d, "
+               "\"rescale\": %s, \"discrete_y\": %s, \"negative\": %s, \"seconds\": %.6f}\n",
+               estimator, est.value, est.stderr_, n, dx, dy, (is_gauss || is_gcmi || is_kde) ? 0 : k, rescale ? "true" : "false",
+               discrete ? "true" : "false", negative ? "true" : "false", seconds);
+    else {
+        char kpart[32] = "";
+        if (!is_gauss && !is_gcmi && !is_kde) snprintf(kpart, sizeof kpart, ", k = %d", k);
+        printf("%s: I(X;Y) = %.6f ± %.6f nats (N = %d, dx = %d, dy = %d%s)%s\n", estimator, est.value, est.stderr_, n,
+               dx, dy, kpart, negative ? "  [negative estimate]" : "");
+    }
+    rc = 0;
+done:
+    matrix_free(&x);
+    matrix_free(&y);
+    return rc;
+}

@@ -1,0 +1,162 @@
+#include "estimators.h"
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include "measure/knn.h"
+#include "measure/linalg.h"
+#include "measure/special.h"
+
+/* mean and standard error of the per-point terms */
+static estimate mean_and_error(const double *t, int n) {
+    double s = 0.0, s2 = 0.0;
+    for (int i = 0; i < n; i++) s += t[i];
+    double mean = s / n;
+    for (int i = 0; i < n; i++) s2 += (t[i] - mean) * (t[i] - mean);
+    return (estimate){mean, n > 1 ? sqrt(s2 / n) / sqrt((double)n) : 0.0};
+}
+
+static int check_sizes(int n, int k, const char *what, gi_err *e) {
+    if (k < 1) return gi_fail(e, "%s: k must be >= 1 (got %d)", what, k);
+    if (n <= k) return gi_fail(e, "%s: N = %d points but k = %d: need N > k", what, n, k);
+    return 0;
+}
+
+int entropy_kl(const double *x, int n, int d, int k, estimate *out, gi_err *e) {
+    if (check_sizes(n, k, "kl entropy", e)) return -1;
+    double *dist = gi_malloc((size_t)n * k * sizeof(double)), *t = gi_malloc((size_t)n * sizeof(double));
+    knn_tree *tree = knn_build(x, n, d, KNN_EUCLID);
+    knn_query_all(tree, k, dist);
+    knn_free(tree);
+    double c = digamma(n) - digamma(k) + log_unit_ball_volume(d);
+    int zeros = 0;
+    for (int i = 0; i < n; i++) {
+        double r = dist[(size_t)i * k + k - 1];
+        zeros += r == 0.0;
+        t[i] = c + d * log(r);
+    }
+    if (!zeros) *out = mean_and_error(t, n);
+    free(dist);
+    free(t);
+    if (zeros)
+        return gi_fail(e, "kl entropy: %d of %d points have their %d-th neighbour at distance 0 (duplicate points); "
+                          "use a larger k or add noise", zeros, n, k);
+    return 0;
+}
+
+double *hstack(const double *x, int dx, const double *y, int dy, int n) {
+    double *xy = gi_malloc((size_t)n * (dx + dy) * sizeof(double));
+    for (int i = 0; i < n; i++) {
+        memcpy(xy + (size_t)i * (dx + dy), x + (size_t)i * dx, (size_t)dx * sizeof(double));
+        memcpy(xy + (size_t)i * (dx + dy) + dx, y + (size_t)i * dy, (size_t)dy * sizeof(double));
+    }
+    return xy;
+}
+
+int mi_kl(const double *x, int dx, const double *y, int dy, int n, int k, estimate *out, gi_err *e) {
+    estimate hx, hy, hxy;
+    if (entropy_kl(x, n, dx, k, &hx, e) || entropy_kl(y, n, dy, k, &hy, e)) return -1;
+    double *xy = hstack(x, dx, y, dy, n);
+    int rc = entropy_kl(xy, n, dx + dy, k, &hxy, e);
+    free(xy);
+    if (rc) return -1;
+    *out = (estimate){hx.value + hy.value - hxy.value, hx.stderr_ + hy.stderr_ + hxy.stderr_};
+    return 0;
+}
+
+int mi_classes(const double *x, int dx, const int *labels, int n, entropy_fn entropy, const void *params,
+               estimate *out, gi_err *e) {
+    estimate hx;
+    if (entropy(x, n, dx, params, &hx, e)) return -1;
+    int lo = labels[0], hi = labels[0];
+    for (int i = 1; i < n; i++) { if (labels[i] < lo) lo = labels[i]; if (labels[i] > hi) hi = labels[i]; }
+    double value = hx.value, err = hx.stderr_;
+    double *xc = gi_malloc((size_t)n * dx * sizeof(double));
+    for (long c = lo; c <= hi; c++) {
+        int nc = 0;
+        for (int i = 0; i < n; i++)
+            if (labels[i] == c) memcpy(xc + (size_t)nc++ * dx, x + (size_t)i * dx, (size_t)dx * sizeof(double));
+        if (nc == 0) continue;
+        estimate hc;
+        if (entropy(xc, nc, dx, params, &hc, e)) {
+            char inner[GI_ERRLEN];
+            snprintf(inner, sizeof inner, "%s", e ? e->msg : "");
+            free(xc);
+            return gi_fail(e, "class %ld: %s", c, inner);
+        }
+        value -= (double)nc / n * hc.value;
+        err += (double)nc / n * hc.stderr_;
+    }
+    free(xc);
+    *out = (estimate){value, err};
+    return 0;
+}
+
+static int kl_entropy_fn(const double *x, int n, int d, const void *params, estimate *out, gi_err *e) {
+    return entropy_kl(x, n, d, *(const int *)params, out, e);
+}
+
+int mi_kl_classes(const double *x, int dx, const int *labels, int n, int k, estimate *out, gi_err *e) {
+    return mi_classes(x, dx, labels, n, kl_entropy_fn, &k, out, e);
+}
+
+int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estimate *out, gi_err *e) {
+    if (check_sizes(n, k, "ksg", e)) return -1;
+    double *xy = hstack(x, dx, y, dy, n);
+    double *dist = gi_malloc((size_t)n * k * sizeof(double)), *eps = gi_malloc((size_t)n * sizeof(double));
+    int *nx = gi_malloc((size_t)n * sizeof(int)), *ny = gi_malloc((size_t)n * sizeof(int));
+    knn_tree *t = knn_build(xy, n, dx + dy, KNN_MAX);
+    knn_query_all(t, k, dist);
+    knn_free(t);
+    for (int i = 0; i < n; i++) eps[i] = dist[(size_t)i * k + k - 1];
+    t = knn_build(x, n, dx, KNN_MAX);
+    knn_count_all(t, eps, nx);
+    knn_free(t);
+    t = knn_build(y, n, dy, KNN_MAX);
+    knn_count_all(t, eps, ny);
+    knn_free(t);
+    double c = digamma(k) + digamma(n);
+    double *terms = dist; /* reuse: n <= n*k */
+    for (int i = 0; i < n; i++) terms[i] = c - digamma(nx[i] + 1) - digamma(ny[i] + 1);
+    *out = mean_and_error(terms, n);
+    free(xy); free(dist); free(eps); free(nx); free(ny);
+    return 0;
+}
+
+/* log det of the sample covariance (N − 1); -1 if it is not positive definite */
+static int covariance_logdet(const double *x, int n, int d, double *logdet) {
+    double *c = gi_malloc((size_t)d * d * sizeof(double));
+    covariance(x, n, d, NULL, c);
+    int rc = spd_logdet(c, d, logdet);
+    free(c);
+    return rc;
+}
+
+int entropy_gauss(const double *x, int n, int d, estimate *out, gi_err *e) {
+    if (n <= d) return gi_fail(e, "gauss entropy: N = %d points in %d dimensions: need N > d", n, d);
+    double ld;
+    if (covariance_logdet(x, n, d, &ld))
+        return gi_fail(e, "gauss entropy: the sample covariance is singular (a constant or linearly dependent column)");
+    /* error: the asymptotic variance of the log-determinant is 2d/N */
+    *out = (estimate){0.5 * (ld + d * log(2.0 * 3.14159265358979323846 * 2.718281828459045235)), 0.5 * sqrt(2.0 * d / n)};
+    return 0;
+}
+
+int mi_gauss(const double *x, int dx, const double *y, int dy, int n, estimate *out, gi_err *e) {
+    estimate hx, hy, hxy;
+    if (entropy_gauss(x, n, dx, &hx, e) || entropy_gauss(y, n, dy, &hy, e)) return -1;
+    double *xy = hstack(x, dx, y, dy, n);
+    int rc = entropy_gauss(xy, n, dx + dy, &hxy, e);
+    free(xy);
+    if (rc) return -1;
+    double value = hx.value + hy.value - hxy.value;
+    *out = (estimate){value, gauss_mi_stderr(value, dx < dy ? dx : dy, n)};
+    return 0;
+}
+
+double gauss_mi_stderr(double mi, int m, int n) {
+    /* for one canonical pair with correlation ρ, I = −½ log(1 − ρ²) has asymptotic sd |ρ|/√N;
+     * spread equally over m pairs, ρ² = 1 − e^{−2I/m} and the variances add */
+    double rho2 = 1.0 - exp(-2.0 * (mi > 0 ? mi : 0) / m);
+    return sqrt(m * rho2 / n);
+}

@@ -1,0 +1,61 @@
+/* estimators.h — entropy and mutual-information estimators, in nats.
+ * Every estimate comes with an error bar: the standard deviation of the per-point terms / √N
+ * (for an MI from entropies, the sum of its terms' errors, as the seed's library does).
+ * Inputs are row-major doubles, N rows. Failures (N <= k, zero neighbour distances, a singular
+ * covariance) are one-line errors, never an inf or nan passed off as an estimate. */
+#ifndef GI_ESTIMATORS_H
+#define GI_ESTIMATORS_H
+#include <stdint.h>
+#include "util/err.h"
+
+typedef struct { double value, stderr_; } estimate;
+
+/* Kozachenko–Leonenko: H = ψ(N) − ψ(k) + log V_d + d·mean_i log r_ik (Euclidean, self excluded). */
+int entropy_kl(const double *x, int n, int d, int k, estimate *out, gi_err *e);
+/* Gaussian: H = ½ log det(2πe C), C the sample covariance (N − 1). */
+int entropy_gauss(const double *x, int n, int d, estimate *out, gi_err *e);
+
+/* I(X;Y) = H(X) + H(Y) − H(X,Y) with the kl entropy. */
+int mi_kl(const double *x, int dx, const double *y, int dy, int n, int k, estimate *out, gi_err *e);
+/* I(X;Y) for integer labels: H(X) − Σ_c p(c) H(X | Y=c), each class on its own points (kl). */
+int mi_kl_classes(const double *x, int dx, const int *labels, int n, int k, estimate *out, gi_err *e);
+/* KSG algorithm 1: max-norm, ε_i the k-th joint neighbour, strict marginal counts;
+ * I = ψ(k) + ψ(N) − ⟨ψ(n_x + 1) + ψ(n_y + 1)⟩. */
+int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estimate *out, gi_err *e);
+/* Gaussian MI from log-determinants of the sample covariances; its error from the asymptotics of
+ * min(dx, dy) canonical pairs sharing the MI equally. */
+double gauss_mi_stderr(double mi, int m, int n);
+int mi_gauss(const double *x, int dx, const double *y, int dy, int n, estimate *out, gi_err *e);
+
+/* I(X;Y) = H(X) − Σ_c p(c) H(X | Y=c) for integer labels, with any entropy estimator. */
+typedef int (*entropy_fn)(const double *x, int n, int d, const void *params, estimate *out, gi_err *e);
+int mi_classes(const double *x, int dx, const int *labels, int n, entropy_fn entropy, const void *params,
+               estimate *out, gi_err *e);
+
+/* [x | y] side by side: n x (dx + dy), caller frees. */
+double *hstack(const double *x, int dx, const double *y, int dy, int n);
+
+/* The seed library's "KL" (mutinfo, Information-v3; Berrett, Samworth & Yuan 2019 weights):
+ * H = Σ_j w_j [log(N−1) − ψ(j) + log V_d + d·mean_i log r_ij], j = 1..k; w = e_1 for d <= 4,
+ * else the minimum-norm least-squares weights (rcond 1e-6). With rescale, the data are whitened
+ * by the symmetric C^{-1/2} and ½ log det C is added (each entropy term with its own C). */
+int wkl_weights(int k, int d, double *w);
+int entropy_wkl(const double *x, int n, int d, int k, int rescale, estimate *out, gi_err *e);
+int mi_wkl(const double *x, int dx, const double *y, int dy, int n, int k, int rescale, estimate *out, gi_err *e);
+int mi_wkl_classes(const double *x, int dx, const int *labels, int n, int k, int rescale, estimate *out, gi_err *e);
+
+/* Gaussian-copula MI (Ince et al. 2017): each column to ranks (0-based, ties by sample index),
+ * u = (r + 1)/(N + 1), g = Φ⁻¹(u), demeaned; then the Gaussian MI of the g's. With bias_correct,
+ * each entropy gets H −= d(ln 2 − ln(N−1))/2 + Σ_{i=1..d} ψ((N−i)/2)/2 (as hoi and gcmi do). */
+void copula_transform(const double *x, int n, int d, double *g);
+int entropy_gauss_bc(const double *x, int n, int d, int bias_correct, estimate *out, gi_err *e);
+int mi_gcmi(const double *x, int dx, const double *y, int dy, int n, int bias_correct, estimate *out, gi_err *e);
+
+/* Gaussian-kernel entropy: leave-one-out densities, bandwidth h by leave-one-out maximum
+ * likelihood (golden-section search on log h over the seed's Silverman-based bracket) unless
+ * *bandwidth > 0 is given; the bandwidth used is returned in *bandwidth. With rescale, whitened
+ * as wkl. O(N²), parallel. */
+int entropy_kde(const double *x, int n, int d, int rescale, double *bandwidth, estimate *out, gi_err *e);
+/* As the seed: the bandwidth is fitted on the joint (X, Y) and reused for X and for Y. */
+int mi_kde(const double *x, int dx, const double *y, int dy, int n, int rescale, estimate *out, gi_err *e);
+#endif

@@ -1,0 +1,333 @@
+/* knn.c — exact k-nearest-neighbour search on a bucket KD-tree.
+ *
+ * Nodes split at the median of the dimension of largest spread, rounded so that every leaf but
+ * the last holds exactly LEAF points, and keep tight bounding boxes. Leaves are stored
+ * coordinate-major. Queries go a leaf at a time: its LEAF points walk the tree together, each
+ * with its own pruning bound, so box bounds and distances are vector loops across the queries
+ * and the data of each leaf visited is loaded once for all of them.
+ * Distances are compared as "reduced" values: the sum of squares (Euclidean; the sqrt is taken
+ * only of the k results) or the max |difference|, accumulated per pair exactly as knn_dist
+ * does, so results are bit-identical to brute force. */
+#include "measure/knn.h"
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util/err.h"
+
+#define LEAF 16 /* points per leaf, and queries per batch: masks hold one bit per slot */
+
+/* Box bounds are sums of d rounded terms evaluated in another order than the point distances,
+ * so they may be off by ~d ulps (or by underflow): prune or accept a whole node only beyond
+ * this margin. A looser bound only costs time, never exactness. */
+#define SLACK 1e-12
+#define TINY 1e-300
+
+typedef struct { int start, end, child; } knn_node; /* child: left child (right = child+1), 0 = leaf */
+
+struct knn_tree {
+    int n, d, n_nodes, n_leaves;
+    knn_norm norm;
+    knn_node *nodes;
+    double *box; /* per node: lo[d] then hi[d] */
+    double *pts; /* leaf l, coordinate j, slot p at pts[(l*d + j)*LEAF + p]; tree position l*LEAF + p */
+    int *perm;   /* tree position -> caller's index */
+};
+
+double knn_dist(const double *a, const double *b, int d, knn_norm norm) {
+    double s = 0;
+    for (int j = 0; j < d; j++) {
+        double u = fabs(a[j] - b[j]);
+        s = norm == KNN_EUCLID ? knn_sq_acc(s, u) : u > s ? u : s;
+    }
+    return norm == KNN_EUCLID ? sqrt(s) : s;
+}
+
+/* Hoare selection: afterwards idx[0..kth) <= idx[kth] <= idx(kth..n) by coordinate dim. */
+static void select_kth(int *idx, int n, int kth, const double *x, int d, int dim) {
+    int lo = 0, hi = n - 1;
+    while (hi > lo) {
+        double pv = x[(size_t)idx[lo + (hi - lo) / 2] * d + dim];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (x[(size_t)idx[i] * d + dim] < pv) i++;
+            while (x[(size_t)idx[j] * d + dim] > pv) j--;
+            if (i <= j) { int tmp = idx[i]; idx[i] = idx[j]; idx[j] = tmp; i++; j--; }
+        }
+        if (kth <= j) hi = j;
+        else if (kth >= i) lo = i;
+        else break;
+    }
+}
+
+static void build_node(knn_tree *t, const double *x, int node, int start, int end) {
+    int d = t->d;
+    double *lo = t->box + (size_t)node * 2 * d, *hi = lo + d;
+    const double *row = x + (size_t)t->perm[start] * d;
+    for (int j = 0; j < d; j++) lo[j] = hi[j] = row[j];
+    for (int i = start + 1; i < end; i++) {
+        row = x + (size_t)t->perm[i] * d;
+        for (int j = 0; j < d; j++) {
+            lo[j] = row[j] < lo[j] ? row[j] : lo[j];
+            hi[j] = row[j] > hi[j] ? row[j] : hi[j];
+        }
+    }
+    t->nodes[node] = (knn_node){start, end, 0};
+    if (end - start <= LEAF) return;
+    int dim = 0;
+    for (int j = 1; j < d; j++) if (hi[j] - lo[j] > hi[dim] - lo[dim]) dim = j;
+    int mid = start + (end - start + LEAF - 1) / LEAF / 2 * LEAF;
+    select_kth(t->perm + start, end - start, mid - start, x, d, dim);
+    int c = t->n_nodes;
+    t->n_nodes += 2;
+    t->nodes[node].child = c;
+    build_node(t, x, c, start, mid);
+    build_node(t, x, c + 1, mid, end);
+}
+
+knn_tree *knn_build(const double *x, int n, int d, knn_norm norm) {
+    knn_tree *t = gi_calloc(1, sizeof *t);
+    t->n = n; t->d = d; t->norm = norm;
+    t->n_leaves = (n + LEAF - 1) / LEAF;
+    int max_nodes = 2 * t->n_leaves + 1;
+    t->nodes = gi_malloc((size_t)max_nodes * sizeof *t->nodes);
+    t->box = gi_malloc((size_t)max_nodes * 2 * d * sizeof *t->box);
+    t->pts = gi_calloc((size_t)t->n_leaves * d * LEAF, sizeof *t->pts);
+    t->perm = gi_malloc((size_t)n * sizeof *t->perm);
+    for (int i = 0; i < n; i++) t->perm[i] = i;
+    t->n_nodes = 1;
+    if (n > 0) build_node(t, x, 0, 0, n);
+    for (int i = 0; i < n; i++) {
+        const double *row = x + (size_t)t->perm[i] * d;
+        double *slot = t->pts + (size_t)(i / LEAF) * d * LEAF + i % LEAF;
+        for (int j = 0; j < d; j++) slot[j * LEAF] = row[j];
+    }
+    return t;
+}
+
+void knn_free(knn_tree *t) {
+    if (!t) return;
+    free(t->nodes); free(t->box); free(t->pts); free(t->perm);
+    free(t);
+}
+
+/* The LEAF points of one leaf, as queries. Slots past n are padding, never active. */
+typedef struct {
+    const knn_tree *t;
+    const double *qv;   /* qv[j*LEAF + q]: the leaf's own block of pts */
+    int base, k;        /* tree position of query 0; neighbours wanted */
+    double *heap;       /* kNN: LEAF bounded max-heaps of k reduced distances */
+    int m[LEAF];        /* kNN: heap sizes */
+    double bound[LEAF]; /* kNN: k-th smallest so far (inf until k are found); counts: threshold */
+    int count[LEAF];
+} batch;
+
+static inline unsigned valid_slots(int n, int start) {
+    int cnt = n - start < LEAF ? n - start : LEAF;
+    return cnt >= 32 ? ~0u : (1u << cnt) - 1;
+}
+
+/* Reduced distance from every query to the nearest point of a node's box, and (if upper) to
+ * the farthest. Per coordinate the rounded |q - x| is monotone in x, so the box corners bound
+ * every point; the sums may still differ from a point's by a few ulps, hence SLACK. The unroll
+ * pragmas keep GCC from scalarising the query loops before vectorising them. */
+static void box_bounds(const batch *b, int node, double *restrict lower, double *restrict upper) {
+    int d = b->t->d, euclid = b->t->norm == KNN_EUCLID;
+    const double *lo = b->t->box + (size_t)node * 2 * d, *hi = lo + d;
+    double l[LEAF] = {0}, u[LEAF] = {0};
+    for (int j = 0; j < d; j++) {
+        const double *qj = b->qv + j * LEAF;
+        double bl = lo[j], bh = hi[j];
+        if (euclid) {
+            #pragma GCC unroll 1
+            for (int q = 0; q < LEAF; q++) {
+                double a = bl - qj[q], c = qj[q] - bh;
+                double g = a > c ? a : c, f = -a > -c ? -a : -c;
+                g = g > 0 ? g : 0;
+                l[q] += g * g;
+                u[q] += f * f;
+            }
+        } else {
+            #pragma GCC unroll 1
+            for (int q = 0; q < LEAF; q++) {
+                double a = bl - qj[q], c = qj[q] - bh;
+                double g = a > c ? a : c, f = -a > -c ? -a : -c;
+                l[q] = g > l[q] ? g : l[q];
+                u[q] = f > u[q] ? f : u[q];
+            }
+        }
+    }
+    memcpy(lower, l, sizeof l);
+    if (upper) memcpy(upper, u, sizeof u);
+}
+
+/* Bit q set where a lower bound does not exclude the node for query q. */
+static inline unsigned within(const double *lower, const double *bound) {
+    unsigned m = 0;
+    for (int q = 0; q < LEAF; q++) m |= (unsigned)!(lower[q] > bound[q] * (1 + SLACK) + TINY) << q;
+    return m;
+}
+
+/* Reduced distances from every query to one point (its coordinates at pt[j*LEAF]). */
+static void point_dists(const batch *b, const double *pt, double *restrict s) {
+    int d = b->t->d;
+    double acc[LEAF] = {0};
+    if (b->t->norm == KNN_EUCLID) {
+        for (int j = 0; j < d; j++) {
+            const double *qj = b->qv + j * LEAF;
+            double x = pt[j * LEAF];
+            #pragma GCC unroll 1
+            for (int q = 0; q < LEAF; q++) acc[q] = knn_sq_acc(acc[q], qj[q] - x);
+        }
+    } else {
+        for (int j = 0; j < d; j++) {
+            const double *qj = b->qv + j * LEAF;
+            double x = pt[j * LEAF];
+            #pragma GCC unroll 1
+            for (int q = 0; q < LEAF; q++) {
+                double u = fabs(qj[q] - x);
+                acc[q] = u > acc[q] ? u : acc[q];
+            }
+        }
+    }
+    memcpy(s, acc, sizeof acc);
+}
+
+/* A bounded max-heap of the k smallest reduced distances: sift v down from slot i. */
+static void sift_down(double *h, int m, int i, double v) {
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= m) break;
+        if (c + 1 < m && h[c + 1] > h[c]) c++;
+        if (h[c] <= v) break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = v;
+}
+
+static void heap_add(batch *b, int q, double v) {
+    double *h = b->heap + (size_t)q * b->k;
+    if (b->m[q] < b->k) {
+        int i = b->m[q]++;
+        while (i > 0 && h[(i - 1) / 2] < v) { h[i] = h[(i - 1) / 2]; i = (i - 1) / 2; }
+        h[i] = v;
+        if (b->m[q] == b->k) b->bound[q] = h[0];
+    } else {
+        sift_down(h, b->k, 0, v);
+        b->bound[q] = h[0];
+    }
+}
+
+static void knn_search(batch *b, int node, unsigned active) {
+    const knn_tree *t = b->t;
+    const knn_node *nd = t->nodes + node;
+    if (!nd->child) {
+        const double *blk = t->pts + (size_t)nd->start * t->d;
+        unsigned slots = valid_slots(t->n, nd->start);
+        for (int p = 0; p < LEAF; p++) {
+            if (!(slots >> p & 1)) break;
+            double s[LEAF];
+            point_dists(b, blk + p, s);
+            unsigned m = 0;
+            for (int q = 0; q < LEAF; q++) m |= (unsigned)(s[q] < b->bound[q]) << q;
+            m &= active;
+            if (nd->start == b->base) m &= ~(1u << p); /* a query is not its own neighbour */
+            for (; m; m &= m - 1) heap_add(b, __builtin_ctz(m), s[__builtin_ctz(m)]);
+        }
+        return;
+    }
+    double lb[2][LEAF], sum[2] = {0, 0};
+    for (int c = 0; c < 2; c++) {
+        box_bounds(b, nd->child + c, lb[c], NULL);
+        for (int q = 0; q < LEAF; q++) sum[c] += active >> q & 1 ? lb[c][q] : 0;
+    }
+    int first = sum[1] < sum[0]; /* nearer child first: the bounds tighten sooner */
+    for (int i = 0; i < 2; i++) {
+        int c = first ^ i;
+        unsigned m = active & within(lb[c], b->bound);
+        if (m) knn_search(b, nd->child + c, m);
+    }
+}
+
+void knn_query_all(const knn_tree *t, int k, double *dist) {
+    #pragma omp parallel
+    {
+        double *heap = gi_malloc((size_t)LEAF * k * sizeof *heap);
+        #pragma omp for schedule(dynamic, 4)
+        for (int l = 0; l < t->n_leaves; l++) {
+            batch b = {.t = t, .qv = t->pts + (size_t)l * LEAF * t->d, .base = l * LEAF, .k = k, .heap = heap};
+            for (int q = 0; q < LEAF; q++) b.bound[q] = INFINITY;
+            unsigned active = valid_slots(t->n, b.base);
+            knn_search(&b, 0, active);
+            for (int q = 0; q < LEAF && active >> q & 1; q++) {
+                double *h = heap + (size_t)q * k, *out = dist + (size_t)t->perm[b.base + q] * k;
+                for (int m = b.m[q]; m > 0; m--) { /* heap sort: pop the largest to the end */
+                    double top = h[0];
+                    sift_down(h, m - 1, 0, h[m - 1]);
+                    out[m - 1] = t->norm == KNN_EUCLID ? sqrt(top) : top;
+                }
+            }
+        }
+        free(heap);
+    }
+}
+
+/* The largest reduced distance s with dist(s) < r, so that "dist < r" becomes "s <= thr"
+ * exactly; for Euclidean, sqrt(s) < r is not the same as s < r*r in floating point. */
+static double reduced_threshold(knn_norm norm, double r) {
+    if (!(r > 0)) return -1;
+    if (norm == KNN_MAX) return nextafter(r, -INFINITY);
+    if (r == INFINITY) return DBL_MAX;
+    double s = r * r;
+    if (s > DBL_MAX) s = DBL_MAX;
+    while (s > 0 && !(sqrt(s) < r)) s = nextafter(s, 0);
+    while (s < DBL_MAX && sqrt(nextafter(s, INFINITY)) < r) s = nextafter(s, INFINITY);
+    return s;
+}
+
+static void count_search(batch *b, int node, unsigned active) {
+    const knn_tree *t = b->t;
+    const knn_node *nd = t->nodes + node;
+    double lower[LEAF], upper[LEAF];
+    box_bounds(b, node, lower, upper);
+    unsigned inside = 0;
+    for (int q = 0; q < LEAF; q++) inside |= (unsigned)(upper[q] * (1 + SLACK) + TINY <= b->bound[q]) << q;
+    active &= within(lower, b->bound);
+    inside &= active;
+    active &= ~inside;
+    for (; inside; inside &= inside - 1) {
+        int q = __builtin_ctz(inside), self = b->base + q;
+        b->count[q] += nd->end - nd->start - (self >= nd->start && self < nd->end);
+    }
+    if (!active) return;
+    if (nd->child) {
+        count_search(b, nd->child, active);
+        count_search(b, nd->child + 1, active);
+        return;
+    }
+    const double *blk = t->pts + (size_t)nd->start * t->d;
+    unsigned slots = valid_slots(t->n, nd->start);
+    int act[LEAF];
+    for (int q = 0; q < LEAF; q++) act[q] = active >> q & 1;
+    for (int p = 0; p < LEAF; p++) {
+        if (!(slots >> p & 1)) break;
+        double s[LEAF];
+        point_dists(b, blk + p, s);
+        int keep = act[p];
+        if (nd->start == b->base) act[p] = 0; /* not itself */
+        for (int q = 0; q < LEAF; q++) b->count[q] += (s[q] <= b->bound[q]) & act[q];
+        act[p] = keep;
+    }
+}
+
+void knn_count_all(const knn_tree *t, const double *r, int *count) {
+    #pragma omp parallel for schedule(dynamic, 4)
+    for (int l = 0; l < t->n_leaves; l++) {
+        batch b = {.t = t, .qv = t->pts + (size_t)l * LEAF * t->d, .base = l * LEAF};
+        unsigned active = valid_slots(t->n, b.base);
+        for (int q = 0; q < LEAF; q++)
+            b.bound[q] = active >> q & 1 ? reduced_threshold(t->norm, r[t->perm[b.base + q]]) : -1;
+        count_search(&b, 0, active);
+        for (int q = 0; q < LEAF && active >> q & 1; q++) count[t->perm[b.base + q]] = b.count[q];
+    }
+}

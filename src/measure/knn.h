@@ -1,0 +1,38 @@
+/* knn.h — exact nearest-neighbour distances and radius counts on a bucket KD-tree,
+ * for the k-nearest-neighbour estimators of entropy and mutual information. */
+#ifndef GI_KNN_H
+#define GI_KNN_H
+#include <math.h>
+
+typedef enum { KNN_EUCLID, KNN_MAX } knn_norm;
+typedef struct knn_tree knn_tree;
+
+/* One step of a Euclidean sum of squares, s + u*u. Fused where the hardware has FMA, so that
+ * the value does not depend on whether the compiler chose to contract (-ffp-contract=fast). */
+static inline double knn_sq_acc(double s, double u) {
+#ifdef FP_FAST_FMA
+    return fma(u, u, s);
+#else
+    return s + u * u;
+#endif
+}
+
+/* The distance all results are exact for: Euclidean = sqrt of s = knn_sq_acc(s, a[j] - b[j])
+ * over j = 0..d-1 from s = 0; max-norm = max |a[j] - b[j]|. */
+double knn_dist(const double *a, const double *b, int d, knn_norm norm);
+
+/* Builds a KD-tree over n points of dimension d (row-major doubles). The tree keeps its own
+ * reordered copy of the points. d may be up to at least 64. */
+knn_tree *knn_build(const double *x, int n, int d, knn_norm norm);
+void knn_free(knn_tree *t);
+
+/* For every point i (in the caller's original order): the distances to its k nearest other
+ * points, ascending, into dist[i*k .. i*k+k-1] (the point itself excluded, by index, so
+ * duplicates of it count as neighbours at distance 0). Requires 1 <= k <= n-1. Parallel over i
+ * with OpenMP. Distances are exact doubles, equal (==) to knn_dist of the pair. */
+void knn_query_all(const knn_tree *t, int k, double *dist);
+
+/* For every point i: the number of points j != i with knn_dist(x_i, x_j) < r[i] (strict),
+ * into count[i]. Parallel over i. */
+void knn_count_all(const knn_tree *t, const double *r, int *count);
+#endif
