@@ -20,20 +20,21 @@ static double bf_dist(const double *a, const double *b, int d, knn_norm norm) {
     return norm == KNN_EUCLID ? sqrt(s) : s;
 }
 
-/* The k smallest distances from each point to the others, ascending, by insertion. */
-static void bf_knn(const double *x, int n, int d, int k, knn_norm norm, double *out) {
-    for (int i = 0; i < n; i++) {
-        double *o = out + (size_t)i * k;
-        int m = 0;
-        for (int j = 0; j < n; j++) {
-            if (j == i) continue;
-            double v = bf_dist(x + (size_t)i * d, x + (size_t)j * d, d, norm);
-            if (m == k && !(v < o[k - 1])) continue;
-            int p = m < k ? m++ : k - 1;
-            while (p > 0 && o[p - 1] > v) { o[p] = o[p - 1]; p--; }
-            o[p] = v;
-        }
+/* The k smallest distances from point i to the others, ascending, by insertion. */
+static void bf_knn_one(const double *x, int n, int d, int k, knn_norm norm, int i, double *o) {
+    int m = 0;
+    for (int j = 0; j < n; j++) {
+        if (j == i) continue;
+        double v = bf_dist(x + (size_t)i * d, x + (size_t)j * d, d, norm);
+        if (m == k && !(v < o[k - 1])) continue;
+        int p = m < k ? m++ : k - 1;
+        while (p > 0 && o[p - 1] > v) { o[p] = o[p - 1]; p--; }
+        o[p] = v;
     }
+}
+
+static void bf_knn(const double *x, int n, int d, int k, knn_norm norm, double *out) {
+    for (int i = 0; i < n; i++) bf_knn_one(x, n, d, k, norm, i, out + (size_t)i * k);
 }
 
 static int bf_count(const double *x, int n, int d, knn_norm norm, int i, double r) {
@@ -183,4 +184,40 @@ TEST(knn_high_dim_and_owns_copy) {
         knn_free(t);
     }
     free(x); free(ref); free(got);
+}
+
+/* k = n-1 on a tree of one full leaf and one point; and a tree large enough to run in
+ * parallel, with k larger than a leaf, checked on a subset of points. */
+TEST(knn_large_k_and_parallel) {
+    for (int norm = 0; norm < 2; norm++) {
+        const int n = 17, d = 2, k = 16;
+        double *x = make_data(n, d, 1, 17), ref[17 * 16], got[17 * 16];
+        bf_knn(x, n, d, k, (knn_norm)norm, ref);
+        knn_tree *t = knn_build(x, n, d, (knn_norm)norm);
+        knn_query_all(t, k, got);
+        CHECK(knn_mismatches(got, ref, n, k, k) == 0);
+        knn_free(t);
+        free(x);
+    }
+    const int n = 4000, d = 4, k = 20, step = 16;
+    double *got = malloc((size_t)n * k * sizeof *got), *r = malloc((size_t)n * sizeof *r), ref[20];
+    int *cnt = malloc((size_t)n * sizeof *cnt);
+    for (int norm = 0; norm < 2; norm++) {
+        double *x = make_data(n, d, 0, 4000 + norm);
+        knn_tree *t = knn_build(x, n, d, (knn_norm)norm);
+        knn_query_all(t, k, got);
+        for (int i = 0; i < n; i++) r[i] = got[(size_t)i * k + i % k];
+        knn_count_all(t, r, cnt);
+        int bad = 0, badc = 0;
+        for (int i = 0; i < n; i += step) {
+            bf_knn_one(x, n, d, k, (knn_norm)norm, i, ref);
+            bad += knn_mismatches(got + (size_t)i * k, ref, 1, k, k);
+            badc += cnt[i] != bf_count(x, n, d, (knn_norm)norm, i, r[i]);
+        }
+        CHECK(bad == 0);
+        CHECK(badc == 0);
+        knn_free(t);
+        free(x);
+    }
+    free(got); free(r); free(cnt);
 }

@@ -15,6 +15,7 @@
 #include "util/err.h"
 
 #define LEAF 16 /* points per leaf, and queries per batch: masks hold one bit per slot */
+#define PAR_MIN_LEAVES 64 /* below this, threads cost more than they save */
 
 /* Box bounds are sums of d rounded terms evaluated in another order than the point distances,
  * so they may be off by ~d ulps (or by underflow): prune or accept a whole node only beyond
@@ -110,7 +111,7 @@ void knn_free(knn_tree *t) {
     free(t);
 }
 
-/* The LEAF points of one leaf, as queries. Slots past n are padding, never active. */
+/* The LEAF points of one leaf as a batch of queries; act[q] = 0 for slots past n. */
 typedef struct {
     const knn_tree *t;
     const double *qv;   /* qv[j*LEAF + q]: the leaf's own block of pts */
@@ -118,30 +119,25 @@ typedef struct {
     double *heap;       /* kNN: LEAF bounded max-heaps of k reduced distances */
     int m[LEAF];        /* kNN: heap sizes */
     double bound[LEAF]; /* kNN: k-th smallest so far (inf until k are found); counts: threshold */
+    double lim[LEAF];   /* bound*(1 + SLACK) + TINY: a box bound beyond it excludes the box */
     int count[LEAF];
 } batch;
 
-static inline unsigned valid_slots(int n, int start) {
-    int cnt = n - start < LEAF ? n - start : LEAF;
-    return cnt >= 32 ? ~0u : (1u << cnt) - 1;
-}
-
-/* Reduced distance from every query to the nearest point of a node's box, and (if upper) to
- * the farthest. Per coordinate the rounded |q - x| is monotone in x, so the box corners bound
- * every point; the sums may still differ from a point's by a few ulps, hence SLACK. The unroll
- * pragmas keep GCC from scalarising the query loops before vectorising them. */
-static void box_bounds(const batch *b, int node, double *restrict lower, double *restrict upper) {
-    int d = b->t->d, euclid = b->t->norm == KNN_EUCLID;
+/* Reduced distance from every query to the nearest and the farthest point of a node's box.
+ * Per coordinate the rounded |q - x| is monotone in x, so the box corners bound every point;
+ * the sums may still differ from a point's by a few ulps, hence SLACK. The unroll pragmas keep
+ * GCC from scalarising the loops over queries instead of vectorising them. */
+static void node_bounds(const batch *b, int node, double *restrict lower, double *restrict upper) {
+    int d = b->t->d;
     const double *lo = b->t->box + (size_t)node * 2 * d, *hi = lo + d;
     double l[LEAF] = {0}, u[LEAF] = {0};
     for (int j = 0; j < d; j++) {
         const double *qj = b->qv + j * LEAF;
         double bl = lo[j], bh = hi[j];
-        if (euclid) {
+        if (b->t->norm == KNN_EUCLID) {
             #pragma GCC unroll 1
             for (int q = 0; q < LEAF; q++) {
-                double a = bl - qj[q], c = qj[q] - bh;
-                double g = a > c ? a : c, f = -a > -c ? -a : -c;
+                double a = bl - qj[q], c = qj[q] - bh, g = a > c ? a : c, f = -a > -c ? -a : -c;
                 g = g > 0 ? g : 0;
                 l[q] += g * g;
                 u[q] += f * f;
@@ -149,47 +145,93 @@ static void box_bounds(const batch *b, int node, double *restrict lower, double 
         } else {
             #pragma GCC unroll 1
             for (int q = 0; q < LEAF; q++) {
-                double a = bl - qj[q], c = qj[q] - bh;
-                double g = a > c ? a : c, f = -a > -c ? -a : -c;
+                double a = bl - qj[q], c = qj[q] - bh, g = a > c ? a : c, f = -a > -c ? -a : -c;
                 l[q] = g > l[q] ? g : l[q];
                 u[q] = f > u[q] ? f : u[q];
             }
         }
     }
     memcpy(lower, l, sizeof l);
-    if (upper) memcpy(upper, u, sizeof u);
+    memcpy(upper, u, sizeof u);
 }
 
-/* Bit q set where a lower bound does not exclude the node for query q. */
-static inline unsigned within(const double *lower, const double *bound) {
-    unsigned m = 0;
-    for (int q = 0; q < LEAF; q++) m |= (unsigned)!(lower[q] > bound[q] * (1 + SLACK) + TINY) << q;
-    return m;
-}
-
-/* Reduced distances from every query to one point (its coordinates at pt[j*LEAF]). */
-static void point_dists(const batch *b, const double *pt, double *restrict s) {
+/* The lower bounds of node_bounds for both children of a node at once (adjacent boxes): two
+ * independent dependency chains. */
+static void child_lower(const batch *b, int child, double *restrict la, double *restrict lb) {
     int d = b->t->d;
+    const double *lo = b->t->box + (size_t)child * 2 * d, *hi = lo + d, *lo2 = hi + d, *hi2 = lo2 + d;
+    double l1[LEAF] = {0}, l2[LEAF] = {0};
+    for (int j = 0; j < d; j++) {
+        const double *qj = b->qv + j * LEAF;
+        double bl = lo[j], bh = hi[j], bl2 = lo2[j], bh2 = hi2[j];
+        if (b->t->norm == KNN_EUCLID) {
+            #pragma GCC unroll 1
+            for (int q = 0; q < LEAF; q++) {
+                double a = bl - qj[q], c = qj[q] - bh, g = a > c ? a : c;
+                double a2 = bl2 - qj[q], c2 = qj[q] - bh2, g2 = a2 > c2 ? a2 : c2;
+                g = g > 0 ? g : 0;
+                g2 = g2 > 0 ? g2 : 0;
+                l1[q] += g * g;
+                l2[q] += g2 * g2;
+            }
+        } else {
+            #pragma GCC unroll 1
+            for (int q = 0; q < LEAF; q++) {
+                double a = bl - qj[q], c = qj[q] - bh, g = a > c ? a : c;
+                double a2 = bl2 - qj[q], c2 = qj[q] - bh2, g2 = a2 > c2 ? a2 : c2;
+                l1[q] = g > l1[q] ? g : l1[q];
+                l2[q] = g2 > l2[q] ? g2 : l2[q];
+            }
+        }
+    }
+    memcpy(la, l1, sizeof l1);
+    memcpy(lb, l2, sizeof l2);
+}
+
+/* sub[q] = act[q] and the lower bound does not exclude the node for query q; returns how
+ * many remain. */
+static int prune(int *restrict sub, const int *restrict act, const double *restrict lower, const double *restrict lim) {
+    int n = 0;
+    for (int q = 0; q < LEAF; q++) {
+        sub[q] = act[q] & (lower[q] <= lim[q]);
+        n += sub[q];
+    }
+    return n;
+}
+
+/* Reduced distances from query q of the batch to the LEAF slots of the leaf at start, into s;
+ * returns the bits p where s[p] < v. */
+static unsigned leaf_dists(const batch *b, int start, int q, double v, double *restrict s) {
+    int d = b->t->d;
+    const double *restrict blk = b->t->pts + (size_t)start * d;
     double acc[LEAF] = {0};
     if (b->t->norm == KNN_EUCLID) {
         for (int j = 0; j < d; j++) {
-            const double *qj = b->qv + j * LEAF;
-            double x = pt[j * LEAF];
+            double qj = b->qv[j * LEAF + q];
             #pragma GCC unroll 1
-            for (int q = 0; q < LEAF; q++) acc[q] = knn_sq_acc(acc[q], qj[q] - x);
+            for (int p = 0; p < LEAF; p++) acc[p] = knn_sq_acc(acc[p], qj - blk[j * LEAF + p]);
         }
     } else {
         for (int j = 0; j < d; j++) {
-            const double *qj = b->qv + j * LEAF;
-            double x = pt[j * LEAF];
+            double qj = b->qv[j * LEAF + q];
             #pragma GCC unroll 1
-            for (int q = 0; q < LEAF; q++) {
-                double u = fabs(qj[q] - x);
-                acc[q] = u > acc[q] ? u : acc[q];
+            for (int p = 0; p < LEAF; p++) {
+                double u = fabs(qj - blk[j * LEAF + p]);
+                acc[p] = u > acc[p] ? u : acc[p];
             }
         }
     }
     memcpy(s, acc, sizeof acc);
+    unsigned m = 0;
+    for (int p = 0; p < LEAF; p++) m |= acc[p] < v ? 1u << p : 0;
+    return m;
+}
+
+/* Bit p set for the slots of the leaf at start that hold a point other than query q. */
+static inline unsigned leaf_others(const batch *b, int start, int q) {
+    int cnt = b->t->n - start < LEAF ? b->t->n - start : LEAF;
+    unsigned m = cnt >= 32 ? ~0u : (1u << cnt) - 1;
+    return start == b->base ? m & ~(1u << q) : m;
 }
 
 /* A bounded max-heap of the k smallest reduced distances: sift v down from slot i. */
@@ -216,51 +258,58 @@ static void heap_add(batch *b, int q, double v) {
         sift_down(h, b->k, 0, v);
         b->bound[q] = h[0];
     }
+    b->lim[q] = b->bound[q] * (1 + SLACK) + TINY;
 }
 
-static void knn_search(batch *b, int node, unsigned active) {
-    const knn_tree *t = b->t;
-    const knn_node *nd = t->nodes + node;
+static void knn_search(batch *b, int node, const int *act) {
+    const knn_node *nd = b->t->nodes + node;
     if (!nd->child) {
-        const double *blk = t->pts + (size_t)nd->start * t->d;
-        unsigned slots = valid_slots(t->n, nd->start);
-        for (int p = 0; p < LEAF; p++) {
-            if (!(slots >> p & 1)) break;
+        for (int q = 0; q < LEAF; q++) {
+            if (!act[q]) continue;
             double s[LEAF];
-            point_dists(b, blk + p, s);
-            unsigned m = 0;
-            for (int q = 0; q < LEAF; q++) m |= (unsigned)(s[q] < b->bound[q]) << q;
-            m &= active;
-            if (nd->start == b->base) m &= ~(1u << p); /* a query is not its own neighbour */
-            for (; m; m &= m - 1) heap_add(b, __builtin_ctz(m), s[__builtin_ctz(m)]);
+            unsigned m = leaf_dists(b, nd->start, q, b->bound[q], s) & leaf_others(b, nd->start, q);
+            for (; m; m &= m - 1) {
+                double v = s[__builtin_ctz(m)];
+                if (v < b->bound[q]) heap_add(b, q, v);
+            }
         }
         return;
     }
-    double lb[2][LEAF], sum[2] = {0, 0};
-    for (int c = 0; c < 2; c++) {
-        box_bounds(b, nd->child + c, lb[c], NULL);
-        for (int q = 0; q < LEAF; q++) sum[c] += active >> q & 1 ? lb[c][q] : 0;
-    }
-    int first = sum[1] < sum[0]; /* nearer child first: the bounds tighten sooner */
+    double lb[2][LEAF];
+    int votes = 0, n_act = 0, sub[LEAF];
+    child_lower(b, nd->child, lb[0], lb[1]);
+    for (int q = 0; q < LEAF; q++) { votes += act[q] & (lb[1][q] < lb[0][q]); n_act += act[q]; }
+    int first = 2 * votes > n_act; /* the child nearer to most queries first: bounds tighten sooner */
     for (int i = 0; i < 2; i++) {
         int c = first ^ i;
-        unsigned m = active & within(lb[c], b->bound);
-        if (m) knn_search(b, nd->child + c, m);
+        if (prune(sub, act, lb[c], b->lim)) knn_search(b, nd->child + c, sub);
     }
 }
 
+/* act[q] = 1 for the slots of leaf l that hold a point. */
+static void batch_init(batch *b, const knn_tree *t, int l, int *act) {
+    b->t = t;
+    b->qv = t->pts + (size_t)l * LEAF * t->d;
+    b->base = l * LEAF;
+    for (int q = 0; q < LEAF; q++) { act[q] = b->base + q < t->n; b->m[q] = b->count[q] = 0; }
+}
+
 void knn_query_all(const knn_tree *t, int k, double *dist) {
-    #pragma omp parallel
+    #pragma omp parallel if (t->n_leaves >= PAR_MIN_LEAVES)
     {
         double *heap = gi_malloc((size_t)LEAF * k * sizeof *heap);
         #pragma omp for schedule(dynamic, 4)
         for (int l = 0; l < t->n_leaves; l++) {
-            batch b = {.t = t, .qv = t->pts + (size_t)l * LEAF * t->d, .base = l * LEAF, .k = k, .heap = heap};
-            for (int q = 0; q < LEAF; q++) b.bound[q] = INFINITY;
-            unsigned active = valid_slots(t->n, b.base);
-            knn_search(&b, 0, active);
-            for (int q = 0; q < LEAF && active >> q & 1; q++) {
+            batch b;
+            int act[LEAF];
+            batch_init(&b, t, l, act);
+            b.k = k;
+            b.heap = heap;
+            for (int q = 0; q < LEAF; q++) b.bound[q] = b.lim[q] = INFINITY;
+            knn_search(&b, 0, act);
+            for (int q = 0; q < LEAF && act[q]; q++) {
                 double *h = heap + (size_t)q * k, *out = dist + (size_t)t->perm[b.base + q] * k;
+                for (int m = b.m[q]; m < k; m++) out[m] = INFINITY; /* only if k > n-1 */
                 for (int m = b.m[q]; m > 0; m--) { /* heap sort: pop the largest to the end */
                     double top = h[0];
                     sift_down(h, m - 1, 0, h[m - 1]);
@@ -285,49 +334,45 @@ static double reduced_threshold(knn_norm norm, double r) {
     return s;
 }
 
-static void count_search(batch *b, int node, unsigned active) {
-    const knn_tree *t = b->t;
-    const knn_node *nd = t->nodes + node;
+static void count_search(batch *b, int node, const int *parent_act) {
+    const knn_node *nd = b->t->nodes + node;
     double lower[LEAF], upper[LEAF];
-    box_bounds(b, node, lower, upper);
-    unsigned inside = 0;
-    for (int q = 0; q < LEAF; q++) inside |= (unsigned)(upper[q] * (1 + SLACK) + TINY <= b->bound[q]) << q;
-    active &= within(lower, b->bound);
-    inside &= active;
-    active &= ~inside;
-    for (; inside; inside &= inside - 1) {
-        int q = __builtin_ctz(inside), self = b->base + q;
-        b->count[q] += nd->end - nd->start - (self >= nd->start && self < nd->end);
+    int act[LEAF], size = nd->end - nd->start;
+    node_bounds(b, node, lower, upper);
+    if (!prune(act, parent_act, lower, b->lim)) return;
+    int n_act = 0;
+    for (int q = 0; q < LEAF; q++) { /* the whole box within the radius: count without looking */
+        int inside = act[q] & (upper[q] * (1 + SLACK) + TINY <= b->bound[q]);
+        int self = b->base + q >= nd->start && b->base + q < nd->end;
+        b->count[q] += inside * (size - self);
+        act[q] &= !inside;
+        n_act += act[q];
     }
-    if (!active) return;
+    if (!n_act) return;
     if (nd->child) {
-        count_search(b, nd->child, active);
-        count_search(b, nd->child + 1, active);
+        count_search(b, nd->child, act);
+        count_search(b, nd->child + 1, act);
         return;
     }
-    const double *blk = t->pts + (size_t)nd->start * t->d;
-    unsigned slots = valid_slots(t->n, nd->start);
-    int act[LEAF];
-    for (int q = 0; q < LEAF; q++) act[q] = active >> q & 1;
-    for (int p = 0; p < LEAF; p++) {
-        if (!(slots >> p & 1)) break;
+    for (int q = 0; q < LEAF; q++) {
+        if (!act[q]) continue;
         double s[LEAF];
-        point_dists(b, blk + p, s);
-        int keep = act[p];
-        if (nd->start == b->base) act[p] = 0; /* not itself */
-        for (int q = 0; q < LEAF; q++) b->count[q] += (s[q] <= b->bound[q]) & act[q];
-        act[p] = keep;
+        unsigned m = leaf_dists(b, nd->start, q, nextafter(b->bound[q], INFINITY), s); /* s <= bound */
+        b->count[q] += __builtin_popcount(m & leaf_others(b, nd->start, q));
     }
 }
 
 void knn_count_all(const knn_tree *t, const double *r, int *count) {
-    #pragma omp parallel for schedule(dynamic, 4)
+    #pragma omp parallel for schedule(dynamic, 4) if (t->n_leaves >= PAR_MIN_LEAVES)
     for (int l = 0; l < t->n_leaves; l++) {
-        batch b = {.t = t, .qv = t->pts + (size_t)l * LEAF * t->d, .base = l * LEAF};
-        unsigned active = valid_slots(t->n, b.base);
-        for (int q = 0; q < LEAF; q++)
-            b.bound[q] = active >> q & 1 ? reduced_threshold(t->norm, r[t->perm[b.base + q]]) : -1;
-        count_search(&b, 0, active);
-        for (int q = 0; q < LEAF && active >> q & 1; q++) count[t->perm[b.base + q]] = b.count[q];
+        batch b;
+        int act[LEAF];
+        batch_init(&b, t, l, act);
+        for (int q = 0; q < LEAF; q++) {
+            b.bound[q] = act[q] ? reduced_threshold(t->norm, r[t->perm[b.base + q]]) : -1;
+            b.lim[q] = b.bound[q] * (1 + SLACK) + TINY;
+        }
+        count_search(&b, 0, act);
+        for (int q = 0; q < LEAF && act[q]; q++) count[t->perm[b.base + q]] = b.count[q];
     }
 }

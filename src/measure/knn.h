@@ -7,10 +7,11 @@
 typedef enum { KNN_EUCLID, KNN_MAX } knn_norm;
 typedef struct knn_tree knn_tree;
 
-/* One step of a Euclidean sum of squares, s + u*u. Fused where the hardware has FMA, so that
- * the value does not depend on whether the compiler chose to contract (-ffp-contract=fast). */
+/* One step of a Euclidean sum of squares, s + u*u. Fused wherever the target has FMA, so that
+ * the value does not depend on where the compiler chose to contract (-ffp-contract=fast);
+ * without FMA there is nothing to contract to. */
 static inline double knn_sq_acc(double s, double u) {
-#ifdef FP_FAST_FMA
+#if defined(FP_FAST_FMA) || defined(__FMA__) || defined(__ARM_FEATURE_FMA)
     return fma(u, u, s);
 #else
     return s + u * u;
@@ -28,8 +29,9 @@ void knn_free(knn_tree *t);
 
 /* For every point i (in the caller's original order): the distances to its k nearest other
  * points, ascending, into dist[i*k .. i*k+k-1] (the point itself excluded, by index, so
- * duplicates of it count as neighbours at distance 0). Requires 1 <= k <= n-1. Parallel over i
- * with OpenMP. Distances are exact doubles, equal (==) to knn_dist of the pair. */
+ * duplicates of it count as neighbours at distance 0). Requires 1 <= k <= n-1 (slots past n-1
+ * get +inf). Parallel over i with OpenMP. Distances are exact doubles, equal (==) to knn_dist
+ * of the pair. */
 void knn_query_all(const knn_tree *t, int k, double *dist);
 
 /* For every point i: the number of points j != i with knn_dist(x_i, x_j) < r[i] (strict),
