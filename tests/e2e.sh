@@ -134,6 +134,9 @@ printf '1,0\n2,0\n3,0\n4,0\n5,0\n6,0\n7,0\n' > "$tmp/const.csv"
 expect_error mi_constant_column "singular" "$bin" mi --x "$tmp/const.csv" --y "$tmp/const.csv" --estimator wkl --k 2
 printf '1\n1\n1\n2\n2\n2\n' > "$tmp/dup.csv"
 expect_error mi_duplicates "distance 0" "$bin" mi --x "$tmp/dup.csv" --y "$tmp/dup.csv" --estimator kl --k 2
+out=$("$bin" mi --x $d/g8x8_x.npy --y $d/g8x8_y.npy --compress pca:2 --json 2>&1)
+grep -q '"dx": 2, "dy": 2' <<<"$out" && ok mi_compress || fail mi_compress "$out"
+expect_error mi_bad_compress "--compress" "$bin" mi --x $d/g8x8_x.npy --y $d/g8x8_y.npy --compress pca:x
 expect_error mi_bad_estimator "not one of" "$bin" mi --x "$tmp/dup.csv" --y "$tmp/dup.csv" --estimator foo
 
 echo "e2e: $passed passed, $failed failed"

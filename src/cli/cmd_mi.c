@@ -5,12 +5,14 @@
 #include <string.h>
 #include <time.h>
 #include "cli/cli.h"
+#include "measure/compress.h"
 #include "measure/estimators.h"
 #include "util/npy.h"
 
 static void usage(void) {
     fprintf(stderr, "usage: grokinfo mi --x X.npy|X.csv --y Y.npy|Y.csv [--estimator ksg|kl|wkl|kde|gauss|gcmi] [--k K]\n"
-                    "                   [--discrete-y] [--rescale|--no-rescale] [--bias-correct] [--json]\n");
+                    "                   [--discrete-y] [--compress pca:M|pca-white:M|first:M] [--rescale|--no-rescale]\n"
+                    "                   [--bias-correct] [--json]\n");
 }
 
 static double now_s(void) {
@@ -33,9 +35,44 @@ static int read_finite(const char *path, num_matrix *m) {
     return 0;
 }
 
+typedef struct { int kind, m; } compression; /* kind 0 none, 1 pca, 2 whitened pca, 3 first coords */
+
+static int parse_compress(const char *s, compression *c) {
+    const char *colon = strchr(s, ':');
+    if (!colon) return -1;
+    size_t len = (size_t)(colon - s);
+    if (len == 3 && strncmp(s, "pca", 3) == 0) c->kind = 1;
+    else if (len == 9 && strncmp(s, "pca-white", 9) == 0) c->kind = 2;
+    else if (len == 5 && strncmp(s, "first", 5) == 0) c->kind = 3;
+    else return -1;
+    char *end;
+    long m = strtol(colon + 1, &end, 10);
+    if (*end || m < 1 || m > 100000) return -1;
+    c->m = (int)m;
+    return 0;
+}
+
+/* compresses a side in place when it has more columns than asked for */
+static int apply_compress(num_matrix *a, const compression *c, const char *path) {
+    if (c->kind == 0 || a->cols <= c->m) return 0;
+    double *out = malloc((size_t)a->rows * c->m * sizeof(double));
+    gi_err e;
+    if (c->kind == 3) first_coords(a->data, (int)a->rows, (int)a->cols, c->m, out);
+    else if (pca_compress(a->data, (int)a->rows, (int)a->cols, c->m, c->kind == 2, out, &e)) {
+        fprintf(stderr, "grokinfo mi: %s: %s\n", path, e.msg);
+        free(out);
+        return -1;
+    }
+    free(a->data);
+    a->data = out;
+    a->cols = c->m;
+    return 0;
+}
+
 int cmd_mi(int argc, char **argv) {
     const char *xpath = NULL, *ypath = NULL, *estimator = "ksg";
     int k = 5, discrete = 0, json = 0, rescale = -1, bias_correct = 0;
+    compression comp = {0, 0};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         int has_value = i + 1 < argc;
@@ -52,6 +89,12 @@ int cmd_mi(int argc, char **argv) {
         else if (strcmp(a, "--no-rescale") == 0) rescale = 0;
         else if (strcmp(a, "--json") == 0) json = 1;
         else if (strcmp(a, "--bias-correct") == 0) bias_correct = 1;
+        else if (strcmp(a, "--compress") == 0 && has_value) {
+            if (parse_compress(argv[++i], &comp)) {
+                fprintf(stderr, "grokinfo mi: --compress: expected pca:M, pca-white:M or first:M, got '%s'\n", argv[i]);
+                return 2;
+            }
+        }
         else { fprintf(stderr, "grokinfo mi: unknown or incomplete option '%s'\n", a); usage(); return 2; }
     }
     if (!xpath || !ypath) { fprintf(stderr, "grokinfo mi: --x and --y are required\n"); usage(); return 2; }
@@ -78,6 +121,7 @@ int cmd_mi(int argc, char **argv) {
         goto done;
     }
     if (x.rows > 2000000000LL) { fprintf(stderr, "grokinfo mi: too many rows (%lld)\n", (long long)x.rows); goto done; }
+    if (apply_compress(&x, &comp, xpath) || (!discrete && apply_compress(&y, &comp, ypath))) goto done;
     int n = (int)x.rows, dx = (int)x.cols, dy = (int)y.cols;
     estimate est;
     gi_err e;
