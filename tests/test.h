@@ -48,4 +48,8 @@ void test_register(const char *name, const char *file, test_fn fn);
 
 /* A scratch directory unique to this test process: tests/tmp.PID/name */
 const char *test_tmpdir(void);
+/* test_tmpdir()/name (four rotating buffers: up to four paths alive at once) */
+const char *test_tmp_path(const char *name);
+/* writes n bytes to path, aborting the run if it cannot */
+void test_write_bytes(const char *path, const void *data, size_t n);
 #endif

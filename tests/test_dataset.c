@@ -13,10 +13,7 @@
 
 /* test_tmpdir() is shared by the whole process, so each test works in its own subdirectory. */
 static const char *tmp_dir(const char *name) {
-    static char buf[4][512];
-    static int k;
-    char *p = buf[k++ % 4];
-    snprintf(p, sizeof buf[0], "%s/%s", test_tmpdir(), name);
+    const char *p = test_tmp_path(name);
     gi_err e;
     if (make_dirs(p, &e)) { fprintf(stderr, "%s\n", e.msg); abort(); }
     return p;

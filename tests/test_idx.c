@@ -5,20 +5,6 @@
 #include "data/idx.h"
 #include "test.h"
 
-static const char *tmp_path(const char *name) {
-    static char buf[4][512];
-    static int k;
-    char *p = buf[k++ % 4];
-    snprintf(p, sizeof buf[0], "%s/%s", test_tmpdir(), name);
-    return p;
-}
-
-static void write_bytes(const char *path, const void *data, size_t n) {
-    FILE *f = fopen(path, "wb");
-    if (!f) { perror(path); abort(); }
-    if (n) fwrite(data, 1, n, f);
-    fclose(f);
-}
 
 static void write_gz(const char *path, const void *data, size_t n) {
     gzFile gz = gzopen(path, "wb");
@@ -69,15 +55,15 @@ static void check_read_fails(int *failures, const char *path, const char *what) 
 TEST(idx_plain_roundtrip) {
     uint8_t buf[64] = {0};
     size_t n = make_idx3(buf);
-    const char *p = tmp_path("idx_plain");
-    write_bytes(p, buf, n);
+    const char *p = test_tmp_path("idx_plain");
+    test_write_bytes(p, buf, n);
     idx_array a;
     gi_err e = {{0}};
     CHECK(idx_read(p, &a, &e) == 0);
     check_idx3(failures, &a);
 
     /* idx_write then idx_read gives the same array and the same bytes */
-    const char *q = tmp_path("idx_written");
+    const char *q = test_tmp_path("idx_written");
     CHECK(idx_write(q, &a, &e) == 0);
     size_t m;
     uint8_t *back = read_bytes(q, &m);
@@ -94,7 +80,7 @@ TEST(idx_plain_roundtrip) {
 TEST(idx_gz_roundtrip) {
     uint8_t buf[64] = {0};
     size_t n = make_idx3(buf);
-    const char *p = tmp_path("idx_gz.gz");
+    const char *p = test_tmp_path("idx_gz.gz");
     write_gz(p, buf, n);
     idx_array a;
     gi_err e = {{0}};
@@ -133,58 +119,58 @@ TEST(idx_one_dim_and_four_dims) {
 }
 
 TEST(idx_missing_file) {
-    check_read_fails(failures, tmp_path("idx_does_not_exist"), "cannot open (No such file or directory)");
+    check_read_fails(failures, test_tmp_path("idx_does_not_exist"), "cannot open (No such file or directory)");
 }
 
 TEST(idx_empty_file) {
-    const char *p = tmp_path("idx_empty");
-    write_bytes(p, "", 0);
+    const char *p = test_tmp_path("idx_empty");
+    test_write_bytes(p, "", 0);
     check_read_fails(failures, p, "too short");
 }
 
 TEST(idx_bad_magic) {
     const uint8_t b[] = {0x12, 0x34, 8, 1, 0, 0, 0, 1, 0};
-    const char *p = tmp_path("idx_bad_magic");
-    write_bytes(p, b, sizeof b);
+    const char *p = test_tmp_path("idx_bad_magic");
+    test_write_bytes(p, b, sizeof b);
     check_read_fails(failures, p, "bad magic 0x12340801");
 }
 
 TEST(idx_unsupported_type) {
     const uint8_t b[] = {0, 0, 0x0D, 1, 0, 0, 0, 1, 0, 0, 0, 0};
-    const char *p = tmp_path("idx_float");
-    write_bytes(p, b, sizeof b);
+    const char *p = test_tmp_path("idx_float");
+    test_write_bytes(p, b, sizeof b);
     check_read_fails(failures, p, "data type 0x0D not supported, expected 0x08 (unsigned byte)");
 }
 
 TEST(idx_bad_ndim) {
     const uint8_t zero[] = {0, 0, 8, 0};
     const uint8_t five[] = {0, 0, 8, 5, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0};
-    const char *p = tmp_path("idx_ndim0"), *q = tmp_path("idx_ndim5");
-    write_bytes(p, zero, sizeof zero);
-    write_bytes(q, five, sizeof five);
+    const char *p = test_tmp_path("idx_ndim0"), *q = test_tmp_path("idx_ndim5");
+    test_write_bytes(p, zero, sizeof zero);
+    test_write_bytes(q, five, sizeof five);
     check_read_fails(failures, p, "0 dimensions not supported, expected 1..4");
     check_read_fails(failures, q, "5 dimensions not supported, expected 1..4");
 }
 
 TEST(idx_header_truncated) {
     const uint8_t b[] = {0, 0, 8, 3, 0, 0, 0, 1, 0, 0};
-    const char *p = tmp_path("idx_short_header");
-    write_bytes(p, b, sizeof b);
+    const char *p = test_tmp_path("idx_short_header");
+    test_write_bytes(p, b, sizeof b);
     check_read_fails(failures, p, "header truncated: 10 bytes, expected 16");
 }
 
 TEST(idx_zero_dim) {
     const uint8_t b[] = {0, 0, 8, 2, 0, 0, 0, 4, 0, 0, 0, 0};
-    const char *p = tmp_path("idx_zero_dim");
-    write_bytes(p, b, sizeof b);
+    const char *p = test_tmp_path("idx_zero_dim");
+    test_write_bytes(p, b, sizeof b);
     check_read_fails(failures, p, "dimension 1 has size 0");
 }
 
 TEST(idx_too_large) {
     /* 65536 x 65536 = 2^32 items: more than 2^31, refused from the header alone */
     const uint8_t b[] = {0, 0, 8, 2, 0, 1, 0, 0, 0, 1, 0, 0};
-    const char *p = tmp_path("idx_huge");
-    write_bytes(p, b, sizeof b);
+    const char *p = test_tmp_path("idx_huge");
+    test_write_bytes(p, b, sizeof b);
     check_read_fails(failures, p, "more than 2^31");
     /* 0xffffffff^4 would wrap a 64-bit product if unchecked */
     const uint8_t c[] = {0, 0, 8, 4, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255};
@@ -197,8 +183,8 @@ TEST(idx_too_large) {
 TEST(idx_truncated_data) {
     uint8_t buf[64] = {0};
     size_t n = make_idx3(buf);
-    const char *p = tmp_path("idx_truncated"), *q = tmp_path("idx_truncated.gz");
-    write_bytes(p, buf, n - 4);
+    const char *p = test_tmp_path("idx_truncated"), *q = test_tmp_path("idx_truncated.gz");
+    test_write_bytes(p, buf, n - 4);
     write_gz(q, buf, n - 4);  /* a complete gzip stream holding incomplete IDX data */
     check_read_fails(failures, p, "truncated: 20 bytes of data, expected 24");
     check_read_fails(failures, q, "truncated: 20 bytes of data, expected 24");
@@ -207,8 +193,8 @@ TEST(idx_truncated_data) {
 TEST(idx_trailing_data) {
     uint8_t buf[64] = {0};
     size_t n = make_idx3(buf);
-    const char *p = tmp_path("idx_trailing"), *q = tmp_path("idx_trailing.gz");
-    write_bytes(p, buf, n + 3);
+    const char *p = test_tmp_path("idx_trailing"), *q = test_tmp_path("idx_trailing.gz");
+    test_write_bytes(p, buf, n + 3);
     write_gz(q, buf, n + 3);
     check_read_fails(failures, p, "3 bytes of trailing data");
     check_read_fails(failures, q, "3 bytes of trailing data");
@@ -222,12 +208,12 @@ TEST(idx_truncated_gzip) {
     memcpy(buf, hdr, 16);
     uint32_t s = 1;
     for (int i = 16; i < N; i++) { s = s * 1103515245u + 12345u; buf[i] = (uint8_t)(s >> 24); }
-    const char *full = tmp_path("idx_full.gz"), *half = tmp_path("idx_half.gz");
+    const char *full = test_tmp_path("idx_full.gz"), *half = test_tmp_path("idx_half.gz");
     write_gz(full, buf, N);
     size_t m;
     uint8_t *gz = read_bytes(full, &m);
     CHECK(m > 1000);
-    write_bytes(half, gz, m / 2);
+    test_write_bytes(half, gz, m / 2);
     check_read_fails(failures, half, "corrupt gzip stream");
     idx_array a;
     gi_err e = {{0}};
@@ -241,8 +227,8 @@ TEST(idx_truncated_gzip) {
 TEST(idx_gzip_garbage) {
     uint8_t b[64] = {0x1f, 0x8b, 0x08, 0x00};
     for (int i = 10; i < 64; i++) b[i] = (uint8_t)(i * 37 + 11);
-    const char *p = tmp_path("idx_garbage.gz");
-    write_bytes(p, b, sizeof b);
+    const char *p = test_tmp_path("idx_garbage.gz");
+    test_write_bytes(p, b, sizeof b);
     check_read_fails(failures, p, "corrupt gzip stream");
 }
 
@@ -250,7 +236,7 @@ TEST(idx_write_rejects_bad_arrays) {
     uint8_t d[4] = {1, 2, 3, 4};
     idx_array a = {.ndim = 5, .dims = {1, 1, 1, 1}, .count = 1, .data = d};
     gi_err e = {{0}};
-    const char *p = tmp_path("idx_bad_write");
+    const char *p = test_tmp_path("idx_bad_write");
     CHECK(idx_write(p, &a, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "5 dimensions");
     a.ndim = 1;

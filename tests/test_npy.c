@@ -23,22 +23,8 @@
 
 #define FIX "tests/data/npy/"
 
-static const char *tmp_path(const char *name) {
-    static char buf[4][512];
-    static int k;
-    char *p = buf[k++ % 4];
-    snprintf(p, sizeof buf[0], "%s/%s", test_tmpdir(), name);
-    return p;
-}
 
-static void write_bytes(const char *path, const void *data, size_t n) {
-    FILE *f = fopen(path, "wb");
-    if (!f) { perror(path); abort(); }
-    if (n) fwrite(data, 1, n, f);
-    fclose(f);
-}
-
-static void write_text(const char *path, const char *text) { write_bytes(path, text, strlen(text)); }
+static void write_text(const char *path, const char *text) { test_write_bytes(path, text, strlen(text)); }
 
 static uint8_t *read_bytes(const char *path, size_t *n) {
     FILE *f = fopen(path, "rb");
@@ -74,8 +60,8 @@ static uint8_t *make_npy(int major, const char *dict, const void *data, size_t n
 /* Both npy_parse (in memory) and npy_read (from a file) must fail with a message naming the
  * input and containing `needle`, and leave *out zeroed. Returns the number of failed checks. */
 static void expect_npy_error(const uint8_t *img, size_t n, const char *file, const char *needle, int *failures) {
-    const char *path = tmp_path(file);
-    write_bytes(path, img, n);
+    const char *path = test_tmp_path(file);
+    test_write_bytes(path, img, n);
     num_matrix m;
     gi_err e = {""};
     CHECK(npy_read(path, &m, &e) == -1);
@@ -102,7 +88,7 @@ TEST(npy_roundtrip_f64) {
     double a[6] = {0.1, -2.5, 1e-310, 1e308, -0.0, 3.0};
     gi_err e = {""};
     num_matrix m;
-    const char *p = tmp_path("rt64.npy");
+    const char *p = test_tmp_path("rt64.npy");
     CHECK(npy_write_f64(p, a, 2, 3, &e) == 0);
     CHECK(npy_read(p, &m, &e) == 0);
     CHECK(m.ndim == 2 && m.rows == 2 && m.cols == 3 && !m.is_integer);
@@ -124,7 +110,7 @@ TEST(npy_roundtrip_f32) {
     float a[6] = {0.1f, -2.5f, 1e-40f, 3.4e38f, -0.0f, 7.0f};
     gi_err e = {""};
     num_matrix m;
-    const char *p = tmp_path("rt32.npy");
+    const char *p = test_tmp_path("rt32.npy");
     CHECK(npy_write_f32(p, a, 3, 2, &e) == 0);
     CHECK(npy_read(p, &m, &e) == 0);
     CHECK(m.ndim == 2 && m.rows == 3 && m.cols == 2 && !m.is_integer);
@@ -146,7 +132,7 @@ TEST(npy_write_matches_numpy_bytes) {
         gi_err e = {""};
         CHECK(npy_read(fix[k], &m, &e) == 0);
         if (!m.data) continue;
-        const char *p = tmp_path("same.npy");
+        const char *p = test_tmp_path("same.npy");
         if (k == 0) CHECK(npy_write_f64(p, m.data, m.rows, m.cols, &e) == 0);
         else {
             float f[6];
@@ -163,7 +149,7 @@ TEST(npy_write_matches_numpy_bytes) {
     num_matrix m;
     gi_err e = {""};
     CHECK(npy_read(FIX "labels.npy", &m, &e) == 0);  /* a 1-D header: "(8,)" */
-    const char *p = tmp_path("same1d.npy");
+    const char *p = test_tmp_path("same1d.npy");
     CHECK(npy_write_f64(p, m.data, 8, 0, &e) == 0);
     size_t na, nb;
     uint8_t *a = read_bytes(FIX "labels.npy", &na), *b = read_bytes(p, &nb);
@@ -179,9 +165,9 @@ TEST(npy_write_matches_numpy_bytes) {
 TEST(npy_write_errors) {
     double a[2] = {1, 2};
     gi_err e = {""};
-    CHECK(npy_write_f64(tmp_path("neg.npy"), a, -1, 2, &e) == -1);
+    CHECK(npy_write_f64(test_tmp_path("neg.npy"), a, -1, 2, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "neg.npy: cannot write an array of shape (-1, 2)");
-    CHECK(npy_write_f64(tmp_path("no/such/dir/x.npy"), a, 2, 0, &e) == -1);
+    CHECK(npy_write_f64(test_tmp_path("no/such/dir/x.npy"), a, 2, 0, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "no/such/dir/x.npy");
 }
 
@@ -447,7 +433,7 @@ TEST(npy_missing_file) {
 /* ---------- CSV ---------- */
 
 static int csv_of(const char *name, const char *text, num_matrix *m, gi_err *e) {
-    const char *p = tmp_path(name);
+    const char *p = test_tmp_path(name);
     write_text(p, text);
     return csv_read(p, m, e);
 }
@@ -532,12 +518,12 @@ TEST(npy_matrix_read_by_content) {
     num_matrix m;
     gi_err e = {""};
     double d[3] = {1, 2, 3};
-    const char *p = tmp_path("really_npy.csv");
+    const char *p = test_tmp_path("really_npy.csv");
     CHECK(npy_write_f64(p, d, 3, 0, &e) == 0);
     CHECK(matrix_read(p, &m, &e) == 0);
     CHECK(m.ndim == 1 && m.rows == 3 && m.data && m.data[2] == 3);
     matrix_free(&m);
-    p = tmp_path("really_csv.npy");
+    p = test_tmp_path("really_csv.npy");
     write_text(p, "5,6\n");
     CHECK(matrix_read(p, &m, &e) == 0);
     CHECK(m.ndim == 2 && m.rows == 1 && m.cols == 2 && m.data && m.data[1] == 6);

@@ -44,6 +44,15 @@ int entropy_kl(const double *x, int n, int d, int k, estimate *out, gi_err *e) {
     return 0;
 }
 
+int whiten_for(const double *x, int n, int d, const char *who, double **xw, double *half_logdet, gi_err *e) {
+    *xw = gi_malloc((size_t)n * d * sizeof(double));
+    if (whiten_symmetric(x, n, d, *xw, half_logdet) == 0) return 0;
+    free(*xw);
+    *xw = NULL;
+    return gi_fail(e, "%s: the covariance of the %d-dimensional data is singular (a constant or linearly dependent "
+                      "column); use --no-rescale or drop the column", who, d);
+}
+
 double *hstack(const double *x, int dx, const double *y, int dy, int n) {
     double *xy = gi_malloc((size_t)n * (dx + dy) * sizeof(double));
     for (int i = 0; i < n; i++) {

@@ -32,6 +32,9 @@ typedef int (*entropy_fn)(const double *x, int n, int d, const void *params, est
 int mi_classes(const double *x, int dx, const int *labels, int n, entropy_fn entropy, const void *params,
                estimate *out, gi_err *e);
 
+/* The whitened copy of x (*xw, caller frees) and ½ log det C, or an error naming `who`. */
+int whiten_for(const double *x, int n, int d, const char *who, double **xw, double *half_logdet, gi_err *e);
+
 /* [x | y] side by side: n x (dx + dy), caller frees. */
 double *hstack(const double *x, int dx, const double *y, int dy, int n);
 

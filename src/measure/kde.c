@@ -52,12 +52,7 @@ int entropy_kde(const double *x, int n, int d, int rescale, double *bandwidth, e
     if (n < 3) return gi_fail(e, "kde entropy: N = %d points: need at least 3", n);
     double half_logdet = 0.0, *xw = NULL;
     if (rescale) {
-        xw = gi_malloc((size_t)n * d * sizeof(double));
-        if (whiten_symmetric(x, n, d, xw, &half_logdet)) {
-            free(xw);
-            return gi_fail(e, "kde: the covariance of the %d-dimensional data is singular (a constant or linearly "
-                              "dependent column); use --no-rescale or drop the column", d);
-        }
+        if (whiten_for(x, n, d, "kde", &xw, &half_logdet, e)) return -1;
         x = xw;
     }
     double *t = gi_malloc((size_t)n * sizeof(double));

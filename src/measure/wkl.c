@@ -44,12 +44,7 @@ int entropy_wkl(const double *x, int n, int d, int k, int rescale, estimate *out
     if (n <= k) return gi_fail(e, "wkl entropy: N = %d points but k = %d: need N > k", n, k);
     double half_logdet = 0.0, *xw = NULL;
     if (rescale) {
-        xw = gi_malloc((size_t)n * d * sizeof(double));
-        if (whiten_symmetric(x, n, d, xw, &half_logdet)) {
-            free(xw);
-            return gi_fail(e, "wkl: the covariance of the %d-dimensional data is singular (a constant or linearly "
-                              "dependent column); use --no-rescale or drop the column", d);
-        }
+        if (whiten_for(x, n, d, "wkl", &xw, &half_logdet, e)) return -1;
         x = xw;
     }
     double *w = gi_malloc((size_t)k * sizeof(double));
