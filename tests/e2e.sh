@@ -137,6 +137,15 @@ expect_error mi_duplicates "distance 0" "$bin" mi --x "$tmp/dup.csv" --y "$tmp/d
 out=$("$bin" mi --x $d/g8x8_x.npy --y $d/g8x8_y.npy --compress pca:2 --json 2>&1)
 grep -q '"dx": 2, "dy": 2' <<<"$out" && ok mi_compress || fail mi_compress "$out"
 expect_error mi_bad_compress "--compress" "$bin" mi --x $d/g8x8_x.npy --y $d/g8x8_y.npy --compress pca:x
+b1=$("$bin" mi --x $d/g2x2_x.npy --y $d/g2x2_y.npy --bootstrap 400 --seed 3 --json 2>&1)
+b2=$("$bin" mi --x $d/g2x2_x.npy --y $d/g2x2_y.npy --bootstrap 400 --seed 3 --json 2>&1)
+awk -v s="$b1" 'BEGIN { match(s, /"mi": [^,]*/); v = substr(s, RSTART + 6, RLENGTH - 6) + 0
+    match(s, /"ci_low": [^,]*/); lo = substr(s, RSTART + 10, RLENGTH - 10) + 0
+    match(s, /"ci_high": [^,]*/); hi = substr(s, RSTART + 11, RLENGTH - 11) + 0
+    match(s, /"stderr": [^,]*/); se = substr(s, RSTART + 10, RLENGTH - 10) + 0
+    w = hi - lo; exit !(lo < v && v < hi && w > 2.5 * se && w < 5.5 * se) }' &&
+    [ "$(sed 's/"seconds.*//' <<<"$b1")" = "$(sed 's/"seconds.*//' <<<"$b2")" ] && ok mi_bootstrap || fail mi_bootstrap "$b1"
+expect_error mi_bootstrap_gauss "per-point" "$bin" mi --x $d/g2x2_x.npy --y $d/g2x2_y.npy --estimator gauss --bootstrap 10
 expect_error mi_bad_estimator "not one of" "$bin" mi --x "$tmp/dup.csv" --y "$tmp/dup.csv" --estimator foo
 
 echo "e2e: $passed passed, $failed failed"

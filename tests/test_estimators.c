@@ -76,7 +76,7 @@ TEST(est_ksg_gaussian_dims_1_and_2) {
             double *x, *y;
             gaussian_pair(100 + 10 * d + im, n, d, d, mis[im], &x, &y);
             for (int k = 1; k <= 5; k++) {
-                estimate est;
+                estimate est = {0};
                 gi_err e;
                 CHECK(mi_ksg(x, d, y, d, n, k, &est, &e) == 0);
                 CHECK_CLOSE(est.value, mis[im], 0.05, 0.05);
@@ -94,7 +94,7 @@ TEST(est_kl_entropy_gaussian_and_uniform) {
         double *x = malloc((size_t)n * d * sizeof(double)), *u = malloc((size_t)n * d * sizeof(double));
         double sigma = 2.0;
         for (int i = 0; i < n * d; i++) { x[i] = sigma * rng_normal(&r); u[i] = rng_uniform(&r); }
-        estimate h;
+        estimate h = {0};
         gi_err e;
         CHECK(entropy_kl(x, n, d, 3, &h, &e) == 0);
         double truth = 0.5 * d * log(2 * 3.14159265358979323846 * 2.718281828459045 * sigma * sigma);
@@ -122,7 +122,7 @@ TEST(est_kl_classes_discrete_label) {
                 for (int a = 0; a < d; a++) x[(size_t)i * d + a] = rng_uniform(&r);
                 lab[i] = (int)(x[(size_t)i * d] * m);
             }
-            estimate est;
+            estimate est = {0};
             gi_err e;
             CHECK(mi_kl_classes(x, d, lab, n, 5, &est, &e) == 0);
             CHECK_CLOSE(est.value, log((double)m), 0.01, d == 1 ? 0.005 : 0.03);
@@ -136,7 +136,7 @@ TEST(est_kl_mi_gaussian) {
     for (int im = 0; im < 3; im++) {
         double *x, *y;
         gaussian_pair(300 + im, n, 1, 1, mis[im], &x, &y);
-        estimate est;
+        estimate est = {0};
         gi_err e;
         CHECK(mi_kl(x, 1, y, 1, n, 5, &est, &e) == 0);
         CHECK_CLOSE(est.value, mis[im], 0.05, 0.05);
@@ -156,7 +156,7 @@ TEST(est_gauss_equals_closed_form_on_sample_covariance) {
         sxx += (x[i] - mx) * (x[i] - mx); syy += (y[i] - my) * (y[i] - my); sxy += (x[i] - mx) * (y[i] - my);
     }
     double r2 = sxy * sxy / (sxx * syy);
-    estimate est;
+    estimate est = {0};
     gi_err e;
     CHECK(mi_gauss(x, 1, y, 1, n, &est, &e) == 0);
     CHECK_CLOSE(est.value, -0.5 * log(1 - r2), 1e-10, 0);
@@ -171,7 +171,7 @@ TEST(est_gauss_equals_closed_form_on_sample_covariance) {
 
 TEST(est_bad_inputs_fail_clearly) {
     double x[6] = {0, 1, 2, 3, 4, 5}, dup[8] = {1, 1, 1, 1, 2, 2, 2, 2}, cst[12] = {0};
-    estimate est;
+    estimate est = {0};
     gi_err e;
     CHECK(entropy_kl(x, 3, 2, 3, &est, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "need N > k");
@@ -209,7 +209,7 @@ TEST(est_peer_golden_values) {
         double *x = load_matrix(name, "x", &n, &dx), *y = NULL;
         CHECK(x != NULL);
         if (!x) break;
-        estimate got = {NAN, NAN};
+        estimate got = {NAN, NAN, NULL};
         gi_err e;
         int rc;
         if (strcmp(est_name, "kl-cls") == 0) {
@@ -255,7 +255,7 @@ TEST(est_wkl_equals_seed_library) {
         y = load_matrix(name, classes ? "labels" : "y", &ny, &dy);
         CHECK(x && y && ny == n);
         if (!x || !y || ny != n) { free(x); free(y); break; }
-        estimate got = {NAN, NAN};
+        estimate got = {NAN, NAN, NULL};
         gi_err e;
         int rc;
         if (classes) {
@@ -301,7 +301,7 @@ TEST(est_gcmi_closed_form_and_population) {
         sxx += (gx[i] - mx) * (gx[i] - mx); syy += (gy[i] - my) * (gy[i] - my); sxy += (gx[i] - mx) * (gy[i] - my);
     }
     double r2 = sxy * sxy / (sxx * syy);
-    estimate est;
+    estimate est = {0};
     gi_err e;
     CHECK(mi_gcmi(x, 1, y, 1, n, 0, &est, &e) == 0);
     CHECK_CLOSE(est.value, -0.5 * log(1 - r2), 1e-10, 0);
@@ -313,7 +313,7 @@ TEST(est_gcmi_closed_form_and_population) {
     free(x); free(y);
     /* the bias correction is exactly the stated term */
     gaussian_pair(22, 800, 3, 2, 1.0, &x, &y);
-    estimate h0, h1;
+    estimate h0 = {0}, h1 = {0};
     CHECK(entropy_gauss_bc(x, 800, 3, 0, &h0, &e) == 0 && entropy_gauss_bc(x, 800, 3, 1, &h1, &e) == 0);
     double corr = 3 * (log(2.0) - log(799.0)) / 2 + (digamma(799 / 2.0) + digamma(798 / 2.0) + digamma(797 / 2.0)) / 2;
     CHECK_CLOSE(h0.value - h1.value, corr, 1e-12, 0);
@@ -324,7 +324,7 @@ TEST(est_kde_gaussian) {
     const int n = 2000;
     double *x, *y;
     gaussian_pair(31, n, 1, 1, 0.5, &x, &y);
-    estimate h, est;
+    estimate h = {0}, est = {0};
     gi_err e;
     double bw = 0;
     CHECK(entropy_kde(x, n, 1, 0, &bw, &h, &e) == 0);
@@ -346,7 +346,7 @@ TEST(est_wkl_gaussian_large_n) {
             double *x, *y;
             gaussian_pair(500 + 10 * d + im, n, d, d, mis[im], &x, &y);
             for (int ik = 0; ik < 3; ik++) {
-                estimate est;
+                estimate est = {0};
                 gi_err e;
                 CHECK(mi_wkl(x, d, y, d, n, ks[ik], 1, &est, &e) == 0);
                 CHECK_CLOSE(est.value, mis[im], 0.1, 0.05);
@@ -356,10 +356,37 @@ TEST(est_wkl_gaussian_large_n) {
     double *x, *y;
     gaussian_pair(600, n, 4, 4, 1.0, &x, &y);
     for (int k = 5; k <= 9; k += 4) {
-        estimate est;
+        estimate est = {0};
         gi_err e;
         CHECK(mi_wkl(x, 4, y, 4, n, k, 1, &est, &e) == 0);
         CHECK_CLOSE(est.value, 1.0, 0.1, 0.05);
     }
     free(x); free(y);
+}
+
+/* The per-point terms (for the bootstrap) average to the estimate, for every per-point estimator. */
+TEST(est_terms_average_to_the_estimate) {
+    const int n = 1500;
+    double *x, *y;
+    gaussian_pair(41, n, 2, 3, 0.8, &x, &y);
+    int *lab = malloc((size_t)n * sizeof(int));
+    for (int i = 0; i < n; i++) lab[i] = x[2 * i] > 0.3 ? 2 : (x[2 * i] > -0.5 ? 1 : 0);
+    double *terms = malloc((size_t)n * sizeof(double));
+    for (int which = 0; which < 6; which++) {
+        estimate est = {0, 0, terms};
+        gi_err e;
+        int rc = which == 0 ? mi_ksg(x, 2, y, 3, n, 5, &est, &e)
+               : which == 1 ? mi_kl(x, 2, y, 3, n, 5, &est, &e)
+               : which == 2 ? mi_wkl(x, 2, y, 3, n, 5, 1, &est, &e)
+               : which == 3 ? mi_kde(x, 2, y, 3, n, 1, &est, &e)
+               : which == 4 ? mi_kl_classes(x, 2, lab, n, 5, &est, &e)
+                            : mi_wkl_classes(y, 3, lab, n, 5, 1, &est, &e);
+        CHECK(rc == 0);
+        double s = 0;
+        for (int i = 0; i < n; i++) s += terms[i];
+        if (!(fabs(s / n - est.value) <= 1e-10 + 1e-10 * fabs(est.value)))
+            fprintf(stderr, "  estimator %d: mean of terms %.12g, estimate %.12g\n", which, s / n, est.value);
+        CHECK_CLOSE(s / n, est.value, 1e-10, 1e-10);
+    }
+    free(terms); free(lab); free(x); free(y);
 }

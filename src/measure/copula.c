@@ -46,12 +46,12 @@ int mi_gcmi(const double *x, int dx, const double *y, int dy, int n, int bias_co
     copula_transform(x, n, dx, gx);
     copula_transform(y, n, dy, gy);
     double *gxy = hstack(gx, dx, gy, dy, n);
-    estimate hx, hy, hxy;
+    estimate hx = {0}, hy = {0}, hxy = {0};
     int rc = entropy_gauss_bc(gx, n, dx, bias_correct, &hx, e) || entropy_gauss_bc(gy, n, dy, bias_correct, &hy, e) ||
              entropy_gauss_bc(gxy, n, dx + dy, bias_correct, &hxy, e);
     free(gx); free(gy); free(gxy);
     if (rc) return -1;
-    double value = hx.value + hy.value - hxy.value;
-    *out = (estimate){value, gauss_mi_stderr(value, dx < dy ? dx : dy, n)};
+    out->value = hx.value + hy.value - hxy.value;
+    out->stderr_ = gauss_mi_stderr(out->value, dx < dy ? dx : dy, n);
     return 0;
 }

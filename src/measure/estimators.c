@@ -7,13 +7,34 @@
 #include "measure/linalg.h"
 #include "measure/special.h"
 
-/* mean and standard error of the per-point terms */
-static estimate mean_and_error(const double *t, int n) {
+void estimate_from_terms(estimate *out, const double *t, int n, double shift) {
     double s = 0.0, s2 = 0.0;
     for (int i = 0; i < n; i++) s += t[i];
     double mean = s / n;
     for (int i = 0; i < n; i++) s2 += (t[i] - mean) * (t[i] - mean);
-    return (estimate){mean, n > 1 ? sqrt(s2 / n) / sqrt((double)n) : 0.0};
+    out->value = mean + shift;
+    out->stderr_ = n > 1 ? sqrt(s2 / n) / sqrt((double)n) : 0.0;
+    if (out->terms)
+        for (int i = 0; i < n; i++) out->terms[i] = t[i] + shift;
+}
+
+void combine_entropy_terms(estimate *out, const estimate *hx, const estimate *hy, const estimate *hxy, int n) {
+    out->value = hx->value + hy->value - hxy->value;
+    out->stderr_ = hx->stderr_ + hy->stderr_ + hxy->stderr_;
+    if (out->terms)
+        for (int i = 0; i < n; i++) out->terms[i] = hx->terms[i] + hy->terms[i] - hxy->terms[i];
+}
+
+void entropy_terms_alloc(const estimate *out, int n, estimate *hx, estimate *hy, estimate *hxy) {
+    *hx = *hy = *hxy = (estimate){0, 0, NULL};
+    if (!out->terms) return;
+    hx->terms = gi_malloc((size_t)n * sizeof(double));
+    hy->terms = gi_malloc((size_t)n * sizeof(double));
+    hxy->terms = gi_malloc((size_t)n * sizeof(double));
+}
+
+void entropy_terms_free(estimate *hx, estimate *hy, estimate *hxy) {
+    free(hx->terms); free(hy->terms); free(hxy->terms);
 }
 
 static int check_sizes(int n, int k, const char *what, gi_err *e) {
@@ -35,7 +56,7 @@ int entropy_kl(const double *x, int n, int d, int k, estimate *out, gi_err *e) {
         zeros += r == 0.0;
         t[i] = c + d * log(r);
     }
-    if (!zeros) *out = mean_and_error(t, n);
+    if (!zeros) estimate_from_terms(out, t, n, 0.0);
     free(dist);
     free(t);
     if (zeros)
@@ -64,40 +85,49 @@ double *hstack(const double *x, int dx, const double *y, int dy, int n) {
 
 int mi_kl(const double *x, int dx, const double *y, int dy, int n, int k, estimate *out, gi_err *e) {
     estimate hx, hy, hxy;
-    if (entropy_kl(x, n, dx, k, &hx, e) || entropy_kl(y, n, dy, k, &hy, e)) return -1;
+    entropy_terms_alloc(out, n, &hx, &hy, &hxy);
     double *xy = hstack(x, dx, y, dy, n);
-    int rc = entropy_kl(xy, n, dx + dy, k, &hxy, e);
+    int rc = entropy_kl(x, n, dx, k, &hx, e) || entropy_kl(y, n, dy, k, &hy, e) || entropy_kl(xy, n, dx + dy, k, &hxy, e);
     free(xy);
-    if (rc) return -1;
-    *out = (estimate){hx.value + hy.value - hxy.value, hx.stderr_ + hy.stderr_ + hxy.stderr_};
-    return 0;
+    if (!rc) combine_entropy_terms(out, &hx, &hy, &hxy, n);
+    entropy_terms_free(&hx, &hy, &hxy);
+    return rc ? -1 : 0;
 }
 
 int mi_classes(const double *x, int dx, const int *labels, int n, entropy_fn entropy, const void *params,
                estimate *out, gi_err *e) {
-    estimate hx;
+    estimate hx = {0, 0, out->terms};
     if (entropy(x, n, dx, params, &hx, e)) return -1;
     int lo = labels[0], hi = labels[0];
     for (int i = 1; i < n; i++) { if (labels[i] < lo) lo = labels[i]; if (labels[i] > hi) hi = labels[i]; }
     double value = hx.value, err = hx.stderr_;
     double *xc = gi_malloc((size_t)n * dx * sizeof(double));
+    int *members = gi_malloc((size_t)n * sizeof(int));
+    double *class_terms = out->terms ? gi_malloc((size_t)n * sizeof(double)) : NULL;
     for (long c = lo; c <= hi; c++) {
         int nc = 0;
         for (int i = 0; i < n; i++)
-            if (labels[i] == c) memcpy(xc + (size_t)nc++ * dx, x + (size_t)i * dx, (size_t)dx * sizeof(double));
+            if (labels[i] == c) {
+                memcpy(xc + (size_t)nc * dx, x + (size_t)i * dx, (size_t)dx * sizeof(double));
+                members[nc++] = i;
+            }
         if (nc == 0) continue;
-        estimate hc;
+        estimate hc = {0, 0, class_terms};
         if (entropy(xc, nc, dx, params, &hc, e)) {
             char inner[GI_ERRLEN];
             snprintf(inner, sizeof inner, "%s", e ? e->msg : "");
-            free(xc);
+            free(xc); free(members); free(class_terms);
             return gi_fail(e, "class %ld: %s", c, inner);
         }
         value -= (double)nc / n * hc.value;
         err += (double)nc / n * hc.stderr_;
+        /* Σ_c p(c)·mean_{i in c} h_c(i) = mean_i h_{c(i)}(i): per point, subtract its class's term */
+        if (class_terms)
+            for (int m = 0; m < nc; m++) out->terms[members[m]] -= class_terms[m];
     }
-    free(xc);
-    *out = (estimate){value, err};
+    free(xc); free(members); free(class_terms);
+    out->value = value;
+    out->stderr_ = err;
     return 0;
 }
 
@@ -127,7 +157,7 @@ int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estim
     double c = digamma(k) + digamma(n);
     double *terms = dist; /* reuse: n <= n*k */
     for (int i = 0; i < n; i++) terms[i] = c - digamma(nx[i] + 1) - digamma(ny[i] + 1);
-    *out = mean_and_error(terms, n);
+    estimate_from_terms(out, terms, n, 0.0);
     free(xy); free(dist); free(eps); free(nx); free(ny);
     return 0;
 }
@@ -147,19 +177,20 @@ int entropy_gauss(const double *x, int n, int d, estimate *out, gi_err *e) {
     if (covariance_logdet(x, n, d, &ld))
         return gi_fail(e, "gauss entropy: the sample covariance is singular (a constant or linearly dependent column)");
     /* error: the asymptotic variance of the log-determinant is 2d/N */
-    *out = (estimate){0.5 * (ld + d * log(2.0 * 3.14159265358979323846 * 2.718281828459045235)), 0.5 * sqrt(2.0 * d / n)};
+    out->value = 0.5 * (ld + d * log(2.0 * 3.14159265358979323846 * 2.718281828459045235));
+    out->stderr_ = 0.5 * sqrt(2.0 * d / n);
     return 0;
 }
 
 int mi_gauss(const double *x, int dx, const double *y, int dy, int n, estimate *out, gi_err *e) {
-    estimate hx, hy, hxy;
+    estimate hx = {0}, hy = {0}, hxy = {0};
     if (entropy_gauss(x, n, dx, &hx, e) || entropy_gauss(y, n, dy, &hy, e)) return -1;
     double *xy = hstack(x, dx, y, dy, n);
     int rc = entropy_gauss(xy, n, dx + dy, &hxy, e);
     free(xy);
     if (rc) return -1;
-    double value = hx.value + hy.value - hxy.value;
-    *out = (estimate){value, gauss_mi_stderr(value, dx < dy ? dx : dy, n)};
+    out->value = hx.value + hy.value - hxy.value;
+    out->stderr_ = gauss_mi_stderr(out->value, dx < dy ? dx : dy, n);
     return 0;
 }
 

@@ -8,7 +8,10 @@
 #include <stdint.h>
 #include "util/err.h"
 
-typedef struct { double value, stderr_; } estimate;
+/* value and error; when the caller sets terms (n doubles) before the call, the per-point
+ * estimators (kl, wkl, kde, ksg and the MIs built on them) fill it with the per-point
+ * contributions whose mean is the value (for the bootstrap). */
+typedef struct { double value, stderr_; double *terms; } estimate;
 
 /* Kozachenko–Leonenko: H = ψ(N) − ψ(k) + log V_d + d·mean_i log r_ik (Euclidean, self excluded). */
 int entropy_kl(const double *x, int n, int d, int k, estimate *out, gi_err *e);
@@ -31,6 +34,13 @@ int mi_gauss(const double *x, int dx, const double *y, int dy, int n, estimate *
 typedef int (*entropy_fn)(const double *x, int n, int d, const void *params, estimate *out, gi_err *e);
 int mi_classes(const double *x, int dx, const int *labels, int n, entropy_fn entropy, const void *params,
                estimate *out, gi_err *e);
+
+/* value = mean(t) + shift, error = sd(t)/√N; copies t + shift into out->terms when set. */
+void estimate_from_terms(estimate *out, const double *t, int n, double shift);
+/* For an MI from entropies: per-point terms are allocated for hx, hy, hxy only when out wants them. */
+void entropy_terms_alloc(const estimate *out, int n, estimate *hx, estimate *hy, estimate *hxy);
+void combine_entropy_terms(estimate *out, const estimate *hx, const estimate *hy, const estimate *hxy, int n);
+void entropy_terms_free(estimate *hx, estimate *hy, estimate *hxy);
 
 /* The whitened copy of x (*xw, caller frees) and ½ log det C, or an error naming `who`. */
 int whiten_for(const double *x, int n, int d, const char *who, double **xw, double *half_logdet, gi_err *e);

@@ -76,9 +76,8 @@ int entropy_kde(const double *x, int n, int d, int rescale, double *bandwidth, e
         h = exp(0.5 * (a + b));
         *bandwidth = h;
     }
-    double mean = loo_neg_log_density(x, n, d, h, t), s2 = 0.0;
-    for (int i = 0; i < n; i++) s2 += (t[i] - mean) * (t[i] - mean);
-    *out = (estimate){mean + half_logdet, sqrt(s2 / n) / sqrt((double)n)};
+    loo_neg_log_density(x, n, d, h, t);
+    estimate_from_terms(out, t, n, half_logdet);
     free(t);
     free(xw);
     if (!isfinite(out->value)) return gi_fail(e, "kde entropy: not finite (duplicate points with a tiny bandwidth?)");
@@ -88,10 +87,12 @@ int entropy_kde(const double *x, int n, int d, int rescale, double *bandwidth, e
 int mi_kde(const double *x, int dx, const double *y, int dy, int n, int rescale, estimate *out, gi_err *e) {
     double h = 0.0;
     estimate hx, hy, hxy;
+    entropy_terms_alloc(out, n, &hx, &hy, &hxy);
     double *xy = hstack(x, dx, y, dy, n);
-    int rc = entropy_kde(xy, n, dx + dy, rescale, &h, &hxy, e);
+    int rc = entropy_kde(xy, n, dx + dy, rescale, &h, &hxy, e) || entropy_kde(x, n, dx, rescale, &h, &hx, e) ||
+             entropy_kde(y, n, dy, rescale, &h, &hy, e);
     free(xy);
-    if (rc || entropy_kde(x, n, dx, rescale, &h, &hx, e) || entropy_kde(y, n, dy, rescale, &h, &hy, e)) return -1;
-    *out = (estimate){hx.value + hy.value - hxy.value, hx.stderr_ + hy.stderr_ + hxy.stderr_};
-    return 0;
+    if (!rc) combine_entropy_terms(out, &hx, &hy, &hxy, n);
+    entropy_terms_free(&hx, &hy, &hxy);
+    return rc ? -1 : 0;
 }

@@ -65,13 +65,7 @@ int entropy_wkl(const double *x, int n, int d, int k, int rescale, estimate *out
         }
         t[i] = s;
     }
-    if (!zeros) {
-        double sum = 0.0, s2 = 0.0;
-        for (int i = 0; i < n; i++) sum += t[i];
-        double mean = sum / n;
-        for (int i = 0; i < n; i++) s2 += (t[i] - mean) * (t[i] - mean);
-        *out = (estimate){mean + half_logdet, sqrt(s2 / n) / sqrt((double)n)};
-    }
+    if (!zeros) estimate_from_terms(out, t, n, half_logdet);
     free(w); free(dist); free(t); free(xw);
     if (zeros)
         return gi_fail(e, "wkl entropy: %d of %d points have a neighbour at distance 0 (duplicate points); add noise",
@@ -81,13 +75,14 @@ int entropy_wkl(const double *x, int n, int d, int k, int rescale, estimate *out
 
 int mi_wkl(const double *x, int dx, const double *y, int dy, int n, int k, int rescale, estimate *out, gi_err *e) {
     estimate hx, hy, hxy;
-    if (entropy_wkl(x, n, dx, k, rescale, &hx, e) || entropy_wkl(y, n, dy, k, rescale, &hy, e)) return -1;
+    entropy_terms_alloc(out, n, &hx, &hy, &hxy);
     double *xy = hstack(x, dx, y, dy, n);
-    int rc = entropy_wkl(xy, n, dx + dy, k, rescale, &hxy, e);
+    int rc = entropy_wkl(x, n, dx, k, rescale, &hx, e) || entropy_wkl(y, n, dy, k, rescale, &hy, e) ||
+             entropy_wkl(xy, n, dx + dy, k, rescale, &hxy, e);
     free(xy);
-    if (rc) return -1;
-    *out = (estimate){hx.value + hy.value - hxy.value, hx.stderr_ + hy.stderr_ + hxy.stderr_};
-    return 0;
+    if (!rc) combine_entropy_terms(out, &hx, &hy, &hxy, n);
+    entropy_terms_free(&hx, &hy, &hxy);
+    return rc ? -1 : 0;
 }
 
 typedef struct { int k, rescale; } wkl_params;
