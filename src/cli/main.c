@@ -1,4 +1,5 @@
 /* grokinfo — train, measure and plot grokking. A thin layer over the library. */
+#include <cblas.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
@@ -21,6 +22,8 @@ static void usage(FILE *f) {
 }
 
 int main(int argc, char **argv) {
+    /* grokinfo's parallelism is its own (OpenMP); OpenBLAS's pool would compete for the cores */
+    openblas_set_num_threads(1);
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
