@@ -85,6 +85,10 @@ int config_write_yaml(const gi_config *c, FILE *f);
 /* custom_run_name with ${key} interpolated (values formatted as OmegaConf would: 8.0, 0.01,
  * 100000, ReLU); when custom_run_name is null, an automatic name from the main values. */
 int config_run_name(const gi_config *c, char *out, size_t n, gi_err *e);
+/* For the YAML loader: is this a full key, a section prefix of keys, a YAML null? */
+int config_is_key(const char *key);
+int config_is_section(const char *key);
+int config_is_null_word(const char *s);
 /* A stable 64-bit hash of the resolved config (for cache file names). */
 uint64_t config_hash(const gi_config *c);
 #endif
