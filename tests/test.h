@@ -52,4 +52,6 @@ const char *test_tmpdir(void);
 const char *test_tmp_path(const char *name);
 /* writes n bytes to path, aborting the run if it cannot */
 void test_write_bytes(const char *path, const void *data, size_t n);
+/* the whole file (caller frees), its size in *n; aborts the run if it cannot be read */
+unsigned char *test_read_bytes(const char *path, size_t *n);
 #endif

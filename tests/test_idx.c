@@ -13,18 +13,6 @@ static void write_gz(const char *path, const void *data, size_t n) {
     gzclose(gz);
 }
 
-static uint8_t *read_bytes(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    if (!f) { perror(path); abort(); }
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc((size_t)len + 1);
-    *n = fread(buf, 1, (size_t)len, f);
-    fclose(f);
-    return buf;
-}
-
 /* A 3 x 2 x 4 unsigned-byte IDX image: header then bytes 0..23 (times 10, mod 256). */
 static size_t make_idx3(uint8_t *buf) {
     const uint8_t hdr[16] = {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 4};
@@ -66,7 +54,7 @@ TEST(idx_plain_roundtrip) {
     const char *q = test_tmp_path("idx_written");
     CHECK(idx_write(q, &a, &e) == 0);
     size_t m;
-    uint8_t *back = read_bytes(q, &m);
+    uint8_t *back = test_read_bytes(q, &m);
     CHECK(m == n && memcmp(back, buf, n) == 0);
     free(back);
     idx_array b;
@@ -211,7 +199,7 @@ TEST(idx_truncated_gzip) {
     const char *full = test_tmp_path("idx_full.gz"), *half = test_tmp_path("idx_half.gz");
     write_gz(full, buf, N);
     size_t m;
-    uint8_t *gz = read_bytes(full, &m);
+    uint8_t *gz = test_read_bytes(full, &m);
     CHECK(m > 1000);
     test_write_bytes(half, gz, m / 2);
     check_read_fails(failures, half, "corrupt gzip stream");

@@ -26,18 +26,6 @@
 
 static void write_text(const char *path, const char *text) { test_write_bytes(path, text, strlen(text)); }
 
-static uint8_t *read_bytes(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    if (!f) { perror(path); abort(); }
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc((size_t)len + 1);
-    *n = fread(buf, 1, (size_t)len, f);
-    fclose(f);
-    return buf;
-}
-
 /* An .npy image: magic, version major.0, header length, dict (padded to 64 with spaces and '\n'), data. */
 static uint8_t *make_npy(int major, const char *dict, const void *data, size_t ndata, size_t *n) {
     size_t pre = major == 1 ? 10 : 12, dl = strlen(dict);
@@ -140,7 +128,7 @@ TEST(npy_write_matches_numpy_bytes) {
             CHECK(npy_write_f32(p, f, m.rows, m.cols, &e) == 0);
         }
         size_t na, nb;
-        uint8_t *a = read_bytes(fix[k], &na), *b = read_bytes(p, &nb);
+        uint8_t *a = test_read_bytes(fix[k], &na), *b = test_read_bytes(p, &nb);
         CHECK(na == nb && !memcmp(a, b, na));
         free(a);
         free(b);
@@ -152,7 +140,7 @@ TEST(npy_write_matches_numpy_bytes) {
     const char *p = test_tmp_path("same1d.npy");
     CHECK(npy_write_f64(p, m.data, 8, 0, &e) == 0);
     size_t na, nb;
-    uint8_t *a = read_bytes(FIX "labels.npy", &na), *b = read_bytes(p, &nb);
+    uint8_t *a = test_read_bytes(FIX "labels.npy", &na), *b = test_read_bytes(p, &nb);
     /* same header as NumPy's int64 file except the 'i' of '<i8' at byte 22 */
     CHECK(na == nb && nb > 128 && !memcmp(a, b, 22) && a[22] == 'i' && b[22] == 'f' && !memcmp(a + 23, b + 23, 105));
     const char *dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (8,), }";
@@ -214,7 +202,7 @@ TEST(npy_numpy_version2) {
     num_matrix m;
     gi_err e = {""};
     size_t n;
-    uint8_t *b = read_bytes(FIX "v2.npy", &n);
+    uint8_t *b = test_read_bytes(FIX "v2.npy", &n);
     CHECK(n > 8 && b[6] == 2);  /* the fixture really is version 2.0 */
     free(b);
     CHECK(npy_read(FIX "v2.npy", &m, &e) == 0);
@@ -392,7 +380,7 @@ TEST(npy_absurd_shape) {
  * message naming the input; under -fsanitize=address this also checks no read goes out of bounds. */
 TEST(npy_prefixes_and_byte_flips) {
     size_t n;
-    uint8_t *full = read_bytes(FIX "i8.npy", &n);
+    uint8_t *full = test_read_bytes(FIX "i8.npy", &n);
     for (size_t len = 0; len < n; len++) {
         uint8_t *img = malloc(len + 1);  /* exact-size copy so ASan sees overreads */
         memcpy(img, full, len);

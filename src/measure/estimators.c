@@ -37,14 +37,14 @@ void entropy_terms_free(estimate *hx, estimate *hy, estimate *hxy) {
     free(hx->terms); free(hy->terms); free(hxy->terms);
 }
 
-static int check_sizes(int n, int k, const char *what, gi_err *e) {
+int knn_check_sizes(int n, int k, const char *what, gi_err *e) {
     if (k < 1) return gi_fail(e, "%s: k must be >= 1 (got %d)", what, k);
     if (n <= k) return gi_fail(e, "%s: N = %d points but k = %d: need N > k", what, n, k);
     return 0;
 }
 
 int entropy_kl(const double *x, int n, int d, int k, estimate *out, gi_err *e) {
-    if (check_sizes(n, k, "kl entropy", e)) return -1;
+    if (knn_check_sizes(n, k, "kl entropy", e)) return -1;
     double *dist = gi_malloc((size_t)n * k * sizeof(double)), *t = gi_malloc((size_t)n * sizeof(double));
     knn_tree *tree = knn_build(x, n, d, KNN_EUCLID);
     knn_query_all(tree, k, dist);
@@ -140,7 +140,7 @@ int mi_kl_classes(const double *x, int dx, const int *labels, int n, int k, esti
 }
 
 int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estimate *out, gi_err *e) {
-    if (check_sizes(n, k, "ksg", e)) return -1;
+    if (knn_check_sizes(n, k, "ksg", e)) return -1;
     double *xy = hstack(x, dx, y, dy, n);
     double *dist = gi_malloc((size_t)n * k * sizeof(double)), *eps = gi_malloc((size_t)n * sizeof(double));
     int *nx = gi_malloc((size_t)n * sizeof(int)), *ny = gi_malloc((size_t)n * sizeof(int));

@@ -42,6 +42,9 @@ void entropy_terms_alloc(const estimate *out, int n, estimate *hx, estimate *hy,
 void combine_entropy_terms(estimate *out, const estimate *hx, const estimate *hy, const estimate *hxy, int n);
 void entropy_terms_free(estimate *hx, estimate *hy, estimate *hxy);
 
+/* k >= 1 and N > k, or an error prefixed with `what` */
+int knn_check_sizes(int n, int k, const char *what, gi_err *e);
+
 /* The whitened copy of x (*xw, caller frees) and ½ log det C, or an error naming `who`. */
 int whiten_for(const double *x, int n, int d, const char *who, double **xw, double *half_logdet, gi_err *e);
 

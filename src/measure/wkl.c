@@ -40,8 +40,7 @@ int wkl_weights(int k, int d, double *w) {
 }
 
 int entropy_wkl(const double *x, int n, int d, int k, int rescale, estimate *out, gi_err *e) {
-    if (k < 1) return gi_fail(e, "wkl entropy: k must be >= 1 (got %d)", k);
-    if (n <= k) return gi_fail(e, "wkl entropy: N = %d points but k = %d: need N > k", n, k);
+    if (knn_check_sizes(n, k, "wkl entropy", e)) return -1;
     double half_logdet = 0.0, *xw = NULL;
     if (rescale) {
         if (whiten_for(x, n, d, "wkl", &xw, &half_logdet, e)) return -1;
