@@ -51,7 +51,7 @@ static void grad_check(int *failures, activation act, loss_kind lk, int depth, i
         sparse_from_dense(x, ROWS, IN, &sp);
         in = (mlp_input){.rows = ROWS, .sparse = &sp, .idx = idx};
     }
-    mlp_noise nz = {1e-3f, 99, 0}; /* noise is additive: the same draws in every evaluation */
+    mlp_noise nz = {1e-3f, 99, 0, 0}; /* noise is additive: the same draws in every evaluation */
     mlp_acts acts;
     mlp_acts_create(&acts, &m, ROWS);
     batch_loss(&m, &acts, &in, &nz, lk, y);

@@ -6,7 +6,7 @@
 #include <time.h>
 #include "cli/cli.h"
 #include "measure/compress.h"
-#include "measure/estimators.h"
+#include "measure/mi.h"
 #include "util/npy.h"
 #include "util/rng.h"
 
@@ -133,23 +133,24 @@ int cmd_mi(int argc, char **argv) {
         else { fprintf(stderr, "grokinfo mi: unknown or incomplete option '%s'\n", a); usage(); return 2; }
     }
     if (!xpath || !ypath) { fprintf(stderr, "grokinfo mi: --x and --y are required\n"); usage(); return 2; }
-    int is_ksg = strcmp(estimator, "ksg") == 0, is_kl = strcmp(estimator, "kl") == 0;
-    int is_wkl = strcmp(estimator, "wkl") == 0, is_gauss = strcmp(estimator, "gauss") == 0;
-    int is_gcmi = strcmp(estimator, "gcmi") == 0, is_kde = strcmp(estimator, "kde") == 0;
-    if (!is_ksg && !is_kl && !is_wkl && !is_gauss && !is_gcmi && !is_kde) {
+    mi_estimator est_cfg = {0};
+    if (estimator_from_name(estimator, &est_cfg.kind)) {
         fprintf(stderr, "grokinfo mi: --estimator: '%s' is not one of ksg, kl, wkl, kde, gauss, gcmi\n", estimator);
         return 2;
     }
-    if (rescale < 0) rescale = is_wkl || is_kde; /* whitening by default for wkl and kde */
-    if (rescale && !is_wkl && !is_kde) {
+    estimator_kind kind = est_cfg.kind;
+    if (rescale < 0) rescale = kind == EST_WKL || kind == EST_KDE; /* whitening by default for wkl and kde */
+    if (rescale && kind != EST_WKL && kind != EST_KDE) {
         fprintf(stderr, "grokinfo mi: --rescale applies to wkl and kde only\n");
         return 2;
     }
-    if (reps && (is_gauss || is_gcmi)) {
+    if (reps && !estimator_per_point(kind)) {
         fprintf(stderr, "grokinfo mi: --bootstrap needs a per-point estimator (ksg, kl, wkl, kde)\n");
         return 2;
     }
-    if (discrete && !(is_kl || is_wkl)) { fprintf(stderr, "grokinfo mi: --discrete-y needs --estimator kl or wkl\n"); return 2; }
+    est_cfg.k = k;
+    est_cfg.rescale = rescale;
+    est_cfg.bias_correct = bias_correct;
     num_matrix x, y;
     if (read_finite(xpath, &x)) return 1;
     if (read_finite(ypath, &y)) { matrix_free(&x); return 1; }
@@ -174,15 +175,11 @@ int cmd_mi(int argc, char **argv) {
         }
         int *lab = malloc((size_t)n * sizeof(int));
         for (int i = 0; i < n; i++) lab[i] = (int)y.data[i];
-        erc = is_kl ? mi_kl_classes(x.data, dx, lab, n, k, &est, &e)
-                    : mi_wkl_classes(x.data, dx, lab, n, k, rescale, &est, &e);
+        erc = mi_estimate_classes(&est_cfg, x.data, dx, lab, n, &est, &e);
         free(lab);
-    } else if (is_ksg) erc = mi_ksg(x.data, dx, y.data, dy, n, k, &est, &e);
-    else if (is_kl) erc = mi_kl(x.data, dx, y.data, dy, n, k, &est, &e);
-    else if (is_wkl) erc = mi_wkl(x.data, dx, y.data, dy, n, k, rescale, &est, &e);
-    else if (is_kde) erc = mi_kde(x.data, dx, y.data, dy, n, rescale, &est, &e);
-    else if (is_gcmi) erc = mi_gcmi(x.data, dx, y.data, dy, n, bias_correct, &est, &e);
-    else erc = mi_gauss(x.data, dx, y.data, dy, n, &est, &e);
+    } else {
+        erc = mi_estimate(&est_cfg, x.data, dx, y.data, dy, n, &est, &e);
+    }
     double seconds = now_s() - t0;
     if (erc) { fprintf(stderr, "grokinfo mi: %s\n", e.msg); goto done; }
     if (!isfinite(est.value)) { fprintf(stderr, "grokinfo mi: the estimate is not finite\n"); goto done; }
@@ -197,11 +194,11 @@ int cmd_mi(int argc, char **argv) {
     if (json)
         printf("{\"estimator\": \"%s\", \"mi\": %.17g, \"stderr\": %.17g, \"n\": %d, \"dx\": %d, \"dy\": %d, \"k\": %d, "
                "\"rescale\": %s, \"discrete_y\": %s, \"negative\": %s, %s\"seconds\": %.6f}\n",
-               estimator, est.value, est.stderr_, n, dx, dy, (is_gauss || is_gcmi || is_kde) ? 0 : k, rescale ? "true" : "false",
+               estimator, est.value, est.stderr_, n, dx, dy, estimator_uses_k(kind) ? k : 0, rescale ? "true" : "false",
                discrete ? "true" : "false", negative ? "true" : "false", boot_json, seconds);
     else {
         char kpart[32] = "";
-        if (!is_gauss && !is_gcmi && !is_kde) snprintf(kpart, sizeof kpart, ", k = %d", k);
+        if (estimator_uses_k(kind)) snprintf(kpart, sizeof kpart, ", k = %d", k);
         printf("%s: I(X;Y) = %.6f ± %.6f nats (N = %d, dx = %d, dy = %d%s)%s%s\n", estimator, est.value, est.stderr_, n,
                dx, dy, kpart, boot_text, negative ? "  [negative estimate]" : "");
     }

@@ -20,14 +20,26 @@ int activation_from_name(const char *name, activation *out) {
 const char *activation_name(activation a) { return act_names[a]; }
 
 int mlp_create(mlp *m, int in, int width, int depth, int out, activation act, int output_bias) {
-    if (depth < 1 || depth > MLP_MAX_LAYERS || in < 1 || width < 1 || out < 1) return -1;
+    if (depth < 1 || depth > MLP_MAX_LAYERS) return -1;
+    int dims[MLP_MAX_LAYERS + 1];
+    activation acts[MLP_MAX_LAYERS];
+    dims[0] = in;
+    for (int l = 1; l < depth; l++) dims[l] = width;
+    dims[depth] = out;
+    for (int l = 0; l < depth; l++) acts[l] = act;
+    return mlp_create_dims(m, depth, dims, acts, output_bias);
+}
+
+int mlp_create_dims(mlp *m, int depth, const int *dims, const activation *acts, int output_bias) {
+    if (depth < 1 || depth > MLP_MAX_LAYERS) return -1;
+    for (int l = 0; l <= depth; l++)
+        if (dims[l] < 1) return -1;
     memset(m, 0, sizeof *m);
     m->n_layers = depth;
-    m->act = act;
     m->output_bias = output_bias;
-    m->dims[0] = in;
-    for (int l = 1; l < depth; l++) m->dims[l] = width;
-    m->dims[depth] = out;
+    for (int l = 0; l <= depth; l++) m->dims[l] = dims[l];
+    for (int l = 0; l < depth - 1; l++) m->act[l] = acts[l];
+    m->act[depth - 1] = ACT_IDENTITY; /* the logits */
     size_t off = 0;
     for (int l = 0; l < depth; l++) {
         size_t w = (size_t)m->dims[l] * m->dims[l + 1];
@@ -276,13 +288,13 @@ static void dense_linear_backward(float *da, float *dW, const float *dz, const f
 
 /* a = act(z + b) + noise, with z updated to include b; one pass over the rows. */
 static void bias_act_noise(float *z, float *a, const float *b, int rows, int n_out, activation act,
-                           int is_last, const mlp_noise *noise, uint64_t key, int add_bias) {
+                           const mlp_noise *noise, uint64_t key, int add_bias) {
     #pragma omp parallel for schedule(static)
     for (int r = 0; r < rows; r++) {
         float *zr = z + (size_t)r * n_out, *ar = a + (size_t)r * n_out;
         if (add_bias && b)
             for (int o = 0; o < n_out; o++) zr[o] += b[o];
-        if (is_last || act == ACT_IDENTITY) memcpy(ar, zr, (size_t)n_out * sizeof(float));
+        if (act == ACT_IDENTITY) memcpy(ar, zr, (size_t)n_out * sizeof(float));
         else if (act == ACT_RELU)
             for (int o = 0; o < n_out; o++) ar[o] = zr[o] > 0 ? zr[o] : 0.0f;
         else
@@ -310,7 +322,8 @@ void mlp_forward(const mlp *m, const mlp_input *x, const mlp_noise *noise, mlp_a
             dense_linear_forward(acts->z[l], l == 0 ? x->dense : acts->a[l - 1], W, rows, n_in, n_out);
         }
         uint64_t key = noise ? noise_key(noise->key, (uint64_t)l, 0, 0) : 0;
-        bias_act_noise(acts->z[l], acts->a[l], b, rows, n_out, m->act, l == L - 1, noise, key, add_bias);
+        const mlp_noise *layer_noise = noise && !(noise->quiet_layers >> l & 1u) ? noise : NULL;
+        bias_act_noise(acts->z[l], acts->a[l], b, rows, n_out, m->act[l], layer_noise, key, add_bias);
     }
 }
 
@@ -342,12 +355,13 @@ void mlp_backward(mlp *m, const mlp_input *x, mlp_acts *acts) {
         const float *zp = acts->z[l - 1];
         size_t n = (size_t)rows * n_in;
         float *dzp = da; /* in place */
-        if (m->act == ACT_RELU) {
+        activation act = m->act[l - 1];
+        if (act == ACT_RELU) {
             #pragma omp parallel for schedule(static)
             for (size_t i = 0; i < n; i++) dzp[i] = zp[i] > 0 ? da[i] : 0.0f;
-        } else if (m->act != ACT_IDENTITY) {
+        } else if (act != ACT_IDENTITY) {
             #pragma omp parallel for schedule(static)
-            for (size_t i = 0; i < n; i++) dzp[i] = da[i] * act_grad(m->act, zp[i]);
+            for (size_t i = 0; i < n; i++) dzp[i] = da[i] * act_grad(act, zp[i]);
         }
         dz = dzp;
     }
@@ -358,7 +372,7 @@ void mlp_mark_alive(const mlp *m, const mlp_acts *acts, int rows, unsigned char 
         int n_out = m->dims[l + 1];
         for (int r = 0; r < rows; r++) {
             const float *zr = acts->z[l] + (size_t)r * n_out;
-            for (int o = 0; o < n_out; o++) alive[l][o] |= act_apply(m->act, zr[o]) != 0.0f;
+            for (int o = 0; o < n_out; o++) alive[l][o] |= act_apply(m->act[l], zr[o]) != 0.0f;
         }
     }
 }

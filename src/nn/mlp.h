@@ -19,7 +19,7 @@ const char *activation_name(activation a);
 typedef struct {
     int n_layers;
     int dims[MLP_MAX_LAYERS + 1];
-    activation act;
+    activation act[MLP_MAX_LAYERS]; /* of each layer; the last is ACT_IDENTITY (logits) */
     int output_bias;
     size_t n_params;
     size_t w_off[MLP_MAX_LAYERS], b_off[MLP_MAX_LAYERS], layer_params[MLP_MAX_LAYERS];
@@ -28,6 +28,9 @@ typedef struct {
 
 /* depth = number of Linear layers; hidden layers have `width` units. */
 int mlp_create(mlp *m, int in, int width, int depth, int out, activation act, int output_bias);
+/* Any widths dims[0..depth] and activations acts[0..depth-2] (an autoencoder: 784-256-4-256-784
+ * with a sigmoid code). */
+int mlp_create_dims(mlp *m, int depth, const int *dims, const activation *acts, int output_bias);
 void mlp_free(mlp *m);
 /* PyTorch's default Linear init, W and b ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)), times scale. */
 void mlp_init_torch(mlp *m, rng_t *r, float scale);
@@ -46,8 +49,9 @@ typedef struct {
 } mlp_input;
 
 /* Noise of layer l, element (r, j) is N(0,1) number (row_offset + r)*dims[l+1] + j of the
- * stream noise_key(key, l): the same whatever the chunking. sigma = 0 turns it off. */
-typedef struct { float sigma; uint64_t key; uint64_t row_offset; } mlp_noise;
+ * stream noise_key(key, l): the same whatever the chunking. sigma = 0 turns it off; bit l of
+ * quiet_layers turns it off for layer l alone. */
+typedef struct { float sigma; uint64_t key; uint64_t row_offset; uint32_t quiet_layers; } mlp_noise;
 
 /* Activations of up to max_rows rows, one allocation. */
 typedef struct {

@@ -135,7 +135,7 @@ int trainer_step(trainer *t, gi_err *e) {
     for (int r = 0; r < rows; r++) t->batch_y[r] = tr->y[idx[r]];
     mlp_input in = batch_input(t, SUBSET_TRAIN, idx, rows, -1);
     mlp_noise noise = {t->cfg.model.noise ? (float)t->cfg.mi.sigma : 0.0f,
-                       noise_key((uint64_t)t->cfg.seed, STREAM_TRAIN_NOISE, (uint64_t)t->step, 0), 0};
+                       noise_key((uint64_t)t->cfg.seed, STREAM_TRAIN_NOISE, (uint64_t)t->step, 0), 0, 0};
     mlp *m = &t->model;
     int C = m->dims[m->n_layers];
     mlp_forward(m, &in, &noise, &t->batch_acts);
@@ -168,7 +168,7 @@ static void evaluate_subset(trainer *t, int subset, metrics_row *row, int with_g
         mlp_input in = batch_input(t, subset, t->all_rows + r0, rows, r0);
         mlp_noise noise = {t->cfg.model.noise ? (float)t->cfg.mi.sigma : 0.0f,
                            noise_key((uint64_t)t->cfg.seed, STREAM_EVAL_NOISE, (uint64_t)t->step, (uint64_t)subset),
-                           (uint64_t)r0};
+                           (uint64_t)r0, 0};
         mlp_forward(m, &in, &noise, &t->eval_acts);
         const float *logits = t->eval_acts.a[L - 1];
         loss_stats st = loss_forward(t->loss, logits, d->y + r0, rows, C);
