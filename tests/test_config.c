@@ -82,15 +82,12 @@ TEST(config_seed_default_yaml) {
     memcpy(d.ae.encoder_path, c.ae.encoder_path, sizeof d.ae.encoder_path);
     memcpy(d.ae.decoder_path, c.ae.decoder_path, sizeof d.ae.decoder_path);
     CHECK(same_values(&c, &d));
-    const char *unused[] = {"download_directory", "ae.L_latent_dim", "ae.encoder_path", "ae.decoder_path",
-                            "mi.entropy_estimator_params.method",
-                            "mi.entropy_estimator_params.functional_params.n_jobs",
-                            "mi.entropy_estimator_params.functional_params.k_neighbours",
-                            "mi.entropy_estimator_params.rescale", "mi.compression", "mi.pca.whiten_flag",
-                            "mi.filter_mi_plots_flag"};
+    const char *unused[] = {"download_directory", "ae.encoder_path", "ae.decoder_path",
+                            "mi.entropy_estimator_params.functional_params.n_jobs", "mi.filter_mi_plots_flag"};
     for (size_t i = 0; i < sizeof unused / sizeof unused[0]; i++) CHECK(has_unused(&c, unused[i]));
     CHECK(c.n_unused == (int)(sizeof unused / sizeof unused[0]));
     CHECK(!has_unused(&c, "mi.sigma") && !has_unused(&c, "mi.agn_relative_scale"));
+    CHECK(!has_unused(&c, "mi.compression") && !has_unused(&c, "mi.entropy_estimator_params.method"));
     CHECK(!has_unused(&c, "train.lr") && !has_unused(&c, "model.width") && !has_unused(&c, "seed"));
     /* Loading twice records each key once. */
     CHECK(config_load_file(&c, "tests/data/seed_default.yaml", &e) == 0);
@@ -177,9 +174,9 @@ TEST(config_override_errors) {
     CHECK(config_override(&c, "+model.width=64", &e) == 0 && c.model.width == 64);
     CHECK(config_override(&c, "++model.depth=5", &e) == 0 && c.model.depth == 5);
     CHECK(c.n_unused == 0);
-    CHECK(config_override(&c, "mi.compression=smi", &e) == 0);
-    CHECK(config_override(&c, "mi.compression=pca", &e) == 0);
-    CHECK(c.n_unused == 1 && !strcmp(c.unused[0], "mi.compression"));
+    CHECK(config_override(&c, "mi.filter_mi_plots_flag=true", &e) == 0);
+    CHECK(config_override(&c, "mi.filter_mi_plots_flag=false", &e) == 0);
+    CHECK(c.n_unused == 1 && !strcmp(c.unused[0], "mi.filter_mi_plots_flag"));
 }
 
 TEST(config_enums_and_strings) {

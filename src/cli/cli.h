@@ -1,6 +1,10 @@
 /* cli.h — the subcommands; each parses its own arguments and returns the exit code. */
 #ifndef GI_CLI_H
 #define GI_CLI_H
+#include <stddef.h>
 int cmd_train(int argc, char **argv);
 int cmd_mi(int argc, char **argv);
+int cmd_infoplane(int argc, char **argv);
+/* The embedded digits' folder: ./data/mnist, else data/mnist beside the executable. */
+void cli_default_data_dir(char *out, size_t n);
 #endif

@@ -12,7 +12,7 @@ static int is_dir(const char *p) {
 }
 
 /* The embedded digits: ./data/mnist, else data/mnist beside the executable. */
-static void default_data_dir(char *out, size_t n) {
+void cli_default_data_dir(char *out, size_t n) {
     snprintf(out, n, "data/mnist");
     if (is_dir(out)) return;
     char exe[900];
@@ -92,7 +92,7 @@ int cmd_train(int argc, char **argv) {
         out = run_dir;
     }
     char data_dir[1000];
-    default_data_dir(data_dir, sizeof data_dir);
+    cli_default_data_dir(data_dir, sizeof data_dir);
     run_options opt = {.run_dir = out, .data_dir = data_dir, .resume = resume != NULL, .progress = !quiet};
     if (run_train(&cfg, &opt, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
     return 0;

@@ -16,6 +16,9 @@ static void usage(FILE *f) {
             "        continue a killed or finished run from RUN_DIR/ckpt/latest.bin\n"
             "  mi --x X.npy --y Y.npy [--estimator ksg|kl|wkl|kde|gauss|gcmi] [--k K] [--discrete-y] [--json]\n"
             "        mutual information between two arrays (.npy or CSV), in nats, with its error\n"
+            "  infoplane RUN_DIR [mi.estimator=ksg mi.k=5 ...]\n"
+            "        the information plane of a run again, from its per-evaluation checkpoints, into\n"
+            "        RUN_DIR/mi-<estimator>.csv (never overwriting)\n"
             "\n"
             "The defaults are the seed's (configs/default.yaml): Omnigrok MNIST, 784-200-200-10 ReLU,\n"
             "init scale 8, AdamW lr 1e-3 wd 1e-2, MSE, batch 200, 1000 training points, 100k steps.\n");
@@ -30,6 +33,7 @@ int main(int argc, char **argv) {
     }
     if (strcmp(argv[1], "train") == 0) return cmd_train(argc - 2, argv + 2);
     if (strcmp(argv[1], "mi") == 0) return cmd_mi(argc - 2, argv + 2);
+    if (strcmp(argv[1], "infoplane") == 0) return cmd_infoplane(argc - 2, argv + 2);
     fprintf(stderr, "grokinfo: unknown command '%s' (try: grokinfo --help)\n", argv[1]);
     return 2;
 }

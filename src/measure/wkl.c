@@ -48,17 +48,20 @@ int entropy_wkl(const double *x, int n, int d, int k, int rescale, estimate *out
     }
     double *w = gi_malloc((size_t)k * sizeof(double));
     if (wkl_weights(k, d, w)) { free(w); free(xw); return gi_fail(e, "wkl: least squares for the weights failed"); }
-    double *dist = gi_malloc((size_t)n * k * sizeof(double)), *t = gi_malloc((size_t)n * sizeof(double));
+    /* only the neighbours up to the last non-zero weight matter (d <= 4: the nearest alone) */
+    int k_used = k;
+    while (k_used > 1 && w[k_used - 1] == 0.0) k_used--;
+    double *dist = gi_malloc((size_t)n * k_used * sizeof(double)), *t = gi_malloc((size_t)n * sizeof(double));
     knn_tree *tree = knn_build(x, n, d, KNN_EUCLID);
-    knn_query_all(tree, k, dist);
+    knn_query_all(tree, k_used, dist);
     knn_free(tree);
     double base = log((double)n - 1.0) + log_unit_ball_volume(d);
     int zeros = 0;
     for (int i = 0; i < n; i++) {
         double s = 0.0;
-        for (int j = 0; j < k; j++) {
+        for (int j = 0; j < k_used; j++) {
             if (w[j] == 0.0) continue;
-            double r = dist[(size_t)i * k + j];
+            double r = dist[(size_t)i * k_used + j];
             if (r == 0.0) { zeros++; break; }
             s += w[j] * (base - digamma(j + 1.0) + d * log(r));
         }

@@ -58,9 +58,25 @@ int summary_write(const char *path, const acc_history *h, const summary_info *s,
         fprintf(f, "  \"final_step\": %lld,\n  \"final_train_acc\": %.6g,\n  \"final_eval_acc\": %.6g,\n"
                    "  \"final_train_loss\": %.9g,\n  \"final_eval_loss\": %.9g,\n",
                 (long long)h->step[last], h->train_acc[last], h->eval_acc[last], h->train_loss[last], h->eval_loss[last]);
+    if (s->extra) s->extra(f, s->extra_ctx);
+    if (s->timing) {
+        const run_timing *t = s->timing;
+        fprintf(f, "  \"timing_seconds\": {\"training_steps\": %.3f, \"evaluation_passes\": %.3f, \"x_compression\": %.3f, "
+                   "\"layer_compression\": %.3f, \"estimation\": %.3f, \"writing\": %.3f, \"plotting\": %.3f, \"total\": %.3f},\n",
+                t->training, t->evaluation, t->x_compression, t->layer_compression, t->estimation, t->writing, t->plotting,
+                t->total);
+    }
     fprintf(f, "  \"steps\": %lld,\n  \"seconds\": %.3f,\n  \"steps_per_s\": %.1f,\n  \"threads\": %d,\n"
                "  \"sparse_input\": %s,\n  \"input_density\": %.4f\n}\n",
             (long long)s->steps, s->seconds, s->steps_per_s, s->threads, s->sparse_input ? "true" : "false",
             s->input_density);
     return atomic_commit(&af, e);
+}
+
+void timing_format(const run_timing *t, char *out, size_t n) {
+    snprintf(out, n,
+             "training steps %.1f s, evaluation passes %.1f s, X compression %.1f s, layer compression %.1f s, "
+             "estimation %.1f s, writing %.1f s, plotting %.1f s; total %.1f s",
+             t->training, t->evaluation, t->x_compression, t->layer_compression, t->estimation, t->writing, t->plotting,
+             t->total);
 }

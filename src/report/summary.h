@@ -1,7 +1,9 @@
 /* summary.h — the run's summary.json: milestones found on the evaluation rows. */
 #ifndef GI_SUMMARY_H
 #define GI_SUMMARY_H
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "util/err.h"
 
 typedef struct {
@@ -15,6 +17,21 @@ void history_free(acc_history *h);
 /* First step whose accuracy reaches the threshold, or -1. */
 int64_t history_first_reaching(const acc_history *h, const double *acc, double threshold);
 
+/* Where a run's wall time went, in seconds. */
+typedef struct {
+    double training;          /* optimisation steps */
+    double evaluation;        /* evaluation passes (both subsets, incl. the full-set gradient) */
+    double x_compression;     /* X to its code (incl. training or loading the autoencoder) */
+    double layer_compression; /* PCA of the layers */
+    double estimation;        /* the MI estimators */
+    double writing;           /* metrics.csv, mi.csv, checkpoints */
+    double plotting;
+    double total;
+} run_timing;
+
+/* "training steps 101.2 s, evaluation passes ..." */
+void timing_format(const run_timing *t, char *out, size_t n);
+
 typedef struct {
     const char *status;           /* "finished" or a one-line reason */
     int64_t steps;                /* updates done */
@@ -22,6 +39,9 @@ typedef struct {
     int threads, sparse_input;
     double input_density;
     double train_threshold, eval_threshold;
+    const run_timing *timing;            /* optional */
+    void (*extra)(FILE *f, void *ctx);   /* optional: more "key": value, lines (each ending ",\n") */
+    void *extra_ctx;
 } summary_info;
 
 int summary_write(const char *path, const acc_history *h, const summary_info *info, gi_err *e);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "report/progress.h"
 #include "report/summary.h"
+#include "train/plane.h"
 #include "train/schedule.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
@@ -71,6 +72,31 @@ static int csv_load_for_resume(csv_text *c, const char *path, const char *header
     return 0;
 }
 
+/* Keeps the header and the rows whose first field (the step) is below keep_below. A missing
+ * file is fine (the run had not measured yet); a different header is not. */
+static int csv_load_rows_below(csv_text *c, const char *path, const char *header, int64_t keep_below, gi_err *e) {
+    FILE *f = fopen(path, "r");
+    csv_append(c, header, strlen(header));
+    if (!f) return 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len = getline(&line, &cap, f);
+    if (len > 0 && strcmp(line, header) != 0) {
+        free(line); fclose(f);
+        return gi_fail(e, "%s: header does not match this run's columns", path);
+    }
+    while ((len = getline(&line, &cap, f)) > 0) {
+        if (line[len - 1] != '\n') break;
+        char *end;
+        long long step = strtoll(line, &end, 10);
+        if (end == line || *end != ',' || step >= keep_below) break;
+        csv_append(c, line, (size_t)len);
+    }
+    free(line);
+    fclose(f);
+    return 0;
+}
+
 static int write_config(const gi_config *cfg, const char *path, gi_err *e) {
     atomic_file af;
     if (atomic_open(&af, path, e)) return -1;
@@ -97,18 +123,28 @@ static int file_exists(const char *p) {
     return stat(p, &st) == 0;
 }
 
+/* The parent folder of the embedded digits' folder (data/mnist -> data): the autoencoder cache. */
+static void cache_dir_of(const char *data_dir, char *out, size_t n) {
+    snprintf(out, n, "%s", data_dir);
+    char *slash = strrchr(out, '/');
+    if (slash && slash != out) *slash = '\0';
+    else snprintf(out, n, ".");
+}
+
 int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
-    char path[1200], ckpt_dir[1100], latest[1200], metrics_path[1200];
+    char path[1200], ckpt_dir[1100], latest[1200], metrics_path[1200], mi_path[1200], cache_dir[1000];
     const char *dir = opt->run_dir;
     snprintf(ckpt_dir, sizeof ckpt_dir, "%s/ckpt", dir);
     snprintf(latest, sizeof latest, "%s/latest.bin", ckpt_dir);
     snprintf(metrics_path, sizeof metrics_path, "%s/metrics.csv", dir);
+    snprintf(mi_path, sizeof mi_path, "%s/mi.csv", dir);
     if (!opt->resume && file_exists(metrics_path))
         return gi_fail(e, "%s already holds a run: continue it with --resume %s, or choose another --out", dir, dir);
     if (opt->resume && !file_exists(latest))
         return gi_fail(e, "%s: no checkpoint to resume from (expected %s)", dir, latest);
     if (make_dirs(ckpt_dir, e)) return -1;
 
+    double t_start = now_s();
     trainer t;
     if (trainer_create(&t, cfg, opt->data_dir, e)) return -1;
     int L = t.model.n_layers, rc = -1;
@@ -118,20 +154,35 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
         metrics_header(f, L);
         fclose(f);
     }
-    csv_text csv = {0};
+    csv_text csv = {0}, mi_csv = {0};
     acc_history hist = {0};
+    plane pl = {0};
+    int with_mi = cfg->mi.enabled;
+    run_timing tm = {0};
     double seconds_offset = 0.0;
     schedule sched;
     schedule_create(&sched, cfg);
     progress prog;
 
+    if (with_mi) {
+        double t_x = now_s();
+        cache_dir_of(opt->data_dir, cache_dir, sizeof cache_dir);
+        if (plane_create(&pl, &t, cache_dir, e)) { with_mi = 0; goto done; }
+        tm.x_compression = now_s() - t_x;
+        if (opt->progress)
+            fprintf(stderr, "X compressed to %d dimensions (%s%s) in %.1f s\n", pl.sub[0].dx,
+                    pl.opt.compression == LAYER_SLICED ? "none: sliced MI" : cfg->mi.x_compression,
+                    pl.ae_path[0] ? (pl.ae_trained ? ", trained and cached" : ", from the cache") : "", tm.x_compression);
+    }
     if (opt->resume) {
         if (trainer_load(&t, latest, e)) goto done;
         if (csv_load_for_resume(&csv, metrics_path, header, t.step, &hist, &seconds_offset, e)) goto done;
+        if (with_mi && csv_load_rows_below(&mi_csv, mi_path, PLANE_CSV_HEADER, t.step, e)) goto done;
         remove_stale_temporaries(dir);
         remove_stale_temporaries(ckpt_dir);
     } else {
         csv_append(&csv, header, strlen(header));
+        if (with_mi) csv_append(&mi_csv, PLANE_CSV_HEADER, strlen(PLANE_CSV_HEADER));
     }
     /* on resume too: train.optimization_steps may have been extended */
     snprintf(path, sizeof path, "%s/config.yaml", dir);
@@ -148,21 +199,39 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
                 break;
             }
             metrics_row row;
+            double t_eval = now_s();
             trainer_evaluate(&t, &row);
+            tm.evaluation += now_s() - t_eval;
+            if (with_mi) {
+                char *rows = NULL;
+                size_t n_rows = 0;
+                FILE *f = open_memstream(&rows, &n_rows);
+                int mrc = plane_measure(&pl, &t, f, e);
+                fclose(f);
+                csv_append(&mi_csv, rows, n_rows);
+                free(rows);
+                if (mrc) goto done;
+            }
             row.seconds = seconds_offset + (now_s() - t0);
             csv_append_row(&csv, &row, L);
             history_push(&hist, row.step, row.acc[0], row.acc[1], row.loss[0], row.loss[1]);
+            double t_io = now_s();
+            if (with_mi && atomic_write(mi_path, mi_csv.text, mi_csv.len, e)) goto done;
             if (atomic_write(metrics_path, csv.text, csv.len, e)) goto done;
             if (trainer_save(&t, latest, 1, e)) goto done;
             if (cfg->train.save_step_checkpoints) {
                 snprintf(path, sizeof path, "%s/step_%07lld.bin", ckpt_dir, (long long)t.step);
                 if (trainer_save(&t, path, 0, e)) goto done;
             }
+            tm.writing += now_s() - t_io;
             progress_eval(&prog, t.step, row.acc[0], row.acc[1]);
         }
         if (t.step >= T) break;
         gi_err step_err;
-        if (trainer_step(&t, &step_err)) {
+        double t_step = now_s();
+        int step_rc = trainer_step(&t, &step_err);
+        tm.training += now_s() - t_step;
+        if (step_rc) {
             snprintf(status, sizeof status, "%s", step_err.msg);
             break;
         }
@@ -180,7 +249,11 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
         .input_density = t.density,
         .train_threshold = cfg->summary.train_acc,
         .eval_threshold = cfg->summary.eval_acc,
+        .timing = &tm,
     };
+    tm.layer_compression = pl.seconds_compress;
+    tm.estimation = pl.seconds_estimate;
+    tm.total = now_s() - t_start;
 #ifdef _OPENMP
     if (info.threads == 0) info.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 #endif
@@ -201,11 +274,16 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
            "grokked (eval_acc>=%g) at %s\n",
            dir, (long long)t.step, elapsed, info.steps_per_s, hist.train_acc[last], hist.eval_acc[last],
            cfg->summary.train_acc, mem_s, cfg->summary.eval_acc, grok_s);
+    char timing[512];
+    timing_format(&tm, timing, sizeof timing);
+    printf("time: %s\n", timing);
     rc = 0;
 done:
     schedule_free(&sched);
     history_free(&hist);
     free(csv.text);
+    free(mi_csv.text);
+    plane_free(&pl, &t);
     trainer_free(&t);
     return rc;
 }

@@ -17,4 +17,11 @@ typedef struct {
 } run_options;
 
 int run_train(const gi_config *cfg, const run_options *opt, gi_err *e);
+
+/* The information plane of a finished (or running) run, measured again from its per-evaluation
+ * checkpoints RUN/ckpt/step_*.bin with cfg's mi.* settings (cfg: the run's config.yaml plus
+ * mi.* / ae.* overrides). Writes RUN/mi-<estimator>.csv, or mi-<estimator>-2.csv, -3, ... so
+ * that nothing is overwritten; its path goes to out_path. With the settings of the training,
+ * the numbers equal those of RUN/mi.csv exactly. */
+int run_infoplane(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e);
 #endif

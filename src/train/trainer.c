@@ -176,6 +176,10 @@ static void evaluate_subset(trainer *t, int subset, metrics_row *row, int with_g
         correct += st.correct;
         for (size_t i = 0; i < (size_t)rows * C; i++) { lsum += logits[i]; lsq += (double)logits[i] * logits[i]; }
         mlp_mark_alive(m, &t->eval_acts, rows, alive);
+        for (int l = 0; l < L; l++)
+            if (t->capture[subset][l])
+                memcpy(t->capture[subset][l] + (size_t)r0 * m->dims[l + 1], t->eval_acts.a[l],
+                       (size_t)rows * m->dims[l + 1] * sizeof(float));
         if (with_grad) {
             loss_backward(t->loss, logits, d->y + r0, rows, C, t->eval_acts.dlogits);
             /* loss_backward averages over this chunk; rescale to the mean over the whole subset */

@@ -30,6 +30,8 @@ typedef struct {
     float *batch_x;             /* dense path: gathered batch inputs */
     uint8_t *batch_y;
     int64_t step;               /* updates done so far */
+    float *capture[2][MLP_MAX_LAYERS]; /* when set: evaluation copies each layer's outputs (with
+                                          their noise), n x dims[l+1], for the information plane */
     double last_batch_loss;
 } trainer;
 

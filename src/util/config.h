@@ -47,18 +47,25 @@ typedef struct {
     } data;
 
     struct {
+        int enabled;            /* bool: the information plane at every evaluation */
         double sigma;
         int agn_relative_scale; /* bool; only false is supported */
+        char estimator[16];     /* auto (from method: KL -> wkl, KDE -> kde)|wkl|kl|ksg|kde|gcmi|gauss */
+        int k;                  /* 0: k_neighbours */
         char method[32];        /* mi.entropy_estimator_params.method */
         int n_jobs, k_neighbours, rescale;
-        char compression[32];
+        char compression[32];   /* layers: pca|first_coords|smi (autoencoder(s): pca, X by the autoencoder) */
+        char x_compression[32]; /* X: autoencoder|pca */
+        int n_projections;      /* smi */
         int pca_whiten;
         int filter_mi_plots;
     } mi;
 
     struct {
-        int L_latent_dim;
+        int L_latent_dim;       /* compressed dimension of X and of each layer */
         char encoder_path[CFG_PATH], decoder_path[CFG_PATH];
+        int hidden, epochs, batch_size;
+        double lr, latent_noise;
     } ae;
 
     struct { double train_acc, eval_acc; } summary;

@@ -1,0 +1,147 @@
+/* plane.c — the information plane of a training run. */
+#include "train/plane.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "measure/autoencoder.h"
+#include "measure/compress.h"
+
+enum { STREAM_PLANE = 31 };
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int plane_options(const gi_config *c, infoplane_options *o, gi_err *e) {
+    memset(o, 0, sizeof *o);
+    const char *name = c->mi.estimator;
+    if (strcmp(name, "auto") == 0) name = strcmp(c->mi.method, "KDE") == 0 ? "kde" : "wkl";
+    if (estimator_from_name(name, &o->est.kind)) return gi_fail(e, "mi.estimator: unknown '%s'", name);
+    o->est.k = c->mi.k > 0 ? c->mi.k : c->mi.k_neighbours;
+    o->est.rescale = c->mi.rescale && (o->est.kind == EST_WKL || o->est.kind == EST_KDE);
+    const char *comp = c->mi.compression;
+    o->compression = strcmp(comp, "first_coords") == 0 ? LAYER_FIRST_COORDS
+                   : strcmp(comp, "smi") == 0          ? LAYER_SLICED
+                                                       : LAYER_PCA; /* pca, autoencoder(s) */
+    o->dim = c->ae.L_latent_dim;
+    o->whiten = c->mi.pca_whiten;
+    o->n_projections = c->mi.n_projections;
+    return 0;
+}
+
+/* FNV-1a of the settings that decide the autoencoder (not the whole config: every run of a
+ * sweep shares it). */
+static uint64_t ae_hash(const gi_config *c) {
+    char text[2 * CFG_PATH];
+    int n = snprintf(text, sizeof text, "v1|%s|%s|%.17g|%.17g|%d|%d|%d|%d|%.17g|%.17g", c->data.name, c->data.path,
+                     c->data.normalize_mean, c->data.normalize_std, c->ae.L_latent_dim, c->ae.hidden, c->ae.epochs,
+                     c->ae.batch_size, c->ae.lr, c->ae.latent_noise);
+    uint64_t h = 14695981039346656037ULL;
+    for (int i = 0; i < n && i < (int)sizeof text; i++) h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
+    return h;
+}
+
+static double *to_double(const float *x, size_t n) {
+    double *d = gi_malloc(n * sizeof(double));
+    for (size_t i = 0; i < n; i++) d[i] = x[i];
+    return d;
+}
+
+int plane_create(plane *p, trainer *t, const char *cache_dir, gi_err *e) {
+    memset(p, 0, sizeof *p);
+    const gi_config *c = &t->cfg;
+    if (plane_options(c, &p->opt, e)) return -1;
+    double t0 = now_s();
+    const dataset *sets = t->sets;
+    int d = sets[0].dim, dx = p->opt.dim;
+    double *codes[2] = {NULL, NULL};
+    autoencoder ae = {0};
+    if (p->opt.compression == LAYER_SLICED) {
+        dx = d;
+        for (int s = 0; s < 2; s++) codes[s] = to_double(sets[s].x, (size_t)sets[s].n * d);
+    } else if (strcmp(c->mi.x_compression, "autoencoder") == 0) {
+        /* trained on every image the run has (for the embedded digits: all of them) */
+        int n_all = sets[0].n + sets[1].n;
+        float *all = gi_malloc((size_t)n_all * d * sizeof(float));
+        memcpy(all, sets[0].x, (size_t)sets[0].n * d * sizeof(float));
+        memcpy(all + (size_t)sets[0].n * d, sets[1].x, (size_t)sets[1].n * d * sizeof(float));
+        snprintf(p->ae_path, sizeof p->ae_path, "%s/ae-%s-%lld-%016llx.bin", cache_dir, c->data.name,
+                 (long long)c->seed, (unsigned long long)ae_hash(c));
+        ae_options ao = {c->ae.hidden, c->ae.L_latent_dim, c->ae.epochs, c->ae.batch_size, c->ae.lr,
+                         (float)c->ae.latent_noise, (uint64_t)c->seed};
+        int rc = ae_cached(&ae, p->ae_path, all, n_all, d, &ao, &p->ae_trained, e);
+        free(all);
+        if (rc) return -1;
+        for (int s = 0; s < 2; s++) {
+            codes[s] = gi_malloc((size_t)sets[s].n * dx * sizeof(double));
+            ae_encode(&ae, sets[s].x, sets[s].n, codes[s]);
+        }
+        ae_free(&ae);
+    } else { /* whitened PCA of the images, fitted on each subset */
+        for (int s = 0; s < 2; s++) {
+            double *raw = to_double(sets[s].x, (size_t)sets[s].n * d);
+            codes[s] = gi_malloc((size_t)sets[s].n * dx * sizeof(double));
+            int rc = pca_compress(raw, sets[s].n, d, dx, 1, codes[s], e);
+            free(raw);
+            if (rc) { free(codes[0]); free(codes[1]); return -1; }
+        }
+    }
+    int rc = 0;
+    for (int s = 0; s < 2 && !rc; s++)
+        rc = infoplane_subset_create(&p->sub[s], &p->opt, codes[s], dx, sets[s].y, sets[s].n,
+                                     noise_key((uint64_t)c->seed, STREAM_PLANE, (uint64_t)s, 0), e);
+    free(codes[0]); free(codes[1]);
+    if (rc) { plane_free(p, t); return -1; }
+    const mlp *m = &t->model;
+    for (int s = 0; s < 2; s++)
+        for (int l = 0; l < m->n_layers; l++) {
+            p->layer_out[s][l] = gi_malloc((size_t)sets[s].n * m->dims[l + 1] * sizeof(float));
+            t->capture[s][l] = p->layer_out[s][l];
+        }
+    p->seconds_x = now_s() - t0;
+    return 0;
+}
+
+void plane_free(plane *p, trainer *t) {
+    for (int s = 0; s < 2; s++) {
+        infoplane_subset_free(&p->sub[s]);
+        for (int l = 0; l < MLP_MAX_LAYERS; l++) {
+            free(p->layer_out[s][l]);
+            if (t) t->capture[s][l] = NULL;
+        }
+    }
+    memset(p, 0, sizeof *p);
+}
+
+static void field(FILE *f, int ok, double v) {
+    if (ok) fprintf(f, ",%.9g", v);
+    else fputc(',', f);
+}
+
+int plane_measure(plane *p, const trainer *t, FILE *csv, gi_err *e) {
+    static const char *const subset_names[2] = {"train", "eval"};
+    const mlp *m = &t->model;
+    for (int s = 0; s < 2; s++)
+        for (int l = 0; l < m->n_layers; l++) {
+            infoplane_point pt;
+            gi_err why = {{0}};
+            uint64_t key = noise_key((uint64_t)t->cfg.seed, STREAM_PLANE, (uint64_t)t->step, (uint64_t)(s * 64 + l + 1));
+            if (infoplane_measure(&p->sub[s], p->layer_out[s][l], m->dims[l + 1], key, &pt, &why))
+                return gi_fail(e, "information plane, step %lld: %s", (long long)t->step, why.msg);
+            p->seconds_compress += pt.seconds_compress;
+            p->seconds_estimate += pt.seconds_estimate;
+            if ((!pt.ok_ixl || !pt.ok_ily) && p->warned++ < 3)
+                fprintf(stderr, "grokinfo: step %lld, %s subset, layer %d: %s not estimated (%s); left empty in mi.csv\n",
+                        (long long)t->step, subset_names[s], l + 1, !pt.ok_ixl ? "I(X;L)" : "I(L;Y)", why.msg);
+            fprintf(csv, "%lld,%s,%d", (long long)t->step, subset_names[s], l + 1);
+            field(csv, pt.ok_ixl, pt.ixl);
+            field(csv, pt.ok_ixl, pt.ixl_err);
+            field(csv, pt.ok_ily, pt.ily);
+            field(csv, pt.ok_ily, pt.ily_err);
+            fprintf(csv, ",%s,%d,%d\n", estimator_name(p->opt.est.kind), pt.dx, pt.dl);
+        }
+    return 0;
+}

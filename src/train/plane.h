@@ -1,0 +1,32 @@
+/* plane.h — the information plane of a training run: set up once (X compressed per subset,
+ * the autoencoder trained or loaded from its cache), then at each evaluation every layer on
+ * both subsets, as rows of mi.csv:
+ *   step,subset,layer,ixl,ixl_err,ily,ily_err,estimator,dx,dl
+ * (subset train|eval, layer 1..L; an estimate that failed is an empty field, with a warning). */
+#ifndef GI_PLANE_H
+#define GI_PLANE_H
+#include <stdio.h>
+#include "measure/infoplane.h"
+#include "train/trainer.h"
+
+#define PLANE_CSV_HEADER "step,subset,layer,ixl,ixl_err,ily,ily_err,estimator,dx,dl\n"
+
+typedef struct {
+    infoplane_options opt;
+    infoplane_subset sub[2];
+    float *layer_out[2][MLP_MAX_LAYERS]; /* the trainer's capture buffers */
+    int warned;
+    double seconds_x;                    /* X's compression (incl. the autoencoder) */
+    double seconds_compress, seconds_estimate;
+    int ae_trained;                      /* 1 if this run trained the autoencoder, 0 if cached */
+    char ae_path[1200];
+} plane;
+
+/* The options from the configuration (mi.*, ae.*): the seed's keys and grokinfo's. */
+int plane_options(const gi_config *c, infoplane_options *o, gi_err *e);
+/* cache_dir holds ae-<dataset>-<seed>-<hash>.bin. Sets t->capture. */
+int plane_create(plane *p, trainer *t, const char *cache_dir, gi_err *e);
+void plane_free(plane *p, trainer *t);
+/* After trainer_evaluate(t): the rows of this step into csv. */
+int plane_measure(plane *p, const trainer *t, FILE *csv, gi_err *e);
+#endif
