@@ -20,7 +20,9 @@ expect_error() {
 }
 # metrics without the seconds column (the last one)
 strip_seconds() { sed 's/,[^,]*$//' "$1"; }
-small="train.threads=1 train.train_points=200 train.batch_size=100 model.width=64 train.freqLog=50 train.n_first_steps_to_log=3 --quiet"
+small="train.threads=1 train.train_points=200 train.batch_size=100 model.width=64 train.freqLog=50 train.n_first_steps_to_log=3 mi.enabled=false --quiet"
+# the information plane on, X by PCA (the autoencoder has its own test below)
+withmi="mi.enabled=true mi.x_compression=pca mi.k=5"  # k = 5: about 20 points per class here
 
 # --- a short run on the embedded digits memorises
 if "$bin" train $small model.initialization_scale=1 train.lr=3e-3 train.optimization_steps=400 train.freqLog=100 --out "$tmp/mem" >"$tmp/mem.out" 2>&1; then
@@ -47,10 +49,10 @@ if "$bin" train train.threads=1 train.optimization_steps=0 --out "$tmp/init" --q
 else fail init_weight_norms "run failed"; fi
 
 # --- resume after a stop ends bit-identical to an uninterrupted run
-"$bin" train $small train.optimization_steps=300 --out "$tmp/full" >/dev/null 2>&1
-"$bin" train $small train.optimization_steps=120 --out "$tmp/part" >/dev/null 2>&1
+"$bin" train $small $withmi train.optimization_steps=300 --out "$tmp/full" >/dev/null 2>&1
+"$bin" train $small $withmi train.optimization_steps=120 --out "$tmp/part" >/dev/null 2>&1
 "$bin" train --resume "$tmp/part" train.optimization_steps=300 --quiet >/dev/null 2>&1
-if cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/part/ckpt/latest.bin" &&
+if cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/part/ckpt/latest.bin" && cmp -s "$tmp/full/mi.csv" "$tmp/part/mi.csv" &&
    diff <(strip_seconds "$tmp/full/metrics.csv") <(strip_seconds "$tmp/part/metrics.csv") >/dev/null; then
     ok resume_bit_identical
 else fail resume_bit_identical "checkpoint or metrics differ"; fi
@@ -59,22 +61,51 @@ grep -q "optimization_steps: 300" "$tmp/part/config.yaml" && ok resume_records_e
 
 # --- SIGKILL in the middle, several times, then resume: still bit-identical
 rm -rf "$tmp/killed"
-"$bin" train $small train.optimization_steps=300 --out "$tmp/killed" >/dev/null 2>&1 &
+"$bin" train $small $withmi train.optimization_steps=300 --out "$tmp/killed" >/dev/null 2>&1 &
 pid=$!
 for delay in 0.3 0.2 0.25; do
     sleep "$delay"; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
     if [ -f "$tmp/killed/ckpt/latest.bin" ]; then
         "$bin" train --resume "$tmp/killed" --quiet >/dev/null 2>&1 & pid=$!
     else
-        rm -rf "$tmp/killed"; "$bin" train $small train.optimization_steps=300 --out "$tmp/killed" >/dev/null 2>&1 & pid=$!
+        rm -rf "$tmp/killed"; "$bin" train $small $withmi train.optimization_steps=300 --out "$tmp/killed" >/dev/null 2>&1 & pid=$!
     fi
 done
 wait $pid
 ls "$tmp/killed" "$tmp/killed/ckpt" | grep -q '\.tmp\.' && fail no_partial_files "temporary file left: $(ls "$tmp/killed")"
-if cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/killed/ckpt/latest.bin" &&
+if cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/killed/ckpt/latest.bin" && cmp -s "$tmp/full/mi.csv" "$tmp/killed/mi.csv" &&
    diff <(strip_seconds "$tmp/full/metrics.csv") <(strip_seconds "$tmp/killed/metrics.csv") >/dev/null; then
     ok kill_resume_bit_identical
 else fail kill_resume_bit_identical "checkpoint or metrics differ after SIGKILL + resume"; fi
+
+# --- the information plane: every evaluation x 2 subsets x 3 layers, finite, and measured again
+# from the checkpoints with the same numbers exactly; another estimator goes to its own file
+rows=$(($(grep -c . "$tmp/full/metrics.csv") - 1))
+if [ "$(($(grep -c . "$tmp/full/mi.csv") - 1))" -eq $((rows * 6)) ] &&
+   awk -F, 'NR > 1 && ($4 == "" || $6 == "" || $4 != $4 + 0) { bad = 1 } END { exit bad }' "$tmp/full/mi.csv"; then
+    ok mi_csv_complete
+else fail mi_csv_complete "expected $((rows * 6)) complete rows in mi.csv"; fi
+out=$("$bin" infoplane "$tmp/full" -q 2>&1)
+[ "$out" = "$tmp/full/mi-wkl.csv" ] && cmp -s "$tmp/full/mi.csv" "$tmp/full/mi-wkl.csv" && ok infoplane_reproduces_training ||
+    fail infoplane_reproduces_training "$out"
+out=$("$bin" infoplane "$tmp/full" -q 2>&1)
+[ "$out" = "$tmp/full/mi-wkl-2.csv" ] && ok infoplane_never_overwrites || fail infoplane_never_overwrites "$out"
+out=$("$bin" infoplane "$tmp/full" mi.estimator=ksg mi.k=5 -q 2>&1)
+[ "$out" = "$tmp/full/mi-ksg.csv" ] && grep -q ',ksg,4,4$' "$tmp/full/mi-ksg.csv" && ok infoplane_other_estimator ||
+    fail infoplane_other_estimator "$out"
+expect_error infoplane_model_key "only mi.*" "$bin" infoplane "$tmp/full" model.width=3
+expect_error infoplane_no_run "config.yaml" "$bin" infoplane "$tmp/nothing-here"
+
+# --- the autoencoder is trained once, cached under data/, and loaded by the next run
+aeflags="$small mi.enabled=true mi.k=5 ae.epochs=1 ae.hidden=32 seed=4242 train.optimization_steps=10"
+rm -f data/ae-mnist-4242-*
+"$bin" train $aeflags --out "$tmp/ae1" >/dev/null 2>&1
+inode=$(stat -c %i data/ae-mnist-4242-*.bin 2>/dev/null)
+"$bin" train $aeflags --out "$tmp/ae2" >/dev/null 2>&1
+if [ -n "$inode" ] && [ "$inode" = "$(stat -c %i data/ae-mnist-4242-*.bin)" ] && cmp -s "$tmp/ae1/mi.csv" "$tmp/ae2/mi.csv"; then
+    ok autoencoder_cached
+else fail autoencoder_cached "not trained once and then loaded"; fi
+rm -f data/ae-mnist-4242-*
 
 # --- the same seed and thread count give the same bits
 "$bin" train $small train.optimization_steps=300 --out "$tmp/again" >/dev/null 2>&1
