@@ -3,4 +3,5 @@
 #define GI_CLI_H
 int cmd_train(int argc, char **argv);
 int cmd_mi(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 #endif
