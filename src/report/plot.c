@@ -97,7 +97,7 @@ static int write_training_gp(const char *path, const table *t, const char *title
     FILE *f = af.f;
     gp_begin(f, "training", "loss, weight norms, dead units and gradient norms against step (metrics.dat)", 1400, 1000);
     fprintf(f, "set multiplot layout 2,2 title \"%s: training\" font \",13\"\n", title);
-    fprintf(f, "set logscale x\nset format x \"10^{%%L}\"\nset xlabel \"step\"\nset key top right\n");
+    fprintf(f, "set logscale x\nset autoscale xfix\nset format x \"10^{%%L}\"\nset xlabel \"step\"\nset key top right\n");
     fprintf(f, "set title \"loss\"\nset logscale y\nset format y \"10^{%%L}\"\nset ylabel \"MSE\"\n"
                "plot \"metrics.dat\" using 1:%d with lines lw 2 lc rgb \"black\" title \"train\", \\\n"
                "     \"\" using 1:%d with lines lw 2 lc rgb \"#e08000\" title \"eval\"\n",
@@ -135,12 +135,12 @@ static int write_accuracy_gp(const char *path, const table *t, const phase_repor
     int n_eval = 0;
     for (int i = 0; ph && i < ph->n_curves; i++) n_eval += strcmp(ph->curve[i].subset, "eval") == 0;
     gp_begin(f, "accuracy", "accuracy and, on the right axis, the eval subset's information per layer", 1400, 800);
-    fprintf(f, "set title \"%s: accuracy%s\" font \",13\"\nset logscale x\nset format x \"10^{%%L}\"\nset xlabel \"step\"\n"
+    fprintf(f, "set title \"%s: accuracy%s\" font \",13\"\nset logscale x\nset autoscale xfix\nset format x \"10^{%%L}\"\nset xlabel \"step\"\n"
                "set ylabel \"accuracy\"\nset yrange [0:1.05]\nset ytics nomirror\n",
             title, n_eval ? " and information per layer" : "");
     if (n_eval) fprintf(f, "set y2label \"I [nats], eval subset\"\nset y2tics\n");
     /* the key right of the second axis, where it cannot cover a curve or a tic label */
-    fprintf(f, "set rmargin at screen 0.78\nset key at screen 0.85, graph 1 left top Left reverse box samplen 3 spacing 1.2\n");
+    fprintf(f, "set rmargin at screen %s\nset key at screen 0.85, graph 1 left top Left reverse box samplen 3 spacing 1.2\n", n_eval ? "0.78" : "0.83");
     if (n_eval)
         fprintf(f, "set label \"phase starts (dotted),\\nlettered by phase and layer:\\n  M memorisation\\n  F fitting\\n"
                    "  C compression\" at screen 0.85, graph 0.3 left font \",10\"\n");
