@@ -232,11 +232,14 @@ done:
     return rc;
 }
 
-static void print_relative(FILE *f, int64_t at, int64_t milestone, const char *name) {
-    if (milestone < 0) return;
-    int64_t d = at - milestone;
-    if (d == 0) fprintf(f, " (starts at %s)", name);
-    else fprintf(f, " (starts %lld %s %s)", (long long)(d > 0 ? d : -d), d > 0 ? "after" : "before", name);
+/* " (N after grokking)" or " (N after memorisation)": the latest milestone at or before the step */
+static void print_relative(FILE *f, int64_t at, const phase_report *r) {
+    int64_t m = r->grokking_step >= 0 && at >= r->grokking_step ? r->grokking_step
+              : r->memorisation_step >= 0 && at >= r->memorisation_step ? r->memorisation_step : -1;
+    const char *name = m == r->grokking_step ? "grokking" : "memorisation";
+    if (m < 0) return;
+    if (at == m) fprintf(f, " (at %s)", name);
+    else fprintf(f, " (%lld after %s)", (long long)(at - m), name);
 }
 
 void phases_print(FILE *f, const phase_report *r) {
@@ -252,8 +255,7 @@ void phases_print(FILE *f, const phase_report *r) {
         for (int j = 0; j < c->n_seg; j++) {
             const phase_segment *s = &c->seg[j];
             fprintf(f, "%s %s %lld-%lld", j ? ";" : "", phase_name(s->kind), (long long)s->start, (long long)s->end);
-            if (r->grokking_step >= 0) print_relative(f, s->start, r->grokking_step, "grokking");
-            else print_relative(f, s->start, r->memorisation_step, "memorisation");
+            print_relative(f, s->start, r);
         }
         fputc('\n', f);
     }
