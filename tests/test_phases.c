@@ -118,13 +118,13 @@ TEST(phases_short_blips_are_dropped) {
     int64_t step[60];
     double ixl[60], ily[60];
     for (int i = 0; i < 60; i++) { step[i] = 100 * i; ixl[i] = 1.0; ily[i] = 1.0; }
-    /* a 2-point rise of both: shorter than min_len 3 after smoothing with window 3? use window 3, order 1 */
+    /* both curves step up (by halves) at points 30 and 31; window 3, order 1 sees a 3-point rise */
     phase_params p = phase_defaults();
     p.window = 3; p.order = 1;
     for (int i = 30; i < 60; i++) ixl[i] = ily[i] = 1.0 + (i >= 31 ? 1.0 : 0.5);
     phase_segment seg[8];
     gi_err e;
-    /* the step at 30..31 leaves a rise of 3 points (29..31) with window 3: found with min_len 3 */
+    /* found with min_len 3, dropped with min_len 4 */
     CHECK(phases_detect(step, ixl, ily, 60, &p, seg, 8, &e) == 1);
     CHECK(seg[0].kind == PHASE_FITTING);
     p.min_len = 4;
