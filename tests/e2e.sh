@@ -179,5 +179,28 @@ awk -v s="$b1" 'BEGIN { match(s, /"mi": [^,]*/); v = substr(s, RSTART + 6, RLENG
 expect_error mi_bootstrap_gauss "per-point" "$bin" mi --x $d/g2x2_x.npy --y $d/g2x2_y.npy --estimator gauss --bootstrap 10
 expect_error mi_bad_estimator "not one of" "$bin" mi --x "$tmp/dup.csv" --y "$tmp/dup.csv" --estimator foo
 
+# --- grokinfo plot on a small synthetic run (tests/data/plot, made by its make.py)
+cp -r tests/data/plot "$tmp/plot"
+if out=$("$bin" plot "$tmp/plot" 2>&1); then
+    missing=""
+    for f in infoplane accuracy training; do for x in png pdf; do [ -s "$tmp/plot/figures/$f.$x" ] || missing="$missing $f.$x"; done; done
+    [ -z "$missing" ] && ok plot_six_figures || fail plot_six_figures "missing or empty:$missing"
+    grep -q "eval  layer 1: memorisation" <<<"$out" && grep -q "compression" <<<"$out" && ok plot_prints_phases ||
+        fail plot_prints_phases "$out"
+    [ -s "$tmp/plot/figures/infoplane.gp" ] && [ -s "$tmp/plot/figures/mi.dat" ] && ! ls "$tmp/plot/figures" | grep -q '\.tmp\.' &&
+        ok plot_keeps_scripts || fail plot_keeps_scripts "$(ls "$tmp/plot/figures")"
+else fail plot_six_figures "$out"; fi
+mkdir -p "$tmp/plot_nomi"; cp tests/data/plot/metrics.csv "$tmp/plot_nomi/"
+out=$("$bin" plot "$tmp/plot_nomi" 2>&1)
+[ -s "$tmp/plot_nomi/figures/training.png" ] && [ -s "$tmp/plot_nomi/figures/accuracy.pdf" ] &&
+    [ ! -e "$tmp/plot_nomi/figures/infoplane.png" ] && grep -q "no .*mi.csv" <<<"$out" && ok plot_without_mi || fail plot_without_mi "$out"
+expect_error plot_no_run_dir "no such run directory" "$bin" plot "$tmp/nope"
+sed 's/,ily,/,ilx,/' tests/data/plot/mi.csv > "$tmp/plot_nomi/bad_mi.csv"
+expect_error plot_missing_column "no column 'ily'" "$bin" plot "$tmp/plot_nomi" --mi "$tmp/plot_nomi/bad_mi.csv"
+expect_error plot_mi_absent "absent.csv: cannot open" "$bin" plot "$tmp/plot_nomi" --mi "$tmp/absent.csv"
+mkdir -p "$tmp/plot_bad"; sed '5s/^3,[^,]*,/3,oops,/' tests/data/plot/metrics.csv > "$tmp/plot_bad/metrics.csv"
+expect_error plot_bad_number "metrics.csv:5: column 2 'train_loss': expected a number" "$bin" plot "$tmp/plot_bad"
+expect_error plot_no_gnuplot "gnuplot not found" env PATH=/nonexistent "$bin" plot "$tmp/plot_nomi"
+
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

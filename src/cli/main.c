@@ -19,6 +19,9 @@ static void usage(FILE *f) {
             "  infoplane RUN_DIR [mi.estimator=ksg mi.k=5 ...]\n"
             "        the information plane of a run again, from its per-evaluation checkpoints, into\n"
             "        RUN_DIR/mi-<estimator>.csv (never overwriting)\n"
+            "  plot RUN_DIR [--mi FILE] [--estimator NAME]\n"
+            "        print the information-plane phases and draw RUN_DIR/figures/ (infoplane, accuracy,\n"
+            "        training; .png and .pdf) with gnuplot; MI from FILE (default RUN_DIR/mi.csv) if present\n"
             "\n"
             "The defaults are the seed's (configs/default.yaml): Omnigrok MNIST, 784-200-200-10 ReLU,\n"
             "init scale 8, AdamW lr 1e-3 wd 1e-2, MSE, batch 200, 1000 training points, 100k steps.\n");
@@ -34,6 +37,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], "train") == 0) return cmd_train(argc - 2, argv + 2);
     if (strcmp(argv[1], "mi") == 0) return cmd_mi(argc - 2, argv + 2);
     if (strcmp(argv[1], "infoplane") == 0) return cmd_infoplane(argc - 2, argv + 2);
+    if (strcmp(argv[1], "plot") == 0) return cmd_plot(argc - 2, argv + 2);
     fprintf(stderr, "grokinfo: unknown command '%s' (try: grokinfo --help)\n", argv[1]);
     return 2;
 }

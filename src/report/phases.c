@@ -1,0 +1,320 @@
+#include "phases.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report/savgol.h"
+#include "report/table.h"
+
+const char *phase_name(phase_kind k) {
+    switch (k) {
+    case PHASE_MEMORISATION: return "memorisation";
+    case PHASE_FITTING: return "fitting";
+    case PHASE_COMPRESSION: return "compression";
+    default: return "none";
+    }
+}
+
+phase_params phase_defaults(void) { return (phase_params){.window = 9, .order = 2, .min_len = 3, .rel_tol = 0.002, .z = 3.0}; }
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n) {
+    qsort(v, (size_t)n, sizeof(double), cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* -1, 0 or +1 per point: the sign of the smoothed derivative beyond the tolerance (see phases.h) */
+static int curve_signs(const double *y, int n, int w, const phase_params *p, signed char *sign, gi_err *e) {
+    double *s = gi_malloc((size_t)n * sizeof(double)), *d = gi_malloc((size_t)n * sizeof(double));
+    double *r = gi_malloc((size_t)n * sizeof(double)), *wt = gi_malloc((size_t)w * sizeof(double));
+    int rc = -1;
+    if (savgol(y, n, w, p->order, 0, s, e) || savgol(y, n, w, p->order, 1, d, e)) goto done;
+    double lo = s[0], hi = s[0];
+    for (int i = 0; i < n; i++) {
+        if (s[i] < lo) lo = s[i];
+        if (s[i] > hi) hi = s[i];
+        r[i] = y[i] - s[i];
+    }
+    double med = median(r, n);
+    for (int i = 0; i < n; i++) r[i] = fabs(y[i] - s[i] - med);
+    /* a residual about the smooth has variance sigma^2 (1 - c0), c0 the smoother's centre weight */
+    savgol_weights(w, p->order, 0, w / 2, wt);
+    double sigma = 1.4826 * median(r, n) / sqrt(fmax(1.0 - wt[w / 2], 1e-12));
+    double floor_tol = fmax(p->rel_tol * (hi - lo), 1e-9 * fmax(fabs(lo), fabs(hi))); /* rounding is not a trend */
+    /* the derivative's noise is sigma * |weights|, larger within window/2 of the ends where the fit extrapolates */
+    int m = w / 2;
+    for (int i = 0; i < n; i++) {
+        int at = i < m ? i : i >= n - m ? w - (n - i) : m;
+        savgol_weights(w, p->order, 1, at, wt);
+        double norm = 0.0;
+        for (int k = 0; k < w; k++) norm += wt[k] * wt[k];
+        double tol = fmax(floor_tol, p->z * sigma * sqrt(norm));
+        sign[i] = (signed char)(d[i] > tol ? 1 : d[i] < -tol ? -1 : 0);
+    }
+    rc = 0;
+done:
+    free(s); free(d); free(r); free(wt);
+    return rc;
+}
+
+typedef struct { phase_kind kind; int i0, i1; } run;
+
+/* merges neighbouring runs of one kind; returns the new count */
+static int merge_runs(run *rs, int n) {
+    int m = 0;
+    for (int j = 0; j < n; j++) {
+        if (m && rs[m - 1].kind == rs[j].kind) rs[m - 1].i1 = rs[j].i1;
+        else rs[m++] = rs[j];
+    }
+    return m;
+}
+
+int phases_detect(const int64_t *step, const double *ixl, const double *ily, int n, const phase_params *p,
+                  phase_segment *seg, int max_seg, gi_err *e) {
+    if (p->min_len < 1) return gi_fail(e, "phases: min_len %d must be >= 1", p->min_len);
+    for (int i = 1; i < n; i++)
+        if (step[i] <= step[i - 1]) return gi_fail(e, "phases: steps not increasing (%lld after %lld)", (long long)step[i], (long long)step[i - 1]);
+    int w = p->window < n ? p->window : (n % 2 ? n : n - 1);
+    if (n <= p->order + 1 || w <= p->order) return 0;
+    signed char *sx = gi_malloc((size_t)n), *sy = gi_malloc((size_t)n);
+    run *rs = gi_malloc((size_t)n * sizeof(run));
+    int count = -1;
+    if (curve_signs(ixl, n, w, p, sx, e) || curve_signs(ily, n, w, p, sy, e)) goto done;
+    int nr = 0;
+    for (int i = 0; i < n; i++) {
+        phase_kind k = sx[i] < 0 && sy[i] < 0 ? PHASE_MEMORISATION
+                     : sx[i] > 0 && sy[i] > 0 ? PHASE_FITTING
+                     : sx[i] < 0             ? PHASE_COMPRESSION
+                                             : PHASE_NONE;
+        if (nr && rs[nr - 1].kind == k) rs[nr - 1].i1 = i;
+        else rs[nr++] = (run){k, i, i};
+    }
+    /* a short interruption of one phase joins its two sides */
+    for (int j = 1; j + 1 < nr; j++)
+        if (rs[j].i1 - rs[j].i0 + 1 < p->min_len && rs[j - 1].kind != PHASE_NONE && rs[j - 1].kind == rs[j + 1].kind)
+            rs[j].kind = rs[j - 1].kind;
+    nr = merge_runs(rs, nr);
+    for (int j = 0; j < nr; j++)
+        if (rs[j].i1 - rs[j].i0 + 1 < p->min_len) rs[j].kind = PHASE_NONE;
+    nr = merge_runs(rs, nr);
+    count = 0;
+    for (int j = 0; j < nr; j++) {
+        if (rs[j].kind == PHASE_NONE) continue;
+        if (count < max_seg) seg[count] = (phase_segment){rs[j].kind, rs[j].i0, rs[j].i1, step[rs[j].i0], step[rs[j].i1]};
+        count++;
+    }
+done:
+    free(sx); free(sy); free(rs);
+    return count;
+}
+
+int run_milestones(const char *metrics_csv, int64_t *memorisation, int64_t *grokking, gi_err *e) {
+    table t;
+    if (table_read(metrics_csv, NULL, &t, e)) return -1;
+    const double *step = table_num(&t, "step", e), *tr = step ? table_num(&t, "train_acc", e) : NULL;
+    const double *ev = tr ? table_num(&t, "eval_acc", e) : NULL;
+    if (!ev) { table_free(&t); return -1; }
+    *memorisation = *grokking = -1;
+    for (int i = 0; i < t.n_rows; i++) {
+        if (*memorisation < 0 && tr[i] >= 0.99) *memorisation = (int64_t)step[i];
+        if (*grokking < 0 && ev[i] >= 0.5) *grokking = (int64_t)step[i];
+    }
+    table_free(&t);
+    return 0;
+}
+
+typedef struct { double step; int row; } keyed_row;
+
+static int cmp_keyed(const void *a, const void *b) {
+    const keyed_row *x = a, *y = b;
+    return (x->step > y->step) - (x->step < y->step);
+}
+
+/* the rows of one (subset, layer) curve, sorted by step, into c; 0 rows leaves c->n = 0 */
+static int gather(const table *t, const double *step, char *const *subset, const double *layer,
+                  const double *ixl, const double *ily, char *const *est, const char *want_est,
+                  const char *want_subset, int want_layer, phase_curve *c, gi_err *e) {
+    keyed_row *k = gi_malloc((size_t)(t->n_rows ? t->n_rows : 1) * sizeof(keyed_row));
+    int n = 0;
+    for (int i = 0; i < t->n_rows; i++) {
+        if ((int)layer[i] != want_layer || strcmp(subset[i], want_subset) != 0) continue;
+        if (est && strcmp(est[i], want_est) != 0) continue;
+        if (!isfinite(ixl[i]) || !isfinite(ily[i])) continue;
+        k[n++] = (keyed_row){step[i], i};
+    }
+    qsort(k, (size_t)n, sizeof(keyed_row), cmp_keyed);
+    for (int i = 1; i < n; i++)
+        if (k[i].step == k[i - 1].step) {
+            gi_fail(e, "%s:%ld: step %.0f appears twice for subset %s layer %d", t->path, t->line[k[i].row], k[i].step,
+                    want_subset, want_layer);
+            free(k);
+            return -1;
+        }
+    snprintf(c->subset, sizeof c->subset, "%s", want_subset);
+    c->layer = want_layer;
+    c->n = n;
+    c->step = gi_malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    c->ixl = gi_malloc((size_t)(n ? n : 1) * sizeof(double));
+    c->ily = gi_malloc((size_t)(n ? n : 1) * sizeof(double));
+    for (int i = 0; i < n; i++) {
+        c->step[i] = (int64_t)k[i].step;
+        c->ixl[i] = ixl[k[i].row];
+        c->ily[i] = ily[k[i].row];
+    }
+    free(k);
+    return 0;
+}
+
+int phases_from_run(const char *run_dir, const char *mi_path, const char *estimator, int64_t memorisation,
+                    int64_t grokking, const phase_params *p, phase_report *r, gi_err *e) {
+    *r = (phase_report){0};
+    r->params = p ? *p : phase_defaults();
+    if (mi_path) snprintf(r->mi_path, sizeof r->mi_path, "%s", mi_path);
+    else snprintf(r->mi_path, sizeof r->mi_path, "%s/mi.csv", run_dir);
+    r->memorisation_step = memorisation;
+    r->grokking_step = grokking;
+    if (memorisation == PHASES_FROM_METRICS || grokking == PHASES_FROM_METRICS) {
+        char path[1100];
+        int64_t m, g;
+        snprintf(path, sizeof path, "%s/metrics.csv", run_dir);
+        if (run_milestones(path, &m, &g, e)) return -1;
+        if (memorisation == PHASES_FROM_METRICS) r->memorisation_step = m;
+        if (grokking == PHASES_FROM_METRICS) r->grokking_step = g;
+    }
+    table t;
+    if (table_read(r->mi_path, "subset,estimator", &t, e)) return -1;
+    int rc = -1;
+    const double *step = table_num(&t, "step", e), *layer = step ? table_num(&t, "layer", e) : NULL;
+    const double *ixl = layer ? table_num(&t, "ixl", e) : NULL, *ily = ixl ? table_num(&t, "ily", e) : NULL;
+    char *const *subset = ily ? table_text(&t, "subset", e) : NULL;
+    if (!subset) goto done;
+    char *const *est = table_col(&t, "estimator") >= 0 ? table_text(&t, "estimator", e) : NULL;
+    if (t.n_rows == 0) { gi_fail(e, "%s: no rows", t.path); goto done; }
+    snprintf(r->estimator, sizeof r->estimator, "%s", estimator ? estimator : est ? est[0] : "unknown");
+    int seen_est = 0;
+    for (int i = 0; i < t.n_rows; i++) {
+        if (strcmp(subset[i], "train") != 0 && strcmp(subset[i], "eval") != 0) {
+            gi_fail(e, "%s:%ld: subset '%s', expected train or eval", t.path, t.line[i], subset[i]);
+            goto done;
+        }
+        if (!(layer[i] >= 1 && layer[i] <= 64 && layer[i] == floor(layer[i]))) {
+            gi_fail(e, "%s:%ld: layer %g, expected an integer 1..64", t.path, t.line[i], layer[i]);
+            goto done;
+        }
+        if (!(step[i] >= 0 && step[i] == floor(step[i]))) {
+            gi_fail(e, "%s:%ld: step %g, expected an integer >= 0", t.path, t.line[i], step[i]);
+            goto done;
+        }
+        if (est && strcmp(est[i], r->estimator) != 0) continue;
+        seen_est = 1;
+        if ((int)layer[i] > r->n_layers) r->n_layers = (int)layer[i];
+    }
+    if (!seen_est) { gi_fail(e, "%s: no rows with estimator '%s'", t.path, r->estimator); goto done; }
+    r->curve = gi_calloc((size_t)(2 * r->n_layers), sizeof(phase_curve));
+    static const char *const subsets[2] = {"eval", "train"};
+    for (int s = 0; s < 2; s++)
+        for (int l = 1; l <= r->n_layers; l++) {
+            phase_curve *c = &r->curve[r->n_curves];
+            if (gather(&t, step, subset, layer, ixl, ily, est, r->estimator, subsets[s], l, c, e)) goto done;
+            r->n_curves++;
+            if (c->n == 0) { free(c->step); free(c->ixl); free(c->ily); r->n_curves--; *c = (phase_curve){0}; continue; }
+            c->seg = gi_malloc((size_t)c->n * sizeof(phase_segment));
+            c->n_seg = phases_detect(c->step, c->ixl, c->ily, c->n, &r->params, c->seg, c->n, e);
+            if (c->n_seg < 0) { c->n_seg = 0; goto done; }
+        }
+    rc = 0;
+done:
+    table_free(&t);
+    if (rc) phases_free(r);
+    return rc;
+}
+
+/* " (N after grokking)" or " (N after memorisation)": the latest milestone at or before the step */
+static void print_relative(FILE *f, int64_t at, const phase_report *r) {
+    int64_t m = r->grokking_step >= 0 && at >= r->grokking_step ? r->grokking_step
+              : r->memorisation_step >= 0 && at >= r->memorisation_step ? r->memorisation_step : -1;
+    const char *name = m == r->grokking_step ? "grokking" : "memorisation";
+    if (m < 0) return;
+    if (at == m) fprintf(f, " (at %s)", name);
+    else fprintf(f, " (%lld after %s)", (long long)(at - m), name);
+}
+
+void phases_print(FILE *f, const phase_report *r) {
+    fprintf(f, "phases (%s, %s):", r->estimator, r->mi_path);
+    if (r->memorisation_step >= 0) fprintf(f, " memorised at %lld", (long long)r->memorisation_step);
+    else fprintf(f, " never memorised");
+    if (r->grokking_step >= 0) fprintf(f, ", grokked at %lld\n", (long long)r->grokking_step);
+    else fprintf(f, ", never grokked\n");
+    for (int i = 0; i < r->n_curves; i++) {
+        const phase_curve *c = &r->curve[i];
+        fprintf(f, "  %-5s layer %d:", c->subset, c->layer);
+        if (c->n_seg == 0) fprintf(f, " no phase");
+        for (int j = 0; j < c->n_seg; j++) {
+            const phase_segment *s = &c->seg[j];
+            fprintf(f, "%s %s %lld-%lld", j ? ";" : "", phase_name(s->kind), (long long)s->start, (long long)s->end);
+            print_relative(f, s->start, r);
+        }
+        fputc('\n', f);
+    }
+}
+
+static void json_string(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", *s);
+        else fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void json_opt(FILE *f, int64_t v, int64_t milestone) {
+    if (milestone < 0) fprintf(f, "null");
+    else fprintf(f, "%lld", (long long)(v - milestone));
+}
+
+void phases_write_json(FILE *f, const phase_report *r, int indent) {
+    int a = indent + 2, b = indent + 4, c = indent + 6;
+    fprintf(f, "{\n%*s\"mi_csv\": ", a, "");
+    json_string(f, r->mi_path);
+    fprintf(f, ",\n%*s\"estimator\": ", a, "");
+    json_string(f, r->estimator);
+    fprintf(f, ",\n%*s\"memorisation_step\": ", a, "");
+    if (r->memorisation_step >= 0) fprintf(f, "%lld", (long long)r->memorisation_step); else fprintf(f, "null");
+    fprintf(f, ",\n%*s\"grokking_step\": ", a, "");
+    if (r->grokking_step >= 0) fprintf(f, "%lld", (long long)r->grokking_step); else fprintf(f, "null");
+    const phase_params *p = &r->params;
+    fprintf(f, ",\n%*s\"rule\": {\"smoothing\": \"savitzky-golay over evaluation index\", \"window\": %d, \"order\": %d, "
+               "\"rel_tol\": %g, \"z\": %g, \"min_len\": %d},\n%*s\"curves\": [",
+            a, "", p->window, p->order, p->rel_tol, p->z, p->min_len, a, "");
+    for (int i = 0; i < r->n_curves; i++) {
+        const phase_curve *cv = &r->curve[i];
+        fprintf(f, "%s\n%*s{\"subset\": \"%s\", \"layer\": %d, \"points\": %d, \"segments\": [", i ? "," : "", b, "",
+                cv->subset, cv->layer, cv->n);
+        for (int j = 0; j < cv->n_seg; j++) {
+            const phase_segment *s = &cv->seg[j];
+            fprintf(f, "%s\n%*s{\"phase\": \"%s\", \"start\": %lld, \"end\": %lld, \"start_after_memorisation\": ",
+                    j ? "," : "", c, "", phase_name(s->kind), (long long)s->start, (long long)s->end);
+            json_opt(f, s->start, r->memorisation_step);
+            fprintf(f, ", \"start_after_grokking\": ");
+            json_opt(f, s->start, r->grokking_step);
+            fprintf(f, ", \"end_after_grokking\": ");
+            json_opt(f, s->end, r->grokking_step);
+            fprintf(f, "}");
+        }
+        fprintf(f, cv->n_seg ? "\n%*s]}" : "]}", b, "");
+    }
+    if (r->n_curves) fprintf(f, "\n%*s", a, "");
+    fprintf(f, "]\n%*s}", indent, "");
+}
+
+void phases_free(phase_report *r) {
+    for (int i = 0; i < r->n_curves; i++) {
+        free(r->curve[i].step); free(r->curve[i].ixl); free(r->curve[i].ily); free(r->curve[i].seg);
+    }
+    free(r->curve);
+    *r = (phase_report){0};
+}

@@ -1,0 +1,302 @@
+#include "plot.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "report/table.h"
+#include "util/atomic_file.h"
+
+/* layer colours, shared by every figure */
+static const char *const layer_colour[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
+#define N_COLOURS 8
+
+int plot_find_gnuplot(char *out, size_t n, gi_err *e) {
+    const char *path = getenv("PATH");
+    if (path)
+        for (const char *p = path; *p;) {
+            const char *colon = strchr(p, ':');
+            size_t len = colon ? (size_t)(colon - p) : strlen(p);
+            if (len && snprintf(out, n, "%.*s/gnuplot", (int)len, p) < (int)n && access(out, X_OK) == 0) return 0;
+            if (!colon) break;
+            p = colon + 1;
+        }
+    return gi_fail(e, "gnuplot not found on PATH: install it (Debian: apt-get install gnuplot-nox) to draw figures");
+}
+
+/* columns named PREFIX1, PREFIX2, ... present in t: how many, from 1 on */
+static int count_numbered(const table *t, const char *prefix) {
+    int n = 0;
+    char name[64];
+    for (;;) {
+        snprintf(name, sizeof name, "%s%d", prefix, n + 1);
+        if (table_col(t, name) < 0) return n;
+        n++;
+    }
+}
+
+/* gnuplot's 1-based column of a metrics.csv column (metrics.dat keeps the order) */
+static int gcol(const table *t, const char *fmt, int l) {
+    char name[64];
+    snprintf(name, sizeof name, fmt, l);
+    return table_col(t, name) + 1;
+}
+
+static int write_metrics_dat(const char *path, const table *t, gi_err *e) {
+    atomic_file af;
+    if (atomic_open(&af, path, e)) return -1;
+    fprintf(af.f, "# metrics.csv without step 0 (the figures' step axes are logarithmic)\n#");
+    for (int c = 0; c < t->n_cols; c++) fprintf(af.f, " %s", t->name[c]);
+    fputc('\n', af.f);
+    int sc = table_col(t, "step");
+    for (int r = 0; r < t->n_rows; r++) {
+        if (!(t->num[sc][r] > 0)) continue;
+        for (int c = 0; c < t->n_cols; c++) fprintf(af.f, c ? " %.9g" : "%.9g", t->num[c][r]);
+        fputc('\n', af.f);
+    }
+    return atomic_commit(&af, e);
+}
+
+/* one block per curve (gnuplot's `index k`, in phase_report order): step log10(step) ixl ily */
+static int write_mi_dat(const char *path, const phase_report *ph, gi_err *e) {
+    atomic_file af;
+    if (atomic_open(&af, path, e)) return -1;
+    fprintf(af.f, "# %s, estimator %s; one block per curve; log10_step counts step 0 as step 1\n", ph->mi_path, ph->estimator);
+    for (int i = 0; i < ph->n_curves; i++) {
+        const phase_curve *c = &ph->curve[i];
+        fprintf(af.f, "%s# index %d: subset %s, layer %d\n# step log10_step ixl ily\n", i ? "\n\n" : "", i, c->subset, c->layer);
+        for (int j = 0; j < c->n; j++)
+            fprintf(af.f, "%lld %.6f %.9g %.9g\n", (long long)c->step[j], log10(c->step[j] > 1 ? (double)c->step[j] : 1.0),
+                    c->ixl[j], c->ily[j]);
+    }
+    return atomic_commit(&af, e);
+}
+
+/* The PDF is the PNG at 0.55 of its 72-dpi size, fonts scaled alike, so both read the same. */
+static void gp_begin(FILE *f, const char *name, const char *what, int png_w, int png_h) {
+    fprintf(f, "# %s.gp: %s\n# Written by `grokinfo plot`; edit it and redraw inside this folder: gnuplot %s.gp\n", name, what, name);
+    fprintf(f, "if (!exists(\"suffix\")) suffix = \"\"\n"
+               "do for [fmt in \"png pdf\"] {\n"
+               "if (fmt eq \"png\") { set terminal pngcairo size %d,%d font \"sans,11\" } "
+               "else { set terminal pdfcairo size %.2fin,%.2fin font \"sans,11\" fontscale 0.55 }\n"
+               "set output \"%s.\".fmt.suffix\n"
+               "reset\n"
+               "set grid lc rgb \"#dddddd\"\n",
+            png_w, png_h, png_w / 72.0 * 0.55, png_h / 72.0 * 0.55, name);
+}
+
+static void gp_end(FILE *f) { fprintf(f, "set output\n}\n"); }
+
+static int write_training_gp(const char *path, const table *t, const char *title, gi_err *e) {
+    int L = count_numbered(t, "weight_norm_l"), H = count_numbered(t, "dead_train_l"), G = count_numbered(t, "grad_norm_l");
+    atomic_file af;
+    if (atomic_open(&af, path, e)) return -1;
+    FILE *f = af.f;
+    gp_begin(f, "training", "loss, weight norms, dead units and gradient norms against step (metrics.dat)", 1400, 1000);
+    fprintf(f, "set multiplot layout 2,2 title \"%s: training\" font \",13\"\n", title);
+    fprintf(f, "set logscale x\nset autoscale xfix\nset format x \"10^{%%L}\"\nset xlabel \"step\"\nset key top right\n");
+    fprintf(f, "set title \"loss\"\nset logscale y\nset format y \"10^{%%L}\"\nset ylabel \"MSE\"\n"
+               "plot \"metrics.dat\" using 1:%d with lines lw 2 lc rgb \"black\" title \"train\", \\\n"
+               "     \"\" using 1:%d with lines lw 2 lc rgb \"#e08000\" title \"eval\"\n",
+            gcol(t, "train_loss", 0), gcol(t, "eval_loss", 0));
+    fprintf(f, "set title \"weight norm (L2)\"\nunset logscale y\nset format y \"%%g\"\nset ylabel \"norm\"\nset key at graph 0.03, graph 0.6 left top\n"
+               "plot \"metrics.dat\" using 1:%d with lines lw 2 lc rgb \"black\" title \"all\"", gcol(t, "weight_norm", 0));
+    for (int l = 1; l <= L; l++)
+        fprintf(f, ", \\\n     \"\" using 1:%d with lines lw 2 lc rgb \"%s\" title \"layer %d\"", gcol(t, "weight_norm_l%d", l),
+                layer_colour[(l - 1) % N_COLOURS], l);
+    fprintf(f, "\nset title \"dead hidden units (solid train, dashed eval)\"\nset ylabel \"units\"\nset yrange [0:*]\nset key top left\n");
+    if (H == 0) fprintf(f, "set label \"no dead_* columns\" at graph 0.5, 0.5 center\nplot NaN notitle\n");
+    for (int l = 1; l <= H; l++)
+        fprintf(f, "%s\"metrics.dat\" using 1:%d with lines lw 2 lc rgb \"%s\" title \"layer %d\", \\\n"
+                   "     \"\" using 1:%d with lines lw 2 dt 2 lc rgb \"%s\" notitle%s",
+                l == 1 ? "plot " : "     ", gcol(t, "dead_train_l%d", l), layer_colour[(l - 1) % N_COLOURS], l,
+                gcol(t, "dead_eval_l%d", l), layer_colour[(l - 1) % N_COLOURS], l < H ? ", \\\n" : "\n");
+    fprintf(f, "set title \"gradient norm on the training subset\"\nset yrange [*:*]\nset logscale y\nset key top right\n"
+               "set format y \"10^{%%L}\"\nset ylabel \"norm\"\nunset label\n");
+    if (G == 0) fprintf(f, "set label \"no grad_norm_* columns\" at graph 0.5, 0.5 center\nplot NaN notitle\n");
+    for (int l = 1; l <= G; l++)
+        fprintf(f, "%s\"metrics.dat\" using 1:%d with lines lw 2 lc rgb \"%s\" title \"layer %d\"%s", l == 1 ? "plot " : "     ",
+                gcol(t, "grad_norm_l%d", l), layer_colour[(l - 1) % N_COLOURS], l, l < G ? ", \\\n" : "\n");
+    fprintf(f, "unset multiplot\n");
+    gp_end(f);
+    return atomic_commit(&af, e);
+}
+
+static const char phase_letter[] = {'-', 'M', 'F', 'C'};
+
+static int write_accuracy_gp(const char *path, const table *t, const phase_report *ph, int64_t grok, const char *title,
+                             gi_err *e) {
+    atomic_file af;
+    if (atomic_open(&af, path, e)) return -1;
+    FILE *f = af.f;
+    int n_eval = 0;
+    for (int i = 0; ph && i < ph->n_curves; i++) n_eval += strcmp(ph->curve[i].subset, "eval") == 0;
+    gp_begin(f, "accuracy", "accuracy and, on the right axis, the eval subset's information per layer", 1400, 800);
+    fprintf(f, "set title \"%s: accuracy%s\" font \",13\"\nset logscale x\nset autoscale xfix\nset format x \"10^{%%L}\"\nset xlabel \"step\"\n"
+               "set ylabel \"accuracy\"\nset yrange [0:1.05]\nset ytics nomirror\n",
+            title, n_eval ? " and information per layer" : "");
+    if (n_eval) fprintf(f, "set y2label \"I [nats], eval subset\"\nset y2tics\n");
+    /* the key right of the second axis, where it cannot cover a curve or a tic label */
+    fprintf(f, "set rmargin at screen %s\nset key at screen 0.85, graph 1 left top Left reverse box samplen 3 spacing 1.2\n", n_eval ? "0.78" : "0.83");
+    if (n_eval)
+        fprintf(f, "set label \"phase starts (dotted),\\nlettered by phase and layer:\\n  M memorisation\\n  F fitting\\n"
+                   "  C compression\" at screen 0.85, graph 0.3 left font \",10\"\n");
+    if (grok > 0)
+        fprintf(f, "set arrow from %lld, graph 0 to %lld, graph 1 nohead dt 2 lw 2 lc rgb \"black\" front\n"
+                   "set label \"grokking\" at %lld, graph 1.02 center font \",10\"\n",
+                (long long)grok, (long long)grok, (long long)grok);
+    /* phase starts of the eval curves, in the layer's colour, lettered M/F/C near the bottom */
+    for (int i = 0; ph && i < ph->n_curves; i++) {
+        const phase_curve *c = &ph->curve[i];
+        if (strcmp(c->subset, "eval") != 0) continue;
+        const char *col = layer_colour[(c->layer - 1) % N_COLOURS];
+        for (int j = 0; j < c->n_seg; j++) {
+            long long s = c->seg[j].start > 0 ? (long long)c->seg[j].start : 1;
+            fprintf(f, "set arrow from %lld, graph 0 to %lld, graph 1 nohead dt 3 lw 1.5 lc rgb \"%s\"\n"
+                       "set label \"%c%d\" at %lld, graph %.3f left offset 0.3,0 tc rgb \"%s\" font \",9\"\n",
+                    s, s, col, phase_letter[c->seg[j].kind], c->layer, s, 0.03 + 0.05 * (c->layer - 1), col);
+        }
+    }
+    fprintf(f, "plot \"metrics.dat\" using 1:%d with lines lw 2.5 lc rgb \"black\" title \"train acc\", \\\n"
+               "     \"\" using 1:%d with lines lw 2.5 lc rgb \"#888888\" title \"eval acc\"",
+            gcol(t, "train_acc", 0), gcol(t, "eval_acc", 0));
+    if (grok > 0) fprintf(f, ", \\\n     NaN with lines dt 2 lw 2 lc rgb \"black\" title \"grokking\"");
+    if (n_eval) fprintf(f, ", \\\n     NaN with lines dt 3 lw 1.5 lc rgb \"black\" title \"phase start\"");
+    for (int i = 0; ph && i < ph->n_curves; i++) {
+        const phase_curve *c = &ph->curve[i];
+        if (strcmp(c->subset, "eval") != 0) continue;
+        const char *col = layer_colour[(c->layer - 1) % N_COLOURS];
+        fprintf(f, ", \\\n     \"mi.dat\" index %d using ($1 > 0 ? $1 : NaN):3 axes x1y2 with lines lw 1.5 lc rgb \"%s\" "
+                   "title \"I(X;L_%d)\", \\\n"
+                   "     \"\" index %d using ($1 > 0 ? $1 : NaN):4 axes x1y2 with lines lw 1.5 dt 2 lc rgb \"%s\" title \"I(L_%d;Y)\"",
+                i, col, c->layer, i, col, c->layer);
+    }
+    fputc('\n', f);
+    gp_end(f);
+    return atomic_commit(&af, e);
+}
+
+static int write_infoplane_gp(const char *path, const phase_report *ph, const char *title, gi_err *e) {
+    int L = ph->n_layers;
+    double cbmax = 1.0;
+    for (int i = 0; i < ph->n_curves; i++)
+        for (int j = 0; j < ph->curve[i].n; j++) cbmax = fmax(cbmax, log10(fmax(1.0, (double)ph->curve[i].step[j])));
+    atomic_file af;
+    if (atomic_open(&af, path, e)) return -1;
+    FILE *f = af.f;
+    int png_w = 300 + 430 * L;
+    gp_begin(f, "infoplane", "the information plane, I(L;Y) against I(X;L), coloured by log10(step) (mi.dat)", png_w, 900);
+    fprintf(f, "set palette defined (0 \"#440154\", 1 \"#3b528b\", 2 \"#21918c\", 3 \"#5ec962\", 4 \"#fde725\")\n"
+               "set cbrange [0:%.3f]\nset cblabel \"log_{10} step\"\nunset key\n"
+               "set multiplot layout 2,%d margins 0.07,0.88,0.08,0.9 spacing 0.06,0.12 "
+               "title \"%s: information plane (%s)\" font \",13\"\n",
+            ceil(cbmax * 2) / 2, L, title, ph->estimator);
+    static const char *const rows[2] = {"eval", "train"};
+    for (int r = 0; r < 2; r++) {
+        double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+        for (int i = 0; i < ph->n_curves; i++) {
+            const phase_curve *c = &ph->curve[i];
+            if (strcmp(c->subset, rows[r]) != 0) continue;
+            for (int j = 0; j < c->n; j++) {
+                x0 = fmin(x0, c->ixl[j]); x1 = fmax(x1, c->ixl[j]);
+                y0 = fmin(y0, c->ily[j]); y1 = fmax(y1, c->ily[j]);
+            }
+        }
+        double px = x1 > x0 ? 0.05 * (x1 - x0) : 0.5, py = y1 > y0 ? 0.05 * (y1 - y0) : 0.5;
+        if (isfinite(x0)) fprintf(f, "set xrange [%.6g:%.6g]\nset yrange [%.6g:%.6g]\n", x0 - px, x1 + px, y0 - py, y1 + py);
+        for (int l = 1; l <= L; l++) {
+            int k = -1;
+            for (int i = 0; i < ph->n_curves; i++)
+                if (ph->curve[i].layer == l && strcmp(ph->curve[i].subset, rows[r]) == 0) k = i;
+            fprintf(f, "set title \"%s subset, layer %d\"\nset xlabel \"I(X;L) [nats]\"\nset ylabel \"%s\"\n", rows[r], l,
+                    l == 1 ? "I(L;Y) [nats]" : "");
+            if (l == L && r == 0) fprintf(f, "set colorbox user origin 0.91,0.15 size 0.018,0.7\n");
+            else fprintf(f, "unset colorbox\n");
+            if (k < 0) fprintf(f, "set label 1 \"no %s rows\" at graph 0.5,0.5 center\nplot NaN notitle\nunset label 1\n", rows[r]);
+            else
+                fprintf(f, "plot \"mi.dat\" index %d using 3:4:2 with lines lw 1.5 lc palette, \\\n"
+                           "     \"\" index %d using 3:4:2 with points pt 7 ps 0.7 lc palette\n",
+                        k, k);
+        }
+    }
+    fprintf(f, "unset multiplot\n");
+    gp_end(f);
+    return atomic_commit(&af, e);
+}
+
+/* runs `gnuplot NAME.gp` inside fig_dir writing NAME.{png,pdf}.tmp.PID, checks them and renames them into place */
+static int run_gnuplot(const char *gnuplot, const char *fig_dir, const char *name, gi_err *e) {
+    char cmd[3000];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' -e 'suffix=\".tmp.%ld\"' %s.gp 2>&1", fig_dir, gnuplot, (long)getpid(), name);
+    FILE *p = popen(cmd, "r");
+    if (!p) return gi_fail(e, "cannot run %s (%s)", gnuplot, strerror(errno));
+    char first[300] = "", line[300];
+    while (fgets(line, sizeof line, p))
+        if (!first[0]) snprintf(first, sizeof first, "%s", line);
+    int status = pclose(p);
+    first[strcspn(first, "\n")] = '\0';
+    static const char *const ext[2] = {"png", "pdf"};
+    char tmp[1200], out[1200];
+    int rc = 0;
+    if (status != 0) rc = gi_fail(e, "gnuplot failed on %s/%s.gp (exit %d): %s", fig_dir, name,
+                                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, first[0] ? first : "no message");
+    for (int k = 0; k < 2; k++) {
+        snprintf(tmp, sizeof tmp, "%s/%s.%s.tmp.%ld", fig_dir, name, ext[k], (long)getpid());
+        snprintf(out, sizeof out, "%s/%s.%s", fig_dir, name, ext[k]);
+        struct stat st;
+        if (rc == 0 && (stat(tmp, &st) != 0 || st.st_size == 0))
+            rc = gi_fail(e, "gnuplot wrote no %s from %s/%s.gp%s%s", out, fig_dir, name, first[0] ? ": " : "", first);
+        if (rc == 0 && rename(tmp, out) != 0) rc = gi_fail(e, "%s: cannot rename into place (%s)", out, strerror(errno));
+        if (rc) unlink(tmp);
+    }
+    return rc;
+}
+
+int plot_run(const char *run_dir, const phase_report *ph, gi_err *e) {
+    char gnuplot[1024], path[1200], fig_dir[1100];
+    if (plot_find_gnuplot(gnuplot, sizeof gnuplot, e)) return -1;
+    snprintf(path, sizeof path, "%s/metrics.csv", run_dir);
+    table t;
+    if (table_read(path, NULL, &t, e)) return -1;
+    int rc = -1, drawn = 0;
+    static const char *const need[] = {"step", "train_loss", "train_acc", "eval_loss", "eval_acc", "weight_norm"};
+    for (size_t i = 0; i < sizeof need / sizeof *need; i++)
+        if (!table_num(&t, need[i], e)) goto done;
+    int64_t grok = ph ? ph->grokking_step : -1;
+    if (!ph) {
+        const double *step = table_num(&t, "step", e), *acc = table_num(&t, "eval_acc", e);
+        for (int r = 0; r < t.n_rows && grok < 0; r++)
+            if (acc[r] >= 0.5) grok = (int64_t)step[r];
+    }
+    /* the run's name for titles: its last path component, without characters gnuplot would misread */
+    char title[128];
+    const char *base = run_dir + strlen(run_dir);
+    while (base > run_dir && base[-1] == '/') base--;
+    const char *end = base;
+    while (base > run_dir && base[-1] != '/') base--;
+    size_t n = 0;
+    for (const char *c = base; c < end && n < sizeof title - 1; c++) title[n++] = strchr("\"\\_^{}@&", *c) ? '-' : *c;
+    title[n] = '\0';
+    snprintf(fig_dir, sizeof fig_dir, "%s/figures", run_dir);
+    if (make_dirs(fig_dir, e)) goto done;
+    snprintf(path, sizeof path, "%s/metrics.dat", fig_dir);
+    if (write_metrics_dat(path, &t, e)) goto done;
+    if (ph) {
+        snprintf(path, sizeof path, "%s/mi.dat", fig_dir);
+        if (write_mi_dat(path, ph, e)) goto done;
+        snprintf(path, sizeof path, "%s/infoplane.gp", fig_dir);
+        if (write_infoplane_gp(path, ph, title, e) || run_gnuplot(gnuplot, fig_dir, "infoplane", e)) goto done;
+        drawn++;
+    }
+    snprintf(path, sizeof path, "%s/accuracy.gp", fig_dir);
+    if (write_accuracy_gp(path, &t, ph, grok, title, e) || run_gnuplot(gnuplot, fig_dir, "accuracy", e)) goto done;
+    snprintf(path, sizeof path, "%s/training.gp", fig_dir);
+    if (write_training_gp(path, &t, title, e) || run_gnuplot(gnuplot, fig_dir, "training", e)) goto done;
+    rc = drawn + 2;
+done:
+    table_free(&t);
+    return rc;
+}
