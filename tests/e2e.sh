@@ -20,7 +20,7 @@ expect_error() {
 }
 # metrics without the seconds column (the last one)
 strip_seconds() { sed 's/,[^,]*$//' "$1"; }
-small="train.threads=1 train.train_points=200 train.batch_size=100 model.width=64 train.freqLog=50 train.n_first_steps_to_log=3 mi.enabled=false --quiet"
+small="train.threads=1 train.train_points=200 train.batch_size=100 model.width=64 train.freqLog=50 train.n_first_steps_to_log=3 mi.enabled=false plot.enabled=false --quiet"
 # the information plane on, X by PCA (the autoencoder has its own test below)
 withmi="mi.enabled=true mi.x_compression=pca mi.k=5"  # k = 5: about 20 points per class here
 
@@ -49,7 +49,7 @@ if "$bin" train train.threads=1 train.optimization_steps=0 --out "$tmp/init" --q
 else fail init_weight_norms "run failed"; fi
 
 # --- resume after a stop ends bit-identical to an uninterrupted run
-"$bin" train $small $withmi train.optimization_steps=300 --out "$tmp/full" >/dev/null 2>&1
+"$bin" train $small $withmi plot.enabled=true train.optimization_steps=300 --out "$tmp/full" >/dev/null 2>&1
 "$bin" train $small $withmi train.optimization_steps=120 --out "$tmp/part" >/dev/null 2>&1
 "$bin" train --resume "$tmp/part" train.optimization_steps=300 --quiet >/dev/null 2>&1
 if cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/part/ckpt/latest.bin" && cmp -s "$tmp/full/mi.csv" "$tmp/part/mi.csv" &&
@@ -85,6 +85,11 @@ if [ "$(($(grep -c . "$tmp/full/mi.csv") - 1))" -eq $((rows * 6)) ] &&
    awk -F, 'NR > 1 && ($4 == "" || $6 == "" || $4 != $4 + 0) { bad = 1 } END { exit bad }' "$tmp/full/mi.csv"; then
     ok mi_csv_complete
 else fail mi_csv_complete "expected $((rows * 6)) complete rows in mi.csv"; fi
+# the end of training: phases and timing in summary.json, the three figures drawn
+if grep -q '"phases": {' "$tmp/full/summary.json" && grep -q '"timing_seconds": {' "$tmp/full/summary.json" &&
+   [ -s "$tmp/full/figures/infoplane.png" ] && [ -s "$tmp/full/figures/accuracy.pdf" ] && [ -s "$tmp/full/figures/training.png" ]; then
+    ok train_ends_with_phases_and_figures
+else fail train_ends_with_phases_and_figures "summary.json or figures/ incomplete: $(ls "$tmp/full/figures" 2>&1 | tr '\n' ' ')"; fi
 out=$("$bin" infoplane "$tmp/full" -q 2>&1)
 [ "$out" = "$tmp/full/mi-wkl.csv" ] && cmp -s "$tmp/full/mi.csv" "$tmp/full/mi-wkl.csv" && ok infoplane_reproduces_training ||
     fail infoplane_reproduces_training "$out"

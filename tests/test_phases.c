@@ -139,7 +139,7 @@ static void write_text(const char *path, const char *text) { test_write_bytes(pa
 TEST(phases_from_run_reads_metrics_and_mi) {
     char dir[600];
     snprintf(dir, sizeof dir, "%s", test_tmp_path("run_phases"));
-    char cmd[1400];
+    char cmd[1600];
     snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
     CHECK(system(cmd) == 0);
     char path[1400];

@@ -107,14 +107,14 @@ static int write_training_gp(const char *path, const table *t, const char *title
     for (int l = 1; l <= L; l++)
         fprintf(f, ", \\\n     \"\" using 1:%d with lines lw 2 lc rgb \"%s\" title \"layer %d\"", gcol(t, "weight_norm_l%d", l),
                 layer_colour[(l - 1) % N_COLOURS], l);
-    fprintf(f, "\nset title \"dead hidden units (solid train, dashed eval)\"\nset ylabel \"units\"\nset yrange [0:*]\nset key top left\n");
+    fprintf(f, "\nset title \"dead hidden units (solid train, dashed eval)\"\nset ylabel \"units\"\nset yrange [0:*]\nset key inside top left\n");
     if (H == 0) fprintf(f, "set label \"no dead_* columns\" at graph 0.5, 0.5 center\nplot NaN notitle\n");
     for (int l = 1; l <= H; l++)
         fprintf(f, "%s\"metrics.dat\" using 1:%d with lines lw 2 lc rgb \"%s\" title \"layer %d\", \\\n"
                    "     \"\" using 1:%d with lines lw 2 dt 2 lc rgb \"%s\" notitle%s",
                 l == 1 ? "plot " : "     ", gcol(t, "dead_train_l%d", l), layer_colour[(l - 1) % N_COLOURS], l,
                 gcol(t, "dead_eval_l%d", l), layer_colour[(l - 1) % N_COLOURS], l < H ? ", \\\n" : "\n");
-    fprintf(f, "set title \"gradient norm on the training subset\"\nset yrange [*:*]\nset logscale y\nset key top right\n"
+    fprintf(f, "set title \"gradient norm on the training subset\"\nset yrange [*:*]\nset logscale y\nset key inside top right\n"
                "set format y \"10^{%%L}\"\nset ylabel \"norm\"\nunset label\n");
     if (G == 0) fprintf(f, "set label \"no grad_norm_* columns\" at graph 0.5, 0.5 center\nplot NaN notitle\n");
     for (int l = 1; l <= G; l++)

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "report/phases.h"
+#include "report/plot.h"
 #include "report/progress.h"
 #include "report/summary.h"
 #include "train/plane.h"
@@ -121,6 +123,12 @@ static void remove_stale_temporaries(const char *dir) {
 static int file_exists(const char *p) {
     struct stat st;
     return stat(p, &st) == 0;
+}
+
+static void write_phases_json(FILE *f, void *ctx) {
+    fprintf(f, "  \"phases\": ");
+    phases_write_json(f, ctx, 2);
+    fprintf(f, ",\n");
 }
 
 /* The parent folder of the embedded digits' folder (data/mnist -> data): the autoencoder cache. */
@@ -253,31 +261,54 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
     };
     tm.layer_compression = pl.seconds_compress;
     tm.estimation = pl.seconds_estimate;
-    tm.total = now_s() - t_start;
 #ifdef _OPENMP
     if (info.threads == 0) info.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 #endif
-    snprintf(path, sizeof path, "%s/summary.json", dir);
-    if (summary_write(path, &hist, &info, e)) goto done;
-    if (strcmp(status, "finished") != 0) {
-        int64_t last_good = hist.n ? hist.step[hist.n - 1] : 0;
-        gi_fail(e, "%s; the last good checkpoint is %s (step %lld)", status, latest, (long long)last_good);
-        goto done;
-    }
+    int finished = strcmp(status, "finished") == 0;
     int64_t mem = history_first_reaching(&hist, hist.train_acc, cfg->summary.train_acc);
     int64_t grok = history_first_reaching(&hist, hist.eval_acc, cfg->summary.eval_acc);
-    int64_t last = hist.n - 1;
-    char mem_s[32] = "never", grok_s[32] = "never";
-    if (mem >= 0) snprintf(mem_s, sizeof mem_s, "%lld", (long long)mem);
-    if (grok >= 0) snprintf(grok_s, sizeof grok_s, "%lld", (long long)grok);
-    printf("%s: %lld steps in %.1f s (%.0f steps/s); train_acc %.4f eval_acc %.4f; memorised (train_acc>=%g) at %s, "
-           "grokked (eval_acc>=%g) at %s\n",
-           dir, (long long)t.step, elapsed, info.steps_per_s, hist.train_acc[last], hist.eval_acc[last],
-           cfg->summary.train_acc, mem_s, cfg->summary.eval_acc, grok_s);
-    char timing[512];
-    timing_format(&tm, timing, sizeof timing);
-    printf("time: %s\n", timing);
-    rc = 0;
+    /* the phases and the figures: a failure here is reported, and the results stay */
+    phase_report ph;
+    int have_phases = 0;
+    if (finished && with_mi) {
+        gi_err pe;
+        if (phases_from_run(dir, NULL, NULL, mem, grok, NULL, &ph, &pe) == 0) {
+            have_phases = 1;
+            info.extra = write_phases_json;
+            info.extra_ctx = &ph;
+        } else fprintf(stderr, "grokinfo: warning: phases not found: %s\n", pe.msg);
+    }
+    if (finished && cfg->plot.enabled) {
+        double t_plot = now_s();
+        char gnuplot[1024];
+        gi_err pe;
+        if (plot_find_gnuplot(gnuplot, sizeof gnuplot, &pe)) fprintf(stderr, "grokinfo: figures skipped: %s\n", pe.msg);
+        else if (plot_run(dir, have_phases ? &ph : NULL, &pe) < 0) fprintf(stderr, "grokinfo: warning: figures: %s\n", pe.msg);
+        tm.plotting = now_s() - t_plot;
+    }
+    tm.total = now_s() - t_start;
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    int src = summary_write(path, &hist, &info, e);
+    if (src == 0 && !finished) {
+        int64_t last_good = hist.n ? hist.step[hist.n - 1] : 0;
+        gi_fail(e, "%s; the last good checkpoint is %s (step %lld)", status, latest, (long long)last_good);
+    }
+    if (src == 0 && finished) {
+        int64_t last = hist.n - 1;
+        char mem_s[32] = "never", grok_s[32] = "never";
+        if (mem >= 0) snprintf(mem_s, sizeof mem_s, "%lld", (long long)mem);
+        if (grok >= 0) snprintf(grok_s, sizeof grok_s, "%lld", (long long)grok);
+        printf("%s: %lld steps in %.1f s (%.0f steps/s); train_acc %.4f eval_acc %.4f; memorised (train_acc>=%g) at %s, "
+               "grokked (eval_acc>=%g) at %s\n",
+               dir, (long long)t.step, elapsed, info.steps_per_s, hist.train_acc[last], hist.eval_acc[last],
+               cfg->summary.train_acc, mem_s, cfg->summary.eval_acc, grok_s);
+        if (have_phases) phases_print(stdout, &ph);
+        char timing[512];
+        timing_format(&tm, timing, sizeof timing);
+        printf("time: %s\n", timing);
+        rc = 0;
+    }
+    if (have_phases) phases_free(&ph);
 done:
     schedule_free(&sched);
     history_free(&hist);

@@ -87,6 +87,7 @@ static const option options[] = {
     {"ae.batch_size", T_INT, FLD(ae.batch_size), "128", GE(1), 0, NULL},
     {"ae.lr", T_DBL, FLD(ae.lr), "1e-3", GE(0), LO_OPEN, NULL},
     {"ae.latent_noise", T_DBL, FLD(ae.latent_noise), "0.1", GE(0), 0, NULL},
+    {"plot.enabled", T_BOOL, FLD(plot.enabled), "true", ANY, 0, NULL},
     {"summary.train_acc", T_DBL, FLD(summary.train_acc), "0.99", 0, 1, 0, NULL},
     {"summary.eval_acc", T_DBL, FLD(summary.eval_acc), "0.5", 0, 1, 0, NULL},
 };

@@ -68,6 +68,7 @@ typedef struct {
         double lr, latent_noise;
     } ae;
 
+    struct { int enabled; } plot; /* figures at the end of training (when gnuplot is installed) */
     struct { double train_acc, eval_acc; } summary;
 
     /* Keys that were set but that grokinfo does not use (yet): reported once by the CLI. */
