@@ -112,6 +112,20 @@ if [ -n "$inode" ] && [ "$inode" = "$(stat -c %i data/ae-mnist-4242-*.bin)" ] &&
 else fail autoencoder_cached "not trained once and then loaded"; fi
 rm -f data/ae-mnist-4242-*
 
+# --- the modular task (configs/modular.yaml, a small modulus): memorises within 300 steps; with
+# train.fix_weight_norm the global weight norm stays at its initial value
+mod="--config configs/modular.yaml data.p=23 train.freqLog=50 oinfo.enabled=false plot.enabled=false train.threads=1 --quiet"
+"$bin" train $mod train.optimization_steps=300 --out "$tmp/mod" >/dev/null 2>&1
+awk -F, 'NR > 1 { last = $3 } END { exit !(last >= 0.98) }' "$tmp/mod/metrics.csv" 2>/dev/null && ok modular_memorises ||
+    fail modular_memorises "train_acc below 0.98 after 300 steps"
+"$bin" train $mod train.optimization_steps=100 train.weight_decay=0 model.initialization_scale=8 train.fix_weight_norm=true \
+    model.zero_init_last=true --out "$tmp/modnorm" >/dev/null 2>&1
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "weight_norm") c = i }
+         NR == 2 { w0 = $c } NR > 2 { d = $c - w0; if (d < 0) d = -d; if (d > 1e-5 * w0) bad = 1 }
+         END { exit bad || !w0 }' "$tmp/modnorm/metrics.csv" 2>/dev/null && ok fixed_weight_norm ||
+    fail fixed_weight_norm "weight_norm moved"
+expect_error modular_with_path "data.path" "$bin" train $mod data.path=/tmp --out "$tmp/x5"
+
 # --- the same seed and thread count give the same bits
 "$bin" train $small train.optimization_steps=300 --out "$tmp/again" >/dev/null 2>&1
 cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/again/ckpt/latest.bin" && ok deterministic || fail deterministic "two runs differ"

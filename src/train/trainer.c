@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "data/modular.h"
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -17,6 +18,24 @@ static int load_data(trainer *t, const char *data_dir, gi_err *e) {
     rng_t split;
     rng_seed(&split, noise_key((uint64_t)c->seed, STREAM_SPLIT, 0, 0));
     dataset pool = {0};
+    if (strcmp(c->data.name, "modular") == 0) {
+        if (dataset_make_modular(c->data.p, c->data.op, &pool, e)) return -1;
+        int n_train = (int)(c->data.train_fraction * pool.n); /* as int(0.4 * p * p) */
+        if (n_train < 1 || n_train >= pool.n) {
+            int n = pool.n;
+            dataset_free(&pool);
+            return gi_fail(e, "data.train_fraction: %g of %d pairs leaves no training or no evaluation pair",
+                           c->data.train_fraction, n);
+        }
+        int *order = gi_malloc((size_t)pool.n * sizeof(int));
+        for (int i = 0; i < pool.n; i++) order[i] = i;
+        rng_shuffle_int(&split, order, pool.n);
+        dataset_subset(&pool, order, n_train, &t->sets[SUBSET_TRAIN]);
+        dataset_subset(&pool, order + n_train, pool.n - n_train, &t->sets[SUBSET_EVAL]);
+        free(order);
+        dataset_free(&pool);
+        return 0;
+    }
     if (c->data.path[0]) {
         if (dataset_load_standard(c->data.path, 1, mean, sd, &pool, e)) return -1;
         if (dataset_load_standard(c->data.path, 0, mean, sd, &t->sets[SUBSET_EVAL], e)) { dataset_free(&pool); return -1; }
@@ -78,6 +97,11 @@ int trainer_create(trainer *t, const gi_config *cfg, const char *data_dir, gi_er
     rng_t init;
     rng_seed(&init, noise_key((uint64_t)c->seed, STREAM_INIT, 0, 0));
     mlp_init_torch(&t->model, &init, (float)c->model.initialization_scale);
+    if (c->model.zero_init_last) {
+        int last = t->model.n_layers - 1;
+        memset(t->model.params + t->model.w_off[last], 0, t->model.layer_params[last] * sizeof(float));
+    }
+    t->initial_norm = mlp_norms(&t->model, t->model.params, NULL);
     optim_create(&t->opt, ok, t->model.n_params, c->train.lr, c->train.weight_decay, c->train.betas[0],
                  c->train.betas[1], c->train.eps, c->train.momentum);
 
@@ -148,6 +172,14 @@ int trainer_step(trainer *t, gi_err *e) {
     memset(m->grads, 0, m->n_params * sizeof(float));
     mlp_backward(m, &in, &t->batch_acts);
     optim_step(&t->opt, m->params, m->grads);
+    if (t->cfg.train.fix_weight_norm) {
+        /* the init-scale experiments: the global norm held at its initial value */
+        double norm = mlp_norms(m, m->params, NULL);
+        if (norm > 0) {
+            float scale = (float)(t->initial_norm / norm);
+            for (size_t i = 0; i < m->n_params; i++) m->params[i] *= scale;
+        }
+    }
     t->step++;
     return 0;
 }

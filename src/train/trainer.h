@@ -33,6 +33,7 @@ typedef struct {
     float *capture[2][MLP_MAX_LAYERS]; /* when set: evaluation copies each layer's outputs (with
                                           their noise), n x dims[l+1], for the information plane */
     double last_batch_loss;
+    double initial_norm;        /* global L2 of the parameters at init (train.fix_weight_norm) */
 } trainer;
 
 /* data_dir: folder of the embedded digits (used when cfg->data.path is empty). */

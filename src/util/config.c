@@ -41,6 +41,7 @@ static const option options[] = {
      "ReLU|Tanh|Sigmoid|GELU|LeakyReLU|Identity"},
     {"model.noise", T_BOOL, FLD(model.noise), "true", ANY, 0, NULL},
     {"model.output_bias", T_BOOL, FLD(model.output_bias), "true", ANY, 0, NULL},
+    {"model.zero_init_last", T_BOOL, FLD(model.zero_init_last), "false", ANY, 0, NULL},
     {"train.freqLog", T_INT, FLD(train.freqLog), "1000", GE(1), 0, NULL},
     {"train.n_first_steps_to_log", T_INT, FLD(train.n_first_steps_to_log), "30", GE(0), 0, NULL},
     {"train.optimization_steps", T_INT, FLD(train.optimization_steps), "100000", GE(0), 0, NULL},
@@ -58,11 +59,15 @@ static const option options[] = {
     {"train.eval_points", T_INT, FLD(train.eval_points), "100", GE(2), 0, NULL},
     {"train.threads", T_INT, FLD(train.threads), "0", GE(0), 0, NULL},
     {"train.save_step_checkpoints", T_BOOL, FLD(train.save_step_checkpoints), "true", ANY, 0, NULL},
+    {"train.fix_weight_norm", T_BOOL, FLD(train.fix_weight_norm), "false", ANY, 0, NULL},
     {"train.first_layer", T_ENUM, FLD(train.first_layer), "auto", ANY, 0, "auto|sparse|dense"},
-    {"data.name", T_ENUM, FLD(data.name), "mnist", ANY, 0, "mnist"},
+    {"data.name", T_ENUM, FLD(data.name), "mnist", ANY, 0, "mnist|modular"},
     {"data.path", T_STR, FLD(data.path), "''", ANY, 0, NULL},
     {"data.normalize_mean", T_DBL, FLD(data.normalize_mean), "0.1307", ANY, 0, NULL},
     {"data.normalize_std", T_DBL, FLD(data.normalize_std), "0.3081", GE(0), LO_OPEN, NULL},
+    {"data.p", T_INT, FLD(data.p), "97", 2, 255, 0, NULL},
+    {"data.op", T_ENUM, FLD(data.op), "add", ANY, 0, "add|sub|mul|div"},
+    {"data.train_fraction", T_DBL, FLD(data.train_fraction), "0.4", 0, 1, LO_OPEN | HI_OPEN, NULL},
     {"mi.enabled", T_BOOL, FLD(mi.enabled), "true", ANY, 0, NULL},
     {"mi.sigma", T_DBL, FLD(mi.sigma), "1e-3", GE(0), 0, NULL},
     {"mi.agn_relative_scale", T_BOOL, FLD(mi.agn_relative_scale), "false", ANY, FALSE_ONLY, NULL},
@@ -87,6 +92,12 @@ static const option options[] = {
     {"ae.batch_size", T_INT, FLD(ae.batch_size), "128", GE(1), 0, NULL},
     {"ae.lr", T_DBL, FLD(ae.lr), "1e-3", GE(0), LO_OPEN, NULL},
     {"ae.latent_noise", T_DBL, FLD(ae.latent_noise), "0.1", GE(0), 0, NULL},
+    {"oinfo.enabled", T_BOOL, FLD(oinfo.enabled), "false", ANY, 0, NULL},
+    {"oinfo.every", T_INT, FLD(oinfo.every), "1", GE(1), 0, NULL},
+    {"oinfo.subset", T_ENUM, FLD(oinfo.subset), "train", ANY, 0, "train|eval"},
+    {"oinfo.clusters", T_INT, FLD(oinfo.clusters), "10", 2, 16, 0, NULL},
+    {"oinfo.greedy_max", T_INT, FLD(oinfo.greedy_max), "0", GE(0), 0, NULL},
+    {"oinfo.bias_correct", T_BOOL, FLD(oinfo.bias_correct), "false", ANY, 0, NULL},
     {"plot.enabled", T_BOOL, FLD(plot.enabled), "true", ANY, 0, NULL},
     {"summary.train_acc", T_DBL, FLD(summary.train_acc), "0.99", 0, 1, 0, NULL},
     {"summary.eval_acc", T_DBL, FLD(summary.eval_acc), "0.5", 0, 1, 0, NULL},
@@ -578,9 +589,12 @@ int config_validate(const gi_config *c, gi_err *e) {
         if (o->type == T_ENUM && strcmp((char *)&scratch + o->off, (const char *)c + o->off))
             return gi_fail(e, "%s: '%s' must be spelled '%s'", o->name, buf, (char *)&scratch + o->off);
     }
-    if (c->train.batch_size > c->train.train_points)
+    int modular = strcmp(c->data.name, "modular") == 0;
+    if (!modular && c->train.batch_size > c->train.train_points)
         return gi_fail(e, "train.batch_size (%lld) must be <= train.train_points (%lld), or 0 for full batch",
                        (long long)c->train.batch_size, (long long)c->train.train_points);
-    if (strcmp(c->data.name, "mnist")) return gi_fail(e, "data.name: only 'mnist' is supported");
+    if (modular && c->data.path[0]) return gi_fail(e, "data.path: the modular task makes its own data; leave data.path empty");
+    if (modular && c->mi.enabled && strcmp(c->mi.x_compression, "autoencoder") == 0)
+        return gi_fail(e, "mi.x_compression: the autoencoder is for images; use pca with data.name=modular");
     return 0;
 }

@@ -25,6 +25,7 @@ typedef struct {
         char activation[32]; /* ReLU|Tanh|Sigmoid|GELU|LeakyReLU|Identity */
         int noise;          /* bool: Gaussian noise of sigma mi.sigma after each layer */
         int output_bias;    /* bool */
+        int zero_init_last; /* bool: the last layer starts at 0 (init-scale experiments) */
     } model;
 
     struct {
@@ -38,10 +39,14 @@ typedef struct {
         int threads;            /* 0: all cores */
         int save_step_checkpoints; /* bool */
         char first_layer[16];   /* auto|sparse|dense: how the first layer multiplies (same math) */
+        int fix_weight_norm;    /* bool: parameters rescaled to their initial global L2 norm after every step */
     } train;
 
     struct {
-        char name[32];          /* mnist */
+        char name[32];          /* mnist|modular */
+        int p;                  /* modular: the modulus */
+        char op[8];             /* modular: add|sub|mul|div */
+        double train_fraction;  /* modular: share of the pairs that train */
         char path[CFG_PATH];    /* "" = embedded npm10k digits under data/mnist */
         double normalize_mean, normalize_std;
     } data;
@@ -68,6 +73,11 @@ typedef struct {
         double lr, latent_noise;
     } ae;
 
+    struct {
+        int enabled, every;     /* O-information every `every` evaluations */
+        char subset[8];         /* train|eval: the samples of the copula */
+        int clusters, greedy_max, bias_correct;
+    } oinfo;
     struct { int enabled; } plot; /* figures at the end of training (when gnuplot is installed) */
     struct { double train_acc, eval_acc; } summary;
 
