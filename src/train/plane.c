@@ -32,6 +32,13 @@ int plane_options(const gi_config *c, infoplane_options *o, gi_err *e) {
     return 0;
 }
 
+void plane_cache_dir(const char *data_dir, char *out, size_t n) {
+    snprintf(out, n, "%s", data_dir);
+    char *slash = strrchr(out, '/');
+    if (slash && slash != out) *slash = '\0';
+    else snprintf(out, n, ".");
+}
+
 /* FNV-1a of the settings that decide the autoencoder (not the whole config: every run of a
  * sweep shares it). */
 static uint64_t ae_hash(const gi_config *c) {

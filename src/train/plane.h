@@ -24,6 +24,8 @@ typedef struct {
 
 /* The options from the configuration (mi.*, ae.*): the seed's keys and grokinfo's. */
 int plane_options(const gi_config *c, infoplane_options *o, gi_err *e);
+/* The autoencoder cache folder: the parent of the embedded digits' folder (data/mnist -> data). */
+void plane_cache_dir(const char *data_dir, char *out, size_t n);
 /* cache_dir holds ae-<dataset>-<seed>-<hash>.bin. Sets t->capture. */
 int plane_create(plane *p, trainer *t, const char *cache_dir, gi_err *e);
 void plane_free(plane *p, trainer *t);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "train/oinfo_run.h"
 #include "train/plane.h"
 #include "train/run.h"
 #include "util/atomic_file.h"
@@ -40,61 +41,90 @@ static double now_s(void) {
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-int run_infoplane(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e) {
-    char ckpt_dir[1100], path[1300], cache_dir[1000];
+/* The first of BASE.csv, BASE-2.csv, ... that does not exist. */
+static void fresh_name(const char *run_dir, const char *base, char *out, size_t n) {
+    for (int i = 1;; i++) {
+        if (i == 1) snprintf(out, n, "%s/%s.csv", run_dir, base);
+        else snprintf(out, n, "%s/%s-%d.csv", run_dir, base, i);
+        if (access(out, F_OK) != 0) return;
+    }
+}
+
+typedef int (*measure_fn)(void *ctx, trainer *t, FILE *csv, gi_err *e);
+
+/* Every per-evaluation checkpoint in step order: parameters loaded, evaluated (the same noise as
+ * in training: its stream is keyed by the step), measured; out_path rewritten after each. */
+static int over_checkpoints(trainer *t, const run_options *opt, const char *header, const char *out_path,
+                            measure_fn measure, void *ctx, gi_err *e) {
+    char ckpt_dir[1100], path[1300];
     snprintf(ckpt_dir, sizeof ckpt_dir, "%s/ckpt", opt->run_dir);
-    int count;
+    int count, rc = -1;
     char **names = step_checkpoints(ckpt_dir, &count);
     if (count == 0) {
         free(names);
         return gi_fail(e, "%s: no per-evaluation checkpoints (step_*.bin); the run needs train.save_step_checkpoints=true",
                        ckpt_dir);
     }
-    infoplane_options o;
-    if (plane_options(cfg, &o, e)) return -1;
-    const char *est = estimator_name(o.est.kind);
-    for (int i = 1;; i++) {
-        if (i == 1) snprintf(out_path, n, "%s/mi-%s.csv", opt->run_dir, est);
-        else snprintf(out_path, n, "%s/mi-%s-%d.csv", opt->run_dir, est, i);
-        if (access(out_path, F_OK) != 0) break;
-    }
-    trainer t;
-    if (trainer_create(&t, cfg, opt->data_dir, e)) { for (int i = 0; i < count; i++) free(names[i]); free(names); return -1; }
-    snprintf(cache_dir, sizeof cache_dir, "%s", opt->data_dir);
-    char *slash = strrchr(cache_dir, '/');
-    if (slash && slash != cache_dir) *slash = '\0';
-    else snprintf(cache_dir, sizeof cache_dir, ".");
-    plane pl;
-    int rc = -1;
-    if (plane_create(&pl, &t, cache_dir, e)) goto out;
     char *text = NULL;
     size_t len = 0;
     FILE *csv = open_memstream(&text, &len);
-    fputs(PLANE_CSV_HEADER, csv);
+    fputs(header, csv);
     double t0 = now_s();
     for (int i = 0; i < count; i++) {
         snprintf(path, sizeof path, "%s/%s", ckpt_dir, names[i]);
         int64_t step;
-        if (checkpoint_load_params(path, &t.model, &step, e)) { fclose(csv); free(text); goto out_plane; }
-        t.step = step;
+        if (checkpoint_load_params(path, &t->model, &step, e)) goto out;
+        t->step = step;
         metrics_row row;
-        trainer_evaluate(&t, &row);
-        if (plane_measure(&pl, &t, csv, e)) { fclose(csv); free(text); goto out_plane; }
+        trainer_evaluate(t, &row);
+        if (measure(ctx, t, csv, e)) goto out;
         fflush(csv);
-        if (atomic_write(out_path, text, len, e)) { fclose(csv); free(text); goto out_plane; }
+        if (atomic_write(out_path, text, len, e)) goto out;
         if (opt->progress)
             fprintf(stderr, "\r%s: step %lld (%d/%d checkpoints, %.0f s)", out_path, (long long)step, i + 1, count,
                     now_s() - t0);
     }
     if (opt->progress) fputc('\n', stderr);
+    rc = 0;
+out:
     fclose(csv);
     free(text);
-    rc = 0;
-out_plane:
-    plane_free(&pl, &t);
-out:
-    trainer_free(&t);
     for (int i = 0; i < count; i++) free(names[i]);
     free(names);
+    return rc;
+}
+
+static int measure_plane(void *ctx, trainer *t, FILE *csv, gi_err *e) { return plane_measure(ctx, t, csv, e); }
+
+int run_infoplane(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e) {
+    infoplane_options o;
+    if (plane_options(cfg, &o, e)) return -1;
+    char base[64], cache_dir[1000];
+    snprintf(base, sizeof base, "mi-%s", estimator_name(o.est.kind));
+    fresh_name(opt->run_dir, base, out_path, n);
+    trainer t;
+    if (trainer_create(&t, cfg, opt->data_dir, e)) return -1;
+    plane_cache_dir(opt->data_dir, cache_dir, sizeof cache_dir);
+    plane pl;
+    int rc = -1;
+    if (plane_create(&pl, &t, cache_dir, e) == 0) {
+        rc = over_checkpoints(&t, opt, PLANE_CSV_HEADER, out_path, measure_plane, &pl, e);
+        plane_free(&pl, &t);
+    }
+    trainer_free(&t);
+    return rc;
+}
+
+static int measure_oinfo(void *ctx, trainer *t, FILE *csv, gi_err *e) { return oinfo_run_measure(ctx, t, csv, e); }
+
+int run_oinfo(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e) {
+    fresh_name(opt->run_dir, "oinfo", out_path, n);
+    trainer t;
+    if (trainer_create(&t, cfg, opt->data_dir, e)) return -1;
+    oinfo_run oi;
+    oinfo_run_create(&oi, &t);
+    int rc = over_checkpoints(&t, opt, OINFO_CSV_HEADER, out_path, measure_oinfo, &oi, e);
+    oinfo_run_free(&oi, &t);
+    trainer_free(&t);
     return rc;
 }

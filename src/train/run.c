@@ -12,6 +12,7 @@
 #include "report/plot.h"
 #include "report/progress.h"
 #include "report/summary.h"
+#include "train/oinfo_run.h"
 #include "train/plane.h"
 #include "train/schedule.h"
 #include "train/trainer.h"
@@ -131,21 +132,14 @@ static void write_phases_json(FILE *f, void *ctx) {
     fprintf(f, ",\n");
 }
 
-/* The parent folder of the embedded digits' folder (data/mnist -> data): the autoencoder cache. */
-static void cache_dir_of(const char *data_dir, char *out, size_t n) {
-    snprintf(out, n, "%s", data_dir);
-    char *slash = strrchr(out, '/');
-    if (slash && slash != out) *slash = '\0';
-    else snprintf(out, n, ".");
-}
-
 int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
-    char path[1200], ckpt_dir[1100], latest[1200], metrics_path[1200], mi_path[1200], cache_dir[1000];
+    char path[1200], ckpt_dir[1100], latest[1200], metrics_path[1200], mi_path[1200], oinfo_path[1200], cache_dir[1000];
     const char *dir = opt->run_dir;
     snprintf(ckpt_dir, sizeof ckpt_dir, "%s/ckpt", dir);
     snprintf(latest, sizeof latest, "%s/latest.bin", ckpt_dir);
     snprintf(metrics_path, sizeof metrics_path, "%s/metrics.csv", dir);
     snprintf(mi_path, sizeof mi_path, "%s/mi.csv", dir);
+    snprintf(oinfo_path, sizeof oinfo_path, "%s/oinfo.csv", dir);
     if (!opt->resume && file_exists(metrics_path))
         return gi_fail(e, "%s already holds a run: continue it with --resume %s, or choose another --out", dir, dir);
     if (opt->resume && !file_exists(latest))
@@ -162,10 +156,11 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
         metrics_header(f, L);
         fclose(f);
     }
-    csv_text csv = {0}, mi_csv = {0};
+    csv_text csv = {0}, mi_csv = {0}, oinfo_csv = {0};
     acc_history hist = {0};
     plane pl = {0};
-    int with_mi = cfg->mi.enabled;
+    oinfo_run oi = {0};
+    int with_mi = cfg->mi.enabled, with_oinfo = cfg->oinfo.enabled;
     run_timing tm = {0};
     double seconds_offset = 0.0;
     schedule sched;
@@ -174,7 +169,7 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
 
     if (with_mi) {
         double t_x = now_s();
-        cache_dir_of(opt->data_dir, cache_dir, sizeof cache_dir);
+        plane_cache_dir(opt->data_dir, cache_dir, sizeof cache_dir);
         if (plane_create(&pl, &t, cache_dir, e)) { with_mi = 0; goto done; }
         tm.x_compression = now_s() - t_x;
         if (opt->progress)
@@ -182,15 +177,19 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
                     pl.opt.compression == LAYER_SLICED ? "none: sliced MI" : cfg->mi.x_compression,
                     pl.ae_path[0] ? (pl.ae_trained ? ", trained and cached" : ", from the cache") : "", tm.x_compression);
     }
+    if (with_oinfo) oinfo_run_create(&oi, &t);
     if (opt->resume) {
         if (trainer_load(&t, latest, e)) goto done;
         if (csv_load_for_resume(&csv, metrics_path, header, t.step, &hist, &seconds_offset, e)) goto done;
         if (with_mi && csv_load_rows_below(&mi_csv, mi_path, PLANE_CSV_HEADER, t.step, e)) goto done;
+        if (with_oinfo && csv_load_rows_below(&oinfo_csv, oinfo_path, OINFO_CSV_HEADER, t.step, e)) goto done;
+        oi.evals_seen = (int)hist.n; /* every `every`-th evaluation counts from the run's first */
         remove_stale_temporaries(dir);
         remove_stale_temporaries(ckpt_dir);
     } else {
         csv_append(&csv, header, strlen(header));
         if (with_mi) csv_append(&mi_csv, PLANE_CSV_HEADER, strlen(PLANE_CSV_HEADER));
+        if (with_oinfo) csv_append(&oinfo_csv, OINFO_CSV_HEADER, strlen(OINFO_CSV_HEADER));
     }
     /* on resume too: train.optimization_steps may have been extended */
     snprintf(path, sizeof path, "%s/config.yaml", dir);
@@ -220,11 +219,22 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
                 free(rows);
                 if (mrc) goto done;
             }
+            if (with_oinfo && oinfo_run_due(&oi)) {
+                char *rows = NULL;
+                size_t n_rows = 0;
+                FILE *f = open_memstream(&rows, &n_rows);
+                int orc = oinfo_run_measure(&oi, &t, f, e);
+                fclose(f);
+                csv_append(&oinfo_csv, rows, n_rows);
+                free(rows);
+                if (orc) goto done;
+            }
             row.seconds = seconds_offset + (now_s() - t0);
             csv_append_row(&csv, &row, L);
             history_push(&hist, row.step, row.acc[0], row.acc[1], row.loss[0], row.loss[1]);
             double t_io = now_s();
             if (with_mi && atomic_write(mi_path, mi_csv.text, mi_csv.len, e)) goto done;
+            if (with_oinfo && atomic_write(oinfo_path, oinfo_csv.text, oinfo_csv.len, e)) goto done;
             if (atomic_write(metrics_path, csv.text, csv.len, e)) goto done;
             if (trainer_save(&t, latest, 1, e)) goto done;
             if (cfg->train.save_step_checkpoints) {
@@ -261,6 +271,7 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
     };
     tm.layer_compression = pl.seconds_compress;
     tm.estimation = pl.seconds_estimate;
+    tm.oinfo = oi.seconds;
 #ifdef _OPENMP
     if (info.threads == 0) info.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 #endif
@@ -314,6 +325,8 @@ done:
     history_free(&hist);
     free(csv.text);
     free(mi_csv.text);
+    free(oinfo_csv.text);
+    oinfo_run_free(&oi, &t);
     plane_free(&pl, &t);
     trainer_free(&t);
     return rc;

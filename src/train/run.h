@@ -7,6 +7,7 @@
 #ifndef GI_RUN_H
 #define GI_RUN_H
 #include "util/config.h"
+#include <stddef.h>
 #include "util/err.h"
 
 typedef struct {
@@ -24,4 +25,6 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e);
  * that nothing is overwritten; its path goes to out_path. With the settings of the training,
  * the numbers equal those of RUN/mi.csv exactly. */
 int run_infoplane(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e);
+/* The same for the O-information (oinfo.*): RUN/oinfo.csv if the run has none, else oinfo-2.csv, ... */
+int run_oinfo(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e);
 #endif

@@ -1,0 +1,29 @@
+/* oinfo_run.h — O-information of a training run's hidden layers (Clauw et al. 2024): at every
+ * `oinfo.every`-th evaluation, each hidden layer's post-activation outputs over the chosen subset
+ * (the training set, as the paper) go through the multiplet search (measure/oinfo.h), one row of
+ * oinfo.csv per layer:
+ *   step,layer,omega_min,omega_max,size_min,size_max,tc_min,dtc_min,n_live,n_dead
+ * (empty Ω fields when a layer has fewer than two live clusters). */
+#ifndef GI_OINFO_RUN_H
+#define GI_OINFO_RUN_H
+#include <stdio.h>
+#include "measure/oinfo.h"
+#include "train/trainer.h"
+
+#define OINFO_CSV_HEADER "step,layer,omega_min,omega_max,size_min,size_max,tc_min,dtc_min,n_live,n_dead\n"
+
+typedef struct {
+    oinfo_params params;
+    int subset, every, evals_seen;
+    float *own[MLP_MAX_LAYERS]; /* capture buffers this module allocated (others are shared) */
+    double seconds;
+} oinfo_run;
+
+/* Sets the trainer's capture of the subset's hidden layers (sharing buffers already set). */
+void oinfo_run_create(oinfo_run *o, trainer *t);
+void oinfo_run_free(oinfo_run *o, trainer *t);
+/* After trainer_evaluate(t): whether this evaluation is measured (every `every`-th), and if so
+ * its rows into csv. */
+int oinfo_run_due(oinfo_run *o);
+int oinfo_run_measure(oinfo_run *o, const trainer *t, FILE *csv, gi_err *e);
+#endif
