@@ -19,6 +19,9 @@ static void usage(FILE *f) {
             "  infoplane RUN_DIR [mi.estimator=ksg mi.k=5 ...]\n"
             "        the information plane of a run again, from its per-evaluation checkpoints, into\n"
             "        RUN_DIR/mi-<estimator>.csv (never overwriting)\n"
+            "  oinfo-npy --acts A.npy [--clusters K] [--greedy-max M] [--bias-correct] [--labels OUT] [--json]\n"
+            "        O-information of one activation array (samples x neurons): synergy and redundancy over\n"
+            "        the unions of its Ward clusters of neurons\n"
             "  plot RUN_DIR [--mi FILE] [--estimator NAME]\n"
             "        print the information-plane phases and draw RUN_DIR/figures/ (infoplane, accuracy,\n"
             "        training; .png and .pdf) with gnuplot; MI from FILE (default RUN_DIR/mi.csv) if present\n"
@@ -37,6 +40,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], "train") == 0) return cmd_train(argc - 2, argv + 2);
     if (strcmp(argv[1], "mi") == 0) return cmd_mi(argc - 2, argv + 2);
     if (strcmp(argv[1], "infoplane") == 0) return cmd_infoplane(argc - 2, argv + 2);
+    if (strcmp(argv[1], "oinfo-npy") == 0) return cmd_oinfo_npy(argc - 2, argv + 2);
     if (strcmp(argv[1], "plot") == 0) return cmd_plot(argc - 2, argv + 2);
     fprintf(stderr, "grokinfo: unknown command '%s' (try: grokinfo --help)\n", argv[1]);
     return 2;
