@@ -97,29 +97,27 @@ void ward_linkage(double *d, int m, ward_merge *z) {
     free(parent); free(csize); free(size); free(chain);
 }
 
-/* flat clusters: every node whose max height (over its subtree) is <= cutoff is one cluster;
- * numbered in SciPy's order, a depth-first walk from the root, left child first */
+static void label_leaves(const ward_merge *z, int m, int node, int label, int *labels) {
+    if (node < m) { labels[node] = label; return; }
+    label_leaves(z, m, z[node - m].a, label, labels);
+    label_leaves(z, m, z[node - m].b, label, labels);
+}
+
+/* flat clusters: every node whose max height (over its subtree) is <= cutoff is one cluster,
+ * numbered in SciPy's order (cluster_monocrit): at each node its internal children first, left
+ * then right, and only then its leaf children, left then right */
+static void number(const ward_merge *z, const double *md, int m, double cutoff, int node, int *n_cluster, int *labels) {
+    const ward_merge *q = &z[node - m];
+    if (md[node - m] <= cutoff) { label_leaves(z, m, node, ++*n_cluster, labels); return; }
+    if (q->a >= m) number(z, md, m, cutoff, q->a, n_cluster, labels);
+    if (q->b >= m) number(z, md, m, cutoff, q->b, n_cluster, labels);
+    if (q->a < m) labels[q->a] = ++*n_cluster;
+    if (q->b < m) labels[q->b] = ++*n_cluster;
+}
+
 static int cut(const ward_merge *z, const double *md, int m, double cutoff, int *labels) {
-    int *stack = gi_malloc((size_t)(2 * m) * sizeof(int)), *leaves = gi_malloc((size_t)(2 * m) * sizeof(int));
-    int sp = 0, n_cluster = 0;
-    stack[sp++] = 2 * m - 2;
-    while (sp > 0) {
-        int node = stack[--sp];
-        if (node < m) { labels[node] = ++n_cluster; continue; }
-        if (md[node - m] <= cutoff) {
-            int lp = 0, label = ++n_cluster;
-            leaves[lp++] = node;
-            while (lp > 0) {
-                int v = leaves[--lp];
-                if (v < m) labels[v] = label;
-                else { leaves[lp++] = z[v - m].a; leaves[lp++] = z[v - m].b; }
-            }
-            continue;
-        }
-        stack[sp++] = z[node - m].b; /* right pushed first: the left is walked first */
-        stack[sp++] = z[node - m].a;
-    }
-    free(stack); free(leaves);
+    int n_cluster = 0;
+    number(z, md, m, cutoff, 2 * m - 2, &n_cluster, labels);
     return n_cluster;
 }
 
