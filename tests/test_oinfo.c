@@ -268,6 +268,49 @@ TEST(oinfo_greedy_finds_the_triplet) {
     oinfo_layer_free(&L);
 }
 
+/* the sum of four sources: greedy must grow from a triplet to all five, each step lowering Ω, and
+ * stop where no neuron lowers it (checked against every candidate) */
+TEST(oinfo_greedy_grows_to_the_sum_of_four) {
+    int n = 20000, m = 12;
+    double *x = malloc((size_t)n * m * sizeof(double));
+    rng_t r;
+    rng_seed(&r, 9);
+    for (int i = 0; i < n; i++) {
+        for (int a = 0; a < m; a++) x[i * m + a] = rng_normal(&r);
+        x[i * m + 9] = x[i * m + 0] + x[i * m + 1] + x[i * m + 2] + x[i * m + 3] + 0.3 * rng_normal(&r);
+    }
+    oinfo_layer L;
+    gi_err e;
+    CHECK(oinfo_layer_f64(x, n, m, &L, &e) == 0);
+    for (int bc = 0; bc < 2; bc++) {
+        int set[12], size, seen = 0;
+        double om = oinfo_greedy(&L, 12, bc, set, &size), w[144], bias[13];
+        oinfo_bias_table(n, 12, bias);
+        CHECK(size >= 5);
+        for (int i = 0; i < 5 && i < size; i++) seen |= 1 << set[i];
+        CHECK(seen == (1 << 0 | 1 << 1 | 1 << 2 | 1 << 3 | 1 << 9));
+        oinfo_terms t;
+        CHECK(oinfo_set(L.r, m, set, size, bc ? bias : NULL, w, &t) == 0);
+        CHECK_CLOSE(om, t.omega, 1e-10, 1e-10);
+        double prev = INFINITY;
+        for (int j = 3; j <= size; j++) {
+            CHECK(oinfo_set(L.r, m, set, j, bc ? bias : NULL, w, &t) == 0);
+            CHECK(t.omega < prev);
+            prev = t.omega;
+        }
+        for (int c = 0; c < m && size < 12; c++) {
+            int in = 0;
+            for (int i = 0; i < size; i++) in |= set[i] == c;
+            if (in) continue;
+            set[size] = c;
+            CHECK(oinfo_set(L.r, m, set, size + 1, bc ? bias : NULL, w, &t) == 0);
+            CHECK(t.omega >= om);
+        }
+    }
+    free(x);
+    oinfo_layer_free(&L);
+}
+
 /* the peer (../shared/peers/oinfo_peer.py) on committed activations: the same synergy, redundancy,
  * sizes, dead count and number of clusters */
 TEST(oinfo_equals_peer_golden) {
