@@ -190,8 +190,9 @@ TEST(oinfo_layer_copula_and_dead) {
             }
             CHECK_CLOSE(L.r[i * L.n_live + j], s / sqrt(si * sj), 1e-13, 0);
         }
+    oinfo_layer_free(&Lf);
     x[5 * m + 3] = NAN;
-    CHECK(oinfo_layer_f64(x, n, m, &Lf, &e) == -1 && strstr(e.msg, "NaN"));
+    CHECK(oinfo_layer_f64(x, n, m, &Lf, &e) == -1 && strstr(e.msg, "neuron 3 at sample 5 is NaN"));
     free(x); free(xf); free(g); free(col);
     oinfo_layer_free(&L);
 }

@@ -72,8 +72,9 @@ static int layer_from(const double *acts_d, const float *acts_f, int n, int m, o
         int constant = 1;
         for (int i = 0; i < n; i++) {
             if (!isfinite(v[i])) {
+                gi_fail(e, "oinfo: activation of neuron %d at sample %d is %s", a, i, isnan(v[i]) ? "NaN" : "Inf");
                 free(cols); oinfo_layer_free(L);
-                return gi_fail(e, "oinfo: activation of neuron %d at sample %d is %s", a, i, isnan(v[i]) ? "NaN" : "Inf");
+                return -1;
             }
             constant &= v[i] == v[0];
         }
