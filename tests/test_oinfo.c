@@ -83,8 +83,9 @@ TEST(oinfo_sum_synergistic_negative) {
         x[i * 3] = a; x[i * 3 + 1] = b; x[i * 3 + 2] = a + b + s * rng_normal(&r);
     }
     oinfo_terms want = population(cov, k), got = sample(x, n, k);
-    /* closed form: Ω = I(X1;X2) − I(X1;X2|X3) = −½ log((1 + σ²)²/(σ²(2 + σ²)))... from the covariance */
+    /* for three variables Ω = I(X1;X2) − I(X1;X2|X3) = 0 − ½ log((1 + σ²)² / (σ²(2 + σ²))) */
     CHECK(want.omega < -0.5);
+    CHECK_CLOSE(want.omega, -0.5 * log((1 + s * s) * (1 + s * s) / (s * s * (2 + s * s))), 1e-12, 0);
     CHECK_CLOSE(got.omega, want.omega, 0.01, 0.02);
     free(x);
 }
