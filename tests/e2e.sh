@@ -126,6 +126,22 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "weight_norm") c = i }
     fail fixed_weight_norm "weight_norm moved"
 expect_error modular_with_path "data.path" "$bin" train $mod data.path=/tmp --out "$tmp/x5"
 
+# --- O-information in training: a row per evaluation and hidden layer, resumed to the same bytes,
+# and measured again from the checkpoints with the same numbers
+modoi="--config configs/modular.yaml data.p=23 train.freqLog=20 plot.enabled=false train.threads=1 --quiet"
+"$bin" train $modoi train.optimization_steps=200 --out "$tmp/oi" >/dev/null 2>&1
+"$bin" train $modoi train.optimization_steps=80 --out "$tmp/oipart" >/dev/null 2>&1
+"$bin" train --resume "$tmp/oipart" train.optimization_steps=200 --quiet >/dev/null 2>&1
+if [ "$(grep -c . "$tmp/oi/oinfo.csv" 2>/dev/null)" -eq 12 ] &&
+   awk -F, 'NR > 1 && ($3 == "" || $3 + 0 > $4 + 0 || $9 + $10 != 250) { bad = 1 } END { exit bad }' "$tmp/oi/oinfo.csv"; then
+    ok oinfo_csv_rows
+else fail oinfo_csv_rows "expected 11 rows with omega_min <= omega_max and 250 neurons"; fi
+cmp -s "$tmp/oi/oinfo.csv" "$tmp/oipart/oinfo.csv" && ok oinfo_resume_identical || fail oinfo_resume_identical "oinfo.csv differs after resume"
+out=$("$bin" oinfo "$tmp/oi" -q 2>&1)
+[ "$out" = "$tmp/oi/oinfo-2.csv" ] && cmp -s "$tmp/oi/oinfo.csv" "$tmp/oi/oinfo-2.csv" && ok oinfo_from_checkpoints ||
+    fail oinfo_from_checkpoints "$out"
+expect_error oinfo_model_key "only oinfo.*" "$bin" oinfo "$tmp/oi" mi.k=3
+
 # --- the same seed and thread count give the same bits
 "$bin" train $small train.optimization_steps=300 --out "$tmp/again" >/dev/null 2>&1
 cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/again/ckpt/latest.bin" && ok deterministic || fail deterministic "two runs differ"
