@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# bench/oinfo.sh — one checkpoint's O-information pass: grokinfo oinfo-npy beside the NumPy/SciPy peer
-# (../shared/peers/oinfo_peer.py, run as it is through bench/oinfo_peer_run.py) on the peer's
-# --synthetic activations (N = 3763 samples, 250 neurons, 7 dead). Checks that the two partitions
+# bench/oinfo.sh [--synthetic] — one checkpoint's O-information pass: grokinfo oinfo-npy beside the
+# NumPy/SciPy peer (../shared/peers/oinfo_peer.py, run as it is through bench/oinfo_peer_run.py) on
+# the hidden layer of a modular-task checkpoint saved as .npy (grokinfo acts), or with --synthetic
+# on the peer's synthetic activations (N = 3763 samples, 250 neurons, 7 dead). Checks that the two partitions
 # into Ward clusters are equal and that synergy and redundancy agree to 1e-6 relative; prints both
 # times and their ratio. Exits non-zero when they disagree.
 set -uo pipefail
@@ -16,7 +17,14 @@ fi
 if ! $PY -c 'import scipy, numpy' 2>/dev/null; then echo "oinfo bench: peer skipped (python3-scipy not available)"; exit 0; fi
 [ -x ./grokinfo ] || make -s grokinfo >/dev/null || exit 1
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-$PY bench/oinfo_peer_run.py "$PEERS" synthetic "$TMP/acts.npy" || exit 1
+if [ "${1:-}" = "--synthetic" ]; then
+    $PY bench/oinfo_peer_run.py "$PEERS" synthetic "$TMP/acts.npy" || exit 1
+else # one real checkpoint: the modular task at step 2500 (between memorisation and grokking)
+    ./grokinfo train --config configs/modular.yaml train.optimization_steps=2500 train.freqLog=500 oinfo.enabled=false \
+        plot.enabled=false --out "$TMP/run" --quiet >/dev/null || exit 1
+    ./grokinfo acts "$TMP/run" --step 2500 --layer 1 --subset train --out "$TMP/acts.npy" || exit 1
+    echo "activations: configs/modular.yaml at step 2500, hidden layer over the 3763 training pairs"
+fi
 
 best=""
 for rep in 1 2 3; do # the best of three: the measure alone, without reading the file

@@ -1,7 +1,9 @@
 /* cmd_remeasure.c — a finished run measured again from its checkpoints:
  *   grokinfo infoplane RUN_DIR [mi.key=value ...]
- *   grokinfo oinfo RUN_DIR [oinfo.key=value ...] */
+ *   grokinfo oinfo RUN_DIR [oinfo.key=value ...]
+ *   grokinfo acts RUN_DIR --step S --layer L [--subset train|eval] --out A.npy */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
 #include "train/run.h"
@@ -54,3 +56,36 @@ static int remeasure(const char *cmd, int argc, char **argv) {
 
 int cmd_infoplane(int argc, char **argv) { return remeasure("infoplane", argc, argv); }
 int cmd_oinfo(int argc, char **argv) { return remeasure("oinfo", argc, argv); }
+
+int cmd_acts(int argc, char **argv) {
+    const char *run_dir = NULL, *out = NULL, *subset = "train";
+    long long step = -1;
+    int layer = 1;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        int has = i + 1 < argc;
+        if (strcmp(a, "--step") == 0 && has) step = strtoll(argv[++i], NULL, 10);
+        else if (strcmp(a, "--layer") == 0 && has) layer = atoi(argv[++i]);
+        else if (strcmp(a, "--subset") == 0 && has) subset = argv[++i];
+        else if (strcmp(a, "--out") == 0 && has) out = argv[++i];
+        else if (a[0] != '-' && !run_dir) run_dir = a;
+        else { fprintf(stderr, "grokinfo acts: unknown or incomplete option '%s'\n", a); return 2; }
+    }
+    if (!run_dir || !out || step < 0 || (strcmp(subset, "train") && strcmp(subset, "eval"))) {
+        fprintf(stderr, "usage: grokinfo acts RUN_DIR --step S --layer L [--subset train|eval] --out A.npy\n");
+        return 2;
+    }
+    gi_config cfg;
+    gi_err e;
+    char cfg_path[1100], data_dir[1000];
+    snprintf(cfg_path, sizeof cfg_path, "%s/config.yaml", run_dir);
+    config_defaults(&cfg);
+    if (config_load_file(&cfg, cfg_path, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
+    cli_default_data_dir(data_dir, sizeof data_dir);
+    run_options opt = {.run_dir = run_dir, .data_dir = data_dir};
+    if (run_export_acts(&cfg, &opt, step, layer, strcmp(subset, "eval") == 0, out, &e)) {
+        fprintf(stderr, "grokinfo: %s\n", e.msg);
+        return 1;
+    }
+    return 0;
+}

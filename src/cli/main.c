@@ -22,6 +22,8 @@ static void usage(FILE *f) {
             "  oinfo RUN_DIR [oinfo.clusters=10 ...]\n"
             "        the O-information of a run's hidden layers from its checkpoints into RUN_DIR/oinfo.csv\n"
             "        (or oinfo-2.csv, ...)\n"
+            "  acts RUN_DIR --step S --layer L [--subset train|eval] --out A.npy\n"
+            "        a layer's outputs at a checkpointed step, as evaluated in training, as float32 .npy\n"
             "  oinfo-npy --acts A.npy [--clusters K] [--greedy-max M] [--bias-correct] [--labels OUT] [--json]\n"
             "        O-information of one activation array (samples x neurons): synergy and redundancy over\n"
             "        the unions of its Ward clusters of neurons\n"
@@ -44,6 +46,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], "mi") == 0) return cmd_mi(argc - 2, argv + 2);
     if (strcmp(argv[1], "infoplane") == 0) return cmd_infoplane(argc - 2, argv + 2);
     if (strcmp(argv[1], "oinfo") == 0) return cmd_oinfo(argc - 2, argv + 2);
+    if (strcmp(argv[1], "acts") == 0) return cmd_acts(argc - 2, argv + 2);
     if (strcmp(argv[1], "oinfo-npy") == 0) return cmd_oinfo_npy(argc - 2, argv + 2);
     if (strcmp(argv[1], "plot") == 0) return cmd_plot(argc - 2, argv + 2);
     fprintf(stderr, "grokinfo: unknown command '%s' (try: grokinfo --help)\n", argv[1]);

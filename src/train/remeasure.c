@@ -9,6 +9,7 @@
 #include "train/plane.h"
 #include "train/run.h"
 #include "util/atomic_file.h"
+#include "util/npy.h"
 
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -125,6 +126,30 @@ int run_oinfo(const gi_config *cfg, const run_options *opt, char *out_path, size
     oinfo_run_create(&oi, &t);
     int rc = over_checkpoints(&t, opt, OINFO_CSV_HEADER, out_path, measure_oinfo, &oi, e);
     oinfo_run_free(&oi, &t);
+    trainer_free(&t);
+    return rc;
+}
+
+int run_export_acts(const gi_config *cfg, const run_options *opt, int64_t step, int layer, int subset,
+                    const char *out_path, gi_err *e) {
+    char path[1300];
+    snprintf(path, sizeof path, "%s/ckpt/step_%07lld.bin", opt->run_dir, (long long)step);
+    trainer t;
+    if (trainer_create(&t, cfg, opt->data_dir, e)) return -1;
+    int rc = -1, L = t.model.n_layers;
+    if (layer < 1 || layer > L) {
+        gi_fail(e, "--layer: expected 1..%d, got %d", L, layer);
+    } else if (checkpoint_load_params(path, &t.model, NULL, e) == 0) {
+        int n = t.sets[subset].n, width = t.model.dims[layer];
+        float *acts = gi_malloc((size_t)n * width * sizeof(float));
+        t.capture[subset][layer - 1] = acts;
+        t.step = step;
+        metrics_row row;
+        trainer_evaluate(&t, &row);
+        t.capture[subset][layer - 1] = NULL;
+        rc = npy_write_f32(out_path, acts, n, width, e);
+        free(acts);
+    }
     trainer_free(&t);
     return rc;
 }

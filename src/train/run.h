@@ -8,6 +8,7 @@
 #define GI_RUN_H
 #include "util/config.h"
 #include <stddef.h>
+#include <stdint.h>
 #include "util/err.h"
 
 typedef struct {
@@ -27,4 +28,8 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e);
 int run_infoplane(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e);
 /* The same for the O-information (oinfo.*): RUN/oinfo.csv if the run has none, else oinfo-2.csv, ... */
 int run_oinfo(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e);
+/* Layer `layer` (1..L) outputs over a subset at a checkpointed step, as evaluated in training (its
+ * noise included), to a float32 .npy (samples x width). */
+int run_export_acts(const gi_config *cfg, const run_options *opt, int64_t step, int layer, int subset,
+                    const char *out_path, gi_err *e);
 #endif
