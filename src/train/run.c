@@ -75,6 +75,22 @@ static int csv_load_for_resume(csv_text *c, const char *path, const char *header
     return 0;
 }
 
+/* A measurement's rows for this evaluation, appended to its CSV text (kept even on failure). */
+typedef int (*rows_fn)(void *ctx, const trainer *t, FILE *f, gi_err *e);
+static int measure_plane(void *ctx, const trainer *t, FILE *f, gi_err *e) { return plane_measure(ctx, t, f, e); }
+static int measure_oinfo(void *ctx, const trainer *t, FILE *f, gi_err *e) { return oinfo_run_measure(ctx, t, f, e); }
+
+static int append_rows(csv_text *c, rows_fn fn, void *ctx, const trainer *t, gi_err *e) {
+    char *rows = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&rows, &n);
+    int rc = fn(ctx, t, f, e);
+    fclose(f);
+    csv_append(c, rows, n);
+    free(rows);
+    return rc;
+}
+
 /* Keeps the header and the rows whose first field (the step) is below keep_below. A missing
  * file is fine (the run had not measured yet); a different header is not. */
 static int csv_load_rows_below(csv_text *c, const char *path, const char *header, int64_t keep_below, gi_err *e) {
@@ -209,26 +225,8 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
             double t_eval = now_s();
             trainer_evaluate(&t, &row);
             tm.evaluation += now_s() - t_eval;
-            if (with_mi) {
-                char *rows = NULL;
-                size_t n_rows = 0;
-                FILE *f = open_memstream(&rows, &n_rows);
-                int mrc = plane_measure(&pl, &t, f, e);
-                fclose(f);
-                csv_append(&mi_csv, rows, n_rows);
-                free(rows);
-                if (mrc) goto done;
-            }
-            if (with_oinfo && oinfo_run_due(&oi)) {
-                char *rows = NULL;
-                size_t n_rows = 0;
-                FILE *f = open_memstream(&rows, &n_rows);
-                int orc = oinfo_run_measure(&oi, &t, f, e);
-                fclose(f);
-                csv_append(&oinfo_csv, rows, n_rows);
-                free(rows);
-                if (orc) goto done;
-            }
+            if (with_mi && append_rows(&mi_csv, measure_plane, &pl, &t, e)) goto done;
+            if (with_oinfo && oinfo_run_due(&oi) && append_rows(&oinfo_csv, measure_oinfo, &oi, &t, e)) goto done;
             row.seconds = seconds_offset + (now_s() - t0);
             csv_append_row(&csv, &row, L);
             history_push(&hist, row.step, row.acc[0], row.acc[1], row.loss[0], row.loss[1]);
