@@ -107,7 +107,8 @@ static int write_training_gp(const char *path, const table *t, const char *title
         fprintf(f, ", \\\n     \"\" using 1:%d with lines lw 2 lc rgb \"%s\" title \"layer %d\"", gcol(t, "weight_norm_l%d", l),
                 plot_layer_colour[(l - 1) % PLOT_N_COLOURS], l);
     fprintf(f, "\nset title \"dead hidden units (solid train, dashed eval)\"\nset ylabel \"units\"\nset yrange [0:*]\nset key inside top left\n");
-    if (H == 0) fprintf(f, "set label \"no dead_* columns\" at graph 0.5, 0.5 center\nplot NaN notitle\n");
+    if (H == 0) fprintf(f, "set label \"no dead_* columns\" at graph 0.5, 0.5 center noenhanced\nset yrange [0:1]\n"
+                        "plot \"metrics.dat\" using 1:(-1) notitle\n");
     for (int l = 1; l <= H; l++)
         fprintf(f, "%s\"metrics.dat\" using 1:%d with lines lw 2 lc rgb \"%s\" title \"layer %d\", \\\n"
                    "     \"\" using 1:%d with lines lw 2 dt 2 lc rgb \"%s\" notitle%s",
@@ -115,7 +116,8 @@ static int write_training_gp(const char *path, const table *t, const char *title
                 gcol(t, "dead_eval_l%d", l), plot_layer_colour[(l - 1) % PLOT_N_COLOURS], l < H ? ", \\\n" : "\n");
     fprintf(f, "set title \"gradient norm on the training subset\"\nset yrange [*:*]\nset logscale y\nset key inside top right\n"
                "set format y \"10^{%%L}\"\nset ylabel \"norm\"\nunset label\n");
-    if (G == 0) fprintf(f, "set label \"no grad_norm_* columns\" at graph 0.5, 0.5 center\nplot NaN notitle\n");
+    if (G == 0) fprintf(f, "set label \"no grad_norm_* columns\" at graph 0.5, 0.5 center noenhanced\nset yrange [0.1:1]\n"
+                        "plot \"metrics.dat\" using 1:(0.01) notitle\n");
     for (int l = 1; l <= G; l++)
         fprintf(f, "%s\"metrics.dat\" using 1:%d with lines lw 2 lc rgb \"%s\" title \"layer %d\"%s", l == 1 ? "plot " : "     ",
                 gcol(t, "grad_norm_l%d", l), plot_layer_colour[(l - 1) % PLOT_N_COLOURS], l, l < G ? ", \\\n" : "\n");
