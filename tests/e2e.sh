@@ -237,5 +237,19 @@ mkdir -p "$tmp/plot_bad"; sed '5s/^3,[^,]*,/3,oops,/' tests/data/plot/metrics.cs
 expect_error plot_bad_number "metrics.csv:5: column 2 'train_loss': expected a number" "$bin" plot "$tmp/plot_bad"
 expect_error plot_no_gnuplot "gnuplot not found" env PATH=/nonexistent "$bin" plot "$tmp/plot_nomi"
 
+# --- O-information figures on a small synthetic run with two hidden layers (tests/data/oinfo_plot, made by its make.py)
+cp -r tests/data/oinfo_plot "$tmp/oplot"
+if out=$("$bin" plot "$tmp/oplot" 2>&1); then
+    missing=""
+    for f in oinfo oinfo_plane; do for x in png pdf; do [ -s "$tmp/oplot/figures/$f.$x" ] || missing="$missing $f.$x"; done; done
+    [ -z "$missing" ] && [ -s "$tmp/oplot/figures/oinfo.dat" ] && ok plot_oinfo_figures || fail plot_oinfo_figures "missing or empty:$missing"
+    grep -q "layer 2: smoothed synergy peaks at 270 (120 after grokking), redundancy at 5" <<<"$out" &&
+        grep -q "memorised (train_acc>=0.99) at 40, grokked (eval_acc>=0.5) at 150" <<<"$out" && ok plot_oinfo_peaks ||
+        fail plot_oinfo_peaks "$out"
+else fail plot_oinfo_figures "$out"; fi
+mkdir -p "$tmp/oplot_bad"; cp tests/data/oinfo_plot/metrics.csv "$tmp/oplot_bad/"
+sed '1s/,omega_max,/,omega_maximum,/' tests/data/oinfo_plot/oinfo.csv > "$tmp/oplot_bad/oinfo.csv"
+expect_error plot_oinfo_missing_column "oinfo.csv: no column 'omega_max'" "$bin" plot "$tmp/oplot_bad"
+
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

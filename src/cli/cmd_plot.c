@@ -1,10 +1,12 @@
-/* grokinfo plot — a run's phases, printed, and its figures in RUN_DIR/figures/. */
+/* grokinfo plot — a run's phases and O-information peaks, printed, and its figures in RUN_DIR/figures/. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "cli/cli.h"
+#include "report/oinfo_report.h"
 #include "report/phases.h"
 #include "report/plot.h"
+#include "util/config.h"
 
 static void usage(void) { fprintf(stderr, "usage: grokinfo plot RUN_DIR [--mi FILE] [--estimator NAME]\n"); }
 
@@ -39,7 +41,29 @@ int cmd_plot(int argc, char **argv) {
     int n = plot_run(run_dir, have_mi ? &ph : NULL, &e);
     if (have_mi) phases_free(&ph);
     if (n < 0) { fprintf(stderr, "grokinfo plot: %s\n", e.msg); return 1; }
-    printf("%s/figures: %straining and accuracy (.png, .pdf), with their scripts and data\n", run_dir,
-           n == 3 ? "infoplane, " : "");
+    /* O-information, when the run measured it; thresholds from the run's config.yaml (else the defaults) */
+    char oinfo_csv[1100], config_yaml[1100];
+    snprintf(oinfo_csv, sizeof oinfo_csv, "%s/oinfo.csv", run_dir);
+    snprintf(config_yaml, sizeof config_yaml, "%s/config.yaml", run_dir);
+    int n_oinfo = 0;
+    if (stat(oinfo_csv, &st) == 0) {
+        gi_config cfg;
+        config_defaults(&cfg);
+        if (stat(config_yaml, &st) == 0 && config_load_file(&cfg, config_yaml, &e)) {
+            fprintf(stderr, "grokinfo plot: %s\n", e.msg);
+            return 1;
+        }
+        oinfo_report orep;
+        if (oinfo_report_read(run_dir, cfg.summary.train_acc, cfg.summary.eval_acc, &orep, &e)) {
+            fprintf(stderr, "grokinfo plot: %s\n", e.msg);
+            return 1;
+        }
+        oinfo_report_print(stdout, &orep);
+        n_oinfo = plot_oinfo(run_dir, &orep, &e);
+        oinfo_report_free(&orep);
+        if (n_oinfo < 0) { fprintf(stderr, "grokinfo plot: %s\n", e.msg); return 1; }
+    }
+    printf("%s/figures: %straining, accuracy%s (.png, .pdf), with their scripts and data\n", run_dir,
+           n == 3 ? "infoplane, " : "", n_oinfo ? ", oinfo, oinfo_plane" : "");
     return 0;
 }

@@ -10,9 +10,8 @@
 #include "report/table.h"
 #include "util/atomic_file.h"
 
-/* layer colours, shared by every figure */
-static const char *const layer_colour[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
-#define N_COLOURS 8
+/* layer colours, shared by every figure (plot_oinfo.c too) */
+const char *const plot_layer_colour[PLOT_N_COLOURS] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
 
 int plot_find_gnuplot(char *out, size_t n, gi_err *e) {
     const char *path = getenv("PATH");
@@ -76,7 +75,7 @@ static int write_mi_dat(const char *path, const phase_report *ph, gi_err *e) {
 }
 
 /* The PDF is the PNG at 0.55 of its 72-dpi size, fonts scaled alike, so both read the same. */
-static void gp_begin(FILE *f, const char *name, const char *what, int png_w, int png_h) {
+void plot_gp_begin(FILE *f, const char *name, const char *what, int png_w, int png_h) {
     fprintf(f, "# %s.gp: %s\n# Written by `grokinfo plot`; edit it and redraw inside this folder: gnuplot %s.gp\n", name, what, name);
     fprintf(f, "if (!exists(\"suffix\")) suffix = \"\"\n"
                "do for [fmt in \"png pdf\"] {\n"
@@ -88,14 +87,14 @@ static void gp_begin(FILE *f, const char *name, const char *what, int png_w, int
             png_w, png_h, png_w / 72.0 * 0.55, png_h / 72.0 * 0.55, name);
 }
 
-static void gp_end(FILE *f) { fprintf(f, "set output\n}\n"); }
+void plot_gp_end(FILE *f) { fprintf(f, "set output\n}\n"); }
 
 static int write_training_gp(const char *path, const table *t, const char *title, gi_err *e) {
     int L = count_numbered(t, "weight_norm_l"), H = count_numbered(t, "dead_train_l"), G = count_numbered(t, "grad_norm_l");
     atomic_file af;
     if (atomic_open(&af, path, e)) return -1;
     FILE *f = af.f;
-    gp_begin(f, "training", "loss, weight norms, dead units and gradient norms against step (metrics.dat)", 1400, 1000);
+    plot_gp_begin(f, "training", "loss, weight norms, dead units and gradient norms against step (metrics.dat)", 1400, 1000);
     fprintf(f, "set multiplot layout 2,2 title \"%s: training\" font \",13\"\n", title);
     fprintf(f, "set logscale x\nset autoscale xfix\nset format x \"10^{%%L}\"\nset xlabel \"step\"\nset key top right\n");
     fprintf(f, "set title \"loss\"\nset logscale y\nset format y \"10^{%%L}\"\nset ylabel \"MSE\"\n"
@@ -106,22 +105,24 @@ static int write_training_gp(const char *path, const table *t, const char *title
                "plot \"metrics.dat\" using 1:%d with lines lw 2 lc rgb \"black\" title \"all\"", gcol(t, "weight_norm", 0));
     for (int l = 1; l <= L; l++)
         fprintf(f, ", \\\n     \"\" using 1:%d with lines lw 2 lc rgb \"%s\" title \"layer %d\"", gcol(t, "weight_norm_l%d", l),
-                layer_colour[(l - 1) % N_COLOURS], l);
+                plot_layer_colour[(l - 1) % PLOT_N_COLOURS], l);
     fprintf(f, "\nset title \"dead hidden units (solid train, dashed eval)\"\nset ylabel \"units\"\nset yrange [0:*]\nset key inside top left\n");
-    if (H == 0) fprintf(f, "set label \"no dead_* columns\" at graph 0.5, 0.5 center\nplot NaN notitle\n");
+    if (H == 0) fprintf(f, "set label \"no dead_* columns\" at graph 0.5, 0.5 center noenhanced\nset yrange [0:1]\n"
+                        "plot \"metrics.dat\" using 1:(-1) notitle\n");
     for (int l = 1; l <= H; l++)
         fprintf(f, "%s\"metrics.dat\" using 1:%d with lines lw 2 lc rgb \"%s\" title \"layer %d\", \\\n"
                    "     \"\" using 1:%d with lines lw 2 dt 2 lc rgb \"%s\" notitle%s",
-                l == 1 ? "plot " : "     ", gcol(t, "dead_train_l%d", l), layer_colour[(l - 1) % N_COLOURS], l,
-                gcol(t, "dead_eval_l%d", l), layer_colour[(l - 1) % N_COLOURS], l < H ? ", \\\n" : "\n");
+                l == 1 ? "plot " : "     ", gcol(t, "dead_train_l%d", l), plot_layer_colour[(l - 1) % PLOT_N_COLOURS], l,
+                gcol(t, "dead_eval_l%d", l), plot_layer_colour[(l - 1) % PLOT_N_COLOURS], l < H ? ", \\\n" : "\n");
     fprintf(f, "set title \"gradient norm on the training subset\"\nset yrange [*:*]\nset logscale y\nset key inside top right\n"
                "set format y \"10^{%%L}\"\nset ylabel \"norm\"\nunset label\n");
-    if (G == 0) fprintf(f, "set label \"no grad_norm_* columns\" at graph 0.5, 0.5 center\nplot NaN notitle\n");
+    if (G == 0) fprintf(f, "set label \"no grad_norm_* columns\" at graph 0.5, 0.5 center noenhanced\nset yrange [0.1:1]\n"
+                        "plot \"metrics.dat\" using 1:(0.01) notitle\n");
     for (int l = 1; l <= G; l++)
         fprintf(f, "%s\"metrics.dat\" using 1:%d with lines lw 2 lc rgb \"%s\" title \"layer %d\"%s", l == 1 ? "plot " : "     ",
-                gcol(t, "grad_norm_l%d", l), layer_colour[(l - 1) % N_COLOURS], l, l < G ? ", \\\n" : "\n");
+                gcol(t, "grad_norm_l%d", l), plot_layer_colour[(l - 1) % PLOT_N_COLOURS], l, l < G ? ", \\\n" : "\n");
     fprintf(f, "unset multiplot\n");
-    gp_end(f);
+    plot_gp_end(f);
     return atomic_commit(&af, e);
 }
 
@@ -134,7 +135,7 @@ static int write_accuracy_gp(const char *path, const table *t, const phase_repor
     FILE *f = af.f;
     int n_eval = 0;
     for (int i = 0; ph && i < ph->n_curves; i++) n_eval += strcmp(ph->curve[i].subset, "eval") == 0;
-    gp_begin(f, "accuracy", "accuracy and, on the right axis, the eval subset's information per layer", 1400, 800);
+    plot_gp_begin(f, "accuracy", "accuracy and, on the right axis, the eval subset's information per layer", 1400, 800);
     fprintf(f, "set title \"%s: accuracy%s\" font \",13\"\nset logscale x\nset autoscale xfix\nset format x \"10^{%%L}\"\nset xlabel \"step\"\n"
                "set ylabel \"accuracy\"\nset yrange [0:1.05]\nset ytics nomirror\n",
             title, n_eval ? " and information per layer" : "");
@@ -152,7 +153,7 @@ static int write_accuracy_gp(const char *path, const table *t, const phase_repor
     for (int i = 0; ph && i < ph->n_curves; i++) {
         const phase_curve *c = &ph->curve[i];
         if (strcmp(c->subset, "eval") != 0) continue;
-        const char *col = layer_colour[(c->layer - 1) % N_COLOURS];
+        const char *col = plot_layer_colour[(c->layer - 1) % PLOT_N_COLOURS];
         for (int j = 0; j < c->n_seg; j++) {
             long long s = c->seg[j].start > 0 ? (long long)c->seg[j].start : 1;
             fprintf(f, "set arrow from %lld, graph 0 to %lld, graph 1 nohead dt 3 lw 1.5 lc rgb \"%s\"\n"
@@ -168,14 +169,14 @@ static int write_accuracy_gp(const char *path, const table *t, const phase_repor
     for (int i = 0; ph && i < ph->n_curves; i++) {
         const phase_curve *c = &ph->curve[i];
         if (strcmp(c->subset, "eval") != 0) continue;
-        const char *col = layer_colour[(c->layer - 1) % N_COLOURS];
+        const char *col = plot_layer_colour[(c->layer - 1) % PLOT_N_COLOURS];
         fprintf(f, ", \\\n     \"mi.dat\" index %d using ($1 > 0 ? $1 : NaN):3 axes x1y2 with lines lw 1.5 lc rgb \"%s\" "
                    "title \"I(X;L_%d)\", \\\n"
                    "     \"\" index %d using ($1 > 0 ? $1 : NaN):4 axes x1y2 with lines lw 1.5 dt 2 lc rgb \"%s\" title \"I(L_%d;Y)\"",
                 i, col, c->layer, i, col, c->layer);
     }
     fputc('\n', f);
-    gp_end(f);
+    plot_gp_end(f);
     return atomic_commit(&af, e);
 }
 
@@ -188,7 +189,7 @@ static int write_infoplane_gp(const char *path, const phase_report *ph, const ch
     if (atomic_open(&af, path, e)) return -1;
     FILE *f = af.f;
     int png_w = 300 + 430 * L;
-    gp_begin(f, "infoplane", "the information plane, I(L;Y) against I(X;L), coloured by log10(step) (mi.dat)", png_w, 900);
+    plot_gp_begin(f, "infoplane", "the information plane, I(L;Y) against I(X;L), coloured by log10(step) (mi.dat)", png_w, 900);
     fprintf(f, "set palette defined (0 \"#440154\", 1 \"#3b528b\", 2 \"#21918c\", 3 \"#5ec962\", 4 \"#fde725\")\n"
                "set cbrange [0:%.3f]\nset cblabel \"log_{10} step\"\nunset key\n"
                "set multiplot layout 2,%d margins 0.07,0.88,0.08,0.9 spacing 0.06,0.12 "
@@ -223,12 +224,12 @@ static int write_infoplane_gp(const char *path, const phase_report *ph, const ch
         }
     }
     fprintf(f, "unset multiplot\n");
-    gp_end(f);
+    plot_gp_end(f);
     return atomic_commit(&af, e);
 }
 
 /* runs `gnuplot NAME.gp` inside fig_dir writing NAME.{png,pdf}.tmp.PID, checks them and renames them into place */
-static int run_gnuplot(const char *gnuplot, const char *fig_dir, const char *name, gi_err *e) {
+int plot_gnuplot_run(const char *gnuplot, const char *fig_dir, const char *name, gi_err *e) {
     char cmd[3000];
     snprintf(cmd, sizeof cmd, "cd '%s' && '%s' -e 'suffix=\".tmp.%ld\"' %s.gp 2>&1", fig_dir, gnuplot, (long)getpid(), name);
     FILE *p = popen(cmd, "r");
@@ -255,6 +256,16 @@ static int run_gnuplot(const char *gnuplot, const char *fig_dir, const char *nam
     return rc;
 }
 
+void plot_run_title(const char *run_dir, char *title, size_t size) {
+    const char *base = run_dir + strlen(run_dir);
+    while (base > run_dir && base[-1] == '/') base--;
+    const char *end = base;
+    while (base > run_dir && base[-1] != '/') base--;
+    size_t n = 0;
+    for (const char *c = base; c < end && n + 1 < size; c++) title[n++] = strchr("\"\\_^{}@&", *c) ? '-' : *c;
+    title[n] = '\0';
+}
+
 int plot_run(const char *run_dir, const phase_report *ph, gi_err *e) {
     char gnuplot[1024], path[1200], fig_dir[1100];
     if (plot_find_gnuplot(gnuplot, sizeof gnuplot, e)) return -1;
@@ -271,15 +282,8 @@ int plot_run(const char *run_dir, const phase_report *ph, gi_err *e) {
         for (int r = 0; r < t.n_rows && grok < 0; r++)
             if (acc[r] >= 0.5) grok = (int64_t)step[r];
     }
-    /* the run's name for titles: its last path component, without characters gnuplot would misread */
     char title[128];
-    const char *base = run_dir + strlen(run_dir);
-    while (base > run_dir && base[-1] == '/') base--;
-    const char *end = base;
-    while (base > run_dir && base[-1] != '/') base--;
-    size_t n = 0;
-    for (const char *c = base; c < end && n < sizeof title - 1; c++) title[n++] = strchr("\"\\_^{}@&", *c) ? '-' : *c;
-    title[n] = '\0';
+    plot_run_title(run_dir, title, sizeof title);
     snprintf(fig_dir, sizeof fig_dir, "%s/figures", run_dir);
     if (make_dirs(fig_dir, e)) goto done;
     snprintf(path, sizeof path, "%s/metrics.dat", fig_dir);
@@ -288,13 +292,13 @@ int plot_run(const char *run_dir, const phase_report *ph, gi_err *e) {
         snprintf(path, sizeof path, "%s/mi.dat", fig_dir);
         if (write_mi_dat(path, ph, e)) goto done;
         snprintf(path, sizeof path, "%s/infoplane.gp", fig_dir);
-        if (write_infoplane_gp(path, ph, title, e) || run_gnuplot(gnuplot, fig_dir, "infoplane", e)) goto done;
+        if (write_infoplane_gp(path, ph, title, e) || plot_gnuplot_run(gnuplot, fig_dir, "infoplane", e)) goto done;
         drawn++;
     }
     snprintf(path, sizeof path, "%s/accuracy.gp", fig_dir);
-    if (write_accuracy_gp(path, &t, ph, grok, title, e) || run_gnuplot(gnuplot, fig_dir, "accuracy", e)) goto done;
+    if (write_accuracy_gp(path, &t, ph, grok, title, e) || plot_gnuplot_run(gnuplot, fig_dir, "accuracy", e)) goto done;
     snprintf(path, sizeof path, "%s/training.gp", fig_dir);
-    if (write_training_gp(path, &t, title, e) || run_gnuplot(gnuplot, fig_dir, "training", e)) goto done;
+    if (write_training_gp(path, &t, title, e) || plot_gnuplot_run(gnuplot, fig_dir, "training", e)) goto done;
     rc = drawn + 2;
 done:
     table_free(&t);
