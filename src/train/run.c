@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "report/oinfo_report.h"
 #include "report/phases.h"
 #include "report/plot.h"
 #include "report/progress.h"
@@ -142,10 +143,17 @@ static int file_exists(const char *p) {
     return stat(p, &st) == 0;
 }
 
-static void write_phases_json(FILE *f, void *ctx) {
-    fprintf(f, "  \"phases\": ");
-    phases_write_json(f, ctx, 2);
-    fprintf(f, ",\n");
+/* summary.json's extra keys: the phases and the O-information, whichever the run has */
+typedef struct { const phase_report *phases; const oinfo_report *oinfo; } summary_extras;
+
+static void write_extras(FILE *f, void *ctx) {
+    const summary_extras *x = ctx;
+    if (x->phases) {
+        fprintf(f, "  \"phases\": ");
+        phases_write_json(f, x->phases, 2);
+        fprintf(f, ",\n");
+    }
+    if (x->oinfo) oinfo_report_json_extra(f, (void *)x->oinfo);
 }
 
 int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
@@ -278,13 +286,14 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
     int64_t grok = history_first_reaching(&hist, hist.eval_acc, cfg->summary.eval_acc);
     /* the phases and the figures: a failure here is reported, and the results stay */
     phase_report ph;
-    int have_phases = 0;
+    oinfo_report orep;
+    int have_phases = 0, have_oinfo = 0;
+    summary_extras extras = {NULL, NULL};
     if (finished && with_mi) {
         gi_err pe;
         if (phases_from_run(dir, NULL, NULL, mem, grok, NULL, &ph, &pe) == 0) {
             have_phases = 1;
-            info.extra = write_phases_json;
-            info.extra_ctx = &ph;
+            extras.phases = &ph;
         } else fprintf(stderr, "grokinfo: warning: phases not found: %s\n", pe.msg);
     }
     if (finished && cfg->plot.enabled) {
@@ -294,6 +303,23 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
         if (plot_find_gnuplot(gnuplot, sizeof gnuplot, &pe)) fprintf(stderr, "grokinfo: figures skipped: %s\n", pe.msg);
         else if (plot_run(dir, have_phases ? &ph : NULL, &pe) < 0) fprintf(stderr, "grokinfo: warning: figures: %s\n", pe.msg);
         tm.plotting = now_s() - t_plot;
+    }
+    if (finished && with_oinfo) {
+        double t_plot = now_s();
+        gi_err oe, pe = {{0}};
+        int drawn = 0;
+        char gnuplot[1024];
+        int draw = cfg->plot.enabled && plot_find_gnuplot(gnuplot, sizeof gnuplot, &oe) == 0;
+        if (oinfo_report_finish(dir, cfg->summary.train_acc, cfg->summary.eval_acc, draw, &orep, &drawn, &pe, &oe) == 0) {
+            have_oinfo = 1;
+            extras.oinfo = &orep;
+            if (draw && !drawn) fprintf(stderr, "grokinfo: warning: O-information figures: %s\n", pe.msg);
+        } else fprintf(stderr, "grokinfo: warning: O-information summary: %s\n", oe.msg);
+        tm.plotting += now_s() - t_plot;
+    }
+    if (have_phases || have_oinfo) {
+        info.extra = write_extras;
+        info.extra_ctx = &extras;
     }
     tm.total = now_s() - t_start;
     snprintf(path, sizeof path, "%s/summary.json", dir);
@@ -312,12 +338,14 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
                dir, (long long)t.step, elapsed, info.steps_per_s, hist.train_acc[last], hist.eval_acc[last],
                cfg->summary.train_acc, mem_s, cfg->summary.eval_acc, grok_s);
         if (have_phases) phases_print(stdout, &ph);
+        if (have_oinfo) oinfo_report_print(stdout, &orep);
         char timing[512];
         timing_format(&tm, timing, sizeof timing);
         printf("time: %s\n", timing);
         rc = 0;
     }
     if (have_phases) phases_free(&ph);
+    if (have_oinfo) oinfo_report_free(&orep);
 done:
     schedule_free(&sched);
     history_free(&hist);
