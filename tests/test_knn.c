@@ -221,3 +221,39 @@ TEST(knn_large_k_and_parallel) {
     }
     free(got); free(r); free(cnt);
 }
+
+/* knn_count_max (a sweep for d <= 2, a tree above) against brute force: Gaussian, integer grids
+ * full of ties and duplicates, a constant column and a coordinate scaled by 1e6; radii equal to
+ * a distance, one ulp above it, large, 0 and NaN; sizes around the search block of 32. */
+TEST(knn_count_max_matches_brute_force) {
+    const int sizes[] = {1, 2, 31, 33, 500};
+    for (int si = 0; si < 5; si++)
+        for (int d = 1; d <= 3; d++)
+            for (int kind = 0; kind < 3; kind++) {
+                int n = sizes[si];
+                if (kind == 2 && d < 2) continue;
+                double *x = make_data(n, d, kind, 1000 * d + 10 * kind + si), *r = malloc((size_t)n * sizeof *r);
+                int *cnt = malloc((size_t)n * sizeof *cnt);
+                rng_t g;
+                rng_seed(&g, 3 + d + n);
+                for (int i = 0; i < n; i++) {
+                    int j = n > 1 ? (i + 1 + (int)rng_below(&g, n - 1)) % n : i;
+                    r[i] = bf_dist(x + (size_t)i * d, x + (size_t)j * d, d, KNN_MAX);
+                    if (i % 3 == 1) r[i] = nextafter(r[i], INFINITY);
+                    if (i % 7 == 0) r[i] *= 3;
+                    if (i % 11 == 5) r[i] = 0;
+                    if (i % 13 == 6) r[i] = NAN;
+                }
+                knn_count_max(x, n, d, r, cnt);
+                int bad = 0, sum = 0;
+                for (int i = 0; i < n; i++) {
+                    int ref = bf_count(x, n, d, KNN_MAX, i, r[i]);
+                    bad += cnt[i] != ref;
+                    sum += ref;
+                }
+                if (bad) fprintf(stderr, "  n=%d d=%d kind=%d: %d counts differ\n", n, d, kind, bad);
+                CHECK(bad == 0);
+                CHECK(n < 500 || sum > n); /* the radii do catch points */
+                free(x); free(r); free(cnt);
+            }
+}

@@ -148,12 +148,17 @@ int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estim
     knn_query_all(t, k, dist);
     knn_free(t);
     for (int i = 0; i < n; i++) eps[i] = dist[(size_t)i * k + k - 1];
-    t = knn_build(x, n, dx, KNN_MAX);
-    knn_count_all(t, eps, nx);
-    knn_free(t);
-    t = knn_build(y, n, dy, KNN_MAX);
-    knn_count_all(t, eps, ny);
-    knn_free(t);
+    if (dx <= 2 && dy <= 2) { /* two serial sweeps, one per thread; trees share the threads themselves */
+        #pragma omp parallel sections
+        {
+            knn_count_max(x, n, dx, eps, nx);
+            #pragma omp section
+            knn_count_max(y, n, dy, eps, ny);
+        }
+    } else {
+        knn_count_max(x, n, dx, eps, nx);
+        knn_count_max(y, n, dy, eps, ny);
+    }
     double c = digamma(k) + digamma(n);
     double *terms = dist; /* reuse: n <= n*k */
     for (int i = 0; i < n; i++) terms[i] = c - digamma(nx[i] + 1) - digamma(ny[i] + 1);

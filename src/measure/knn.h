@@ -37,4 +37,9 @@ void knn_query_all(const knn_tree *t, int k, double *dist);
 /* For every point i: the number of points j != i with knn_dist(x_i, x_j) < r[i] (strict),
  * into count[i]. Parallel over i. */
 void knn_count_all(const knn_tree *t, const double *r, int *count);
+
+/* The same counts for the max-norm straight from the points x (n x d, row-major, finite): for
+ * every i, the number of j != i with knn_dist(x_i, x_j, KNN_MAX) < r[i]. d <= 2 sweeps over the
+ * sorted coordinates (O(n log n), serial); larger d builds a tree and uses knn_count_all. */
+void knn_count_max(const double *x, int n, int d, const double *r, int *count);
 #endif

@@ -1,0 +1,144 @@
+/* knn_sweep.c — exact max-norm radius counts in one or two dimensions without a tree.
+ *
+ * Per coordinate, |v - q| as computed in floating point is monotone in v on either side of q, so
+ * the values v with |v - q| < r are a contiguous run of the sorted coordinate: two binary searches
+ * with that very predicate give the run as a range of ranks, exactly. In one dimension the count is
+ * the run's length; in two it is the number of points whose rank pair falls in a rectangle, counted
+ * offline by a sweep over the first rank with a Fenwick tree over the second:
+ * O(n log n) whatever the radii. */
+#include "measure/knn.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util/err.h"
+
+typedef struct { uint64_t key; int idx; } keyed;
+
+/* An unsigned key with the order of the double (-0.0 just below +0.0, which is harmless: equal
+ * values only need to be adjacent). */
+static uint64_t order_key(double v) {
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return u >> 63 ? ~u : u | (1ull << 63);
+}
+
+#define RADIX_BITS 11
+#define RADIX_PASSES 6 /* 6 x 11 >= 64 */
+
+/* order[p] = the index of the p-th smallest x[i*d + c]; sorted[p] its value; rank[order[p]] = p. */
+static void sort_coordinate(const double *x, int n, int d, int c, int *order, double *sorted, int *rank) {
+    keyed *a = gi_malloc((size_t)n * sizeof *a), *b = gi_malloc((size_t)n * sizeof *b);
+    int *hist = gi_calloc((size_t)RADIX_PASSES << RADIX_BITS, sizeof *hist);
+    for (int i = 0; i < n; i++) {
+        a[i] = (keyed){order_key(x[(size_t)i * d + c]), i};
+        for (int p = 0; p < RADIX_PASSES; p++) hist[(p << RADIX_BITS) + (int)(a[i].key >> (p * RADIX_BITS) & ((1 << RADIX_BITS) - 1))]++;
+    }
+    for (int p = 0; p < RADIX_PASSES; p++) { /* LSD: stable passes, skipping digits all keys share */
+        int *h = hist + (p << RADIX_BITS), sum = 0, trivial = 0;
+        for (int v = 0; v < 1 << RADIX_BITS; v++) { trivial |= h[v] == n; int t = h[v]; h[v] = sum; sum += t; }
+        if (trivial) continue;
+        for (int i = 0; i < n; i++) b[h[a[i].key >> (p * RADIX_BITS) & ((1 << RADIX_BITS) - 1)]++] = a[i];
+        keyed *t = a; a = b; b = t;
+    }
+    for (int p = 0; p < n; p++) {
+        order[p] = a[p].idx;
+        sorted[p] = x[(size_t)a[p].idx * d + c];
+        rank[a[p].idx] = p;
+    }
+    free(a); free(b); free(hist);
+}
+
+#define BLOCK 32
+
+/* For every i with r[i] > 0: the rank range [lo[i], hi[i]) of the sorted values s with
+ * |s - x_i| < r[i], x_i = s[rank[i]]; -1, -1 where r[i] <= 0 (or NaN). Each search finds the first
+ * value where a predicate that is false and then true turns true. The searches over n values all
+ * take the same steps, so they go BLOCK at a time, step by step, for the loads to overlap; and in
+ * sorted order, for the blocks to share cache lines. */
+static void runs_within(const double *s, const int *order, int n, const double *r, int *lo, int *hi) {
+    for (int p0 = 0; p0 < n; p0 += BLOCK) {
+        int m = n - p0 < BLOCK ? n - p0 : BLOCK, a[BLOCK], b[BLOCK];
+        double q[BLOCK], rr[BLOCK];
+        for (int j = 0; j < m; j++) { a[j] = b[j] = 0; q[j] = s[p0 + j]; rr[j] = r[order[p0 + j]]; }
+        for (int len = n; len > 1; len -= len / 2) {
+            int half = len / 2;
+            for (int j = 0; j < m; j++) {
+                double v = s[a[j] + half], w = s[b[j] + half];
+                a[j] = v >= q[j] || fabs(v - q[j]) < rr[j] ? a[j] : a[j] + half;   /* v >= q or |v - q| < r */
+                b[j] = w > q[j] && !(fabs(w - q[j]) < rr[j]) ? b[j] : b[j] + half; /* v > q and not |v - q| < r */
+            }
+        }
+        for (int j = 0; j < m; j++) {
+            double v = s[a[j]], w = s[b[j]];
+            int i = order[p0 + j], ok = rr[j] > 0;
+            lo[i] = ok ? a[j] + !(v >= q[j] || fabs(v - q[j]) < rr[j]) : -1;
+            hi[i] = ok ? b[j] + !(w > q[j] && !(fabs(w - q[j]) < rr[j])) : -1;
+        }
+    }
+}
+
+static int fenwick_prefix(const int *f, int e) { /* how many inserted ranks are < e */
+    int s = 0;
+    for (; e > 0; e &= e - 1) s += f[e];
+    return s;
+}
+
+static void count_2d(const double *x, int n, const double *r, int *count) {
+    int *order0 = gi_malloc((size_t)n * sizeof(int)), *rank0 = gi_malloc((size_t)n * sizeof(int));
+    int *order1 = gi_malloc((size_t)n * sizeof(int)), *rank1 = gi_malloc((size_t)n * sizeof(int));
+    double *s0 = gi_malloc((size_t)n * sizeof(double)), *s1 = gi_malloc((size_t)n * sizeof(double));
+    sort_coordinate(x, n, 2, 0, order0, s0, rank0);
+    sort_coordinate(x, n, 2, 1, order1, s1, rank1);
+    /* Query i adds F(hi0, [lo1, hi1)) - F(lo0, [lo1, hi1)), F(p, .) counting the points of rank0
+     * < p: events bucketed by p, value 2*i + (1 for the subtracted one). */
+    int *lo0 = gi_malloc((size_t)n * sizeof(int)), *hi0 = gi_malloc((size_t)n * sizeof(int));
+    int *lo1 = gi_malloc((size_t)n * sizeof(int)), *hi1 = gi_malloc((size_t)n * sizeof(int));
+    int *at = gi_calloc((size_t)n + 2, sizeof(int)), *ev = gi_malloc((size_t)2 * n * sizeof(int));
+    runs_within(s0, order0, n, r, lo0, hi0);
+    runs_within(s1, order1, n, r, lo1, hi1);
+    for (int i = 0; i < n; i++) {
+        count[i] = 0;
+        if (lo0[i] < 0) continue;
+        at[lo0[i] + 1]++;
+        at[hi0[i] + 1]++;
+    }
+    for (int p = 0; p < n + 1; p++) at[p + 1] += at[p];
+    for (int i = 0; i < n; i++)
+        if (lo0[i] >= 0) {
+            ev[at[lo0[i]]++] = 2 * i + 1;
+            ev[at[hi0[i]]++] = 2 * i;
+        }
+    /* at[p] is now the end of bucket p (= the start of p+1); bucket 0 starts at 0 */
+    int *f = gi_calloc((size_t)n + 1, sizeof(int));
+    for (int p = 0, e = 0; p <= n; p++) {
+        for (; e < at[p]; e++) {
+            int i = ev[e] >> 1, v = fenwick_prefix(f, hi1[i]) - fenwick_prefix(f, lo1[i]);
+            count[i] += ev[e] & 1 ? -v : v;
+        }
+        if (p < n)
+            for (int m = rank1[order0[p]] + 1; m <= n; m += m & -m) f[m]++;
+    }
+    for (int i = 0; i < n; i++) count[i] -= r[i] > 0; /* the point itself */
+    free(order0); free(rank0); free(order1); free(rank1); free(s0); free(s1);
+    free(lo0); free(hi0); free(lo1); free(hi1); free(at); free(ev); free(f);
+}
+
+static void count_1d(const double *x, int n, const double *r, int *count) {
+    int *order = gi_malloc((size_t)n * sizeof(int)), *rank = gi_malloc((size_t)n * sizeof(int));
+    double *s = gi_malloc((size_t)n * sizeof(double));
+    sort_coordinate(x, n, 1, 0, order, s, rank);
+    int *lo = gi_malloc((size_t)n * sizeof(int)), *hi = gi_malloc((size_t)n * sizeof(int));
+    runs_within(s, order, n, r, lo, hi);
+    for (int i = 0; i < n; i++) count[i] = lo[i] < 0 ? 0 : hi[i] - lo[i] - 1;
+    free(lo); free(hi);
+    free(order); free(rank); free(s);
+}
+
+void knn_count_max(const double *x, int n, int d, const double *r, int *count) {
+    if (n <= 0) return;
+    if (d == 1) { count_1d(x, n, r, count); return; }
+    if (d == 2) { count_2d(x, n, r, count); return; }
+    knn_tree *t = knn_build(x, n, d, KNN_MAX);
+    knn_count_all(t, r, count);
+    knn_free(t);
+}
