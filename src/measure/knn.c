@@ -43,16 +43,22 @@ double knn_dist(const double *a, const double *b, int d, knn_norm norm) {
     return norm == KNN_EUCLID ? sqrt(s) : s;
 }
 
-/* Hoare selection: afterwards idx[0..kth) <= idx[kth] <= idx(kth..n) by coordinate dim. */
-static void select_kth(int *idx, int n, int kth, const double *x, int d, int dim) {
+/* Hoare selection on the rows of w (moved, with their indices): afterwards rows [0, kth) <= row
+ * kth <= rows (kth, n) by coordinate dim. */
+static void select_kth(double *w, int *idx, int n, int d, int kth, int dim) {
     int lo = 0, hi = n - 1;
     while (hi > lo) {
-        double pv = x[(size_t)idx[lo + (hi - lo) / 2] * d + dim];
+        double pv = w[(size_t)(lo + (hi - lo) / 2) * d + dim];
         int i = lo, j = hi;
         while (i <= j) {
-            while (x[(size_t)idx[i] * d + dim] < pv) i++;
-            while (x[(size_t)idx[j] * d + dim] > pv) j--;
-            if (i <= j) { int tmp = idx[i]; idx[i] = idx[j]; idx[j] = tmp; i++; j--; }
+            while (w[(size_t)i * d + dim] < pv) i++;
+            while (w[(size_t)j * d + dim] > pv) j--;
+            if (i <= j) {
+                double *a = w + (size_t)i * d, *b = w + (size_t)j * d;
+                for (int c = 0; c < d; c++) { double tmp = a[c]; a[c] = b[c]; b[c] = tmp; }
+                int tmp = idx[i]; idx[i] = idx[j]; idx[j] = tmp;
+                i++; j--;
+            }
         }
         if (kth <= j) hi = j;
         else if (kth >= i) lo = i;
@@ -60,13 +66,17 @@ static void select_kth(int *idx, int n, int kth, const double *x, int d, int dim
     }
 }
 
-static void build_node(knn_tree *t, const double *x, int node, int start, int end) {
+#define TASK_MIN 4096 /* points: smaller subtrees are built by the thread that split them */
+
+/* Node numbers depend only on n, not on the order the subtrees are built in: the children of a
+ * node are a pair c, c+1 and their descendants start at next, the left child's 2*leaves-2 first. */
+static void build_node(knn_tree *t, double *w, int node, int start, int end, int next) {
     int d = t->d;
     double *lo = t->box + (size_t)node * 2 * d, *hi = lo + d;
-    const double *row = x + (size_t)t->perm[start] * d;
+    const double *row = w + (size_t)start * d;
     for (int j = 0; j < d; j++) lo[j] = hi[j] = row[j];
     for (int i = start + 1; i < end; i++) {
-        row = x + (size_t)t->perm[i] * d;
+        row = w + (size_t)i * d;
         for (int j = 0; j < d; j++) {
             lo[j] = row[j] < lo[j] ? row[j] : lo[j];
             hi[j] = row[j] > hi[j] ? row[j] : hi[j];
@@ -77,31 +87,37 @@ static void build_node(knn_tree *t, const double *x, int node, int start, int en
     int dim = 0;
     for (int j = 1; j < d; j++) if (hi[j] - lo[j] > hi[dim] - lo[dim]) dim = j;
     int mid = start + (end - start + LEAF - 1) / LEAF / 2 * LEAF;
-    select_kth(t->perm + start, end - start, mid - start, x, d, dim);
-    int c = t->n_nodes;
-    t->n_nodes += 2;
+    select_kth(w + (size_t)start * d, t->perm + start, end - start, d, mid - start, dim);
+    int c = next, right_next = next + 2 + 2 * ((mid - start) / LEAF) - 2;
     t->nodes[node].child = c;
-    build_node(t, x, c, start, mid);
-    build_node(t, x, c + 1, mid, end);
+    #pragma omp task if (end - start >= TASK_MIN)
+    build_node(t, w, c, start, mid, next + 2);
+    build_node(t, w, c + 1, mid, end, right_next);
 }
 
 knn_tree *knn_build(const double *x, int n, int d, knn_norm norm) {
     knn_tree *t = gi_calloc(1, sizeof *t);
     t->n = n; t->d = d; t->norm = norm;
     t->n_leaves = (n + LEAF - 1) / LEAF;
-    int max_nodes = 2 * t->n_leaves + 1;
-    t->nodes = gi_malloc((size_t)max_nodes * sizeof *t->nodes);
-    t->box = gi_malloc((size_t)max_nodes * 2 * d * sizeof *t->box);
+    t->n_nodes = n > 0 ? 2 * t->n_leaves - 1 : 1;
+    t->nodes = gi_malloc((size_t)t->n_nodes * sizeof *t->nodes);
+    t->box = gi_malloc((size_t)t->n_nodes * 2 * d * sizeof *t->box);
     t->pts = gi_calloc((size_t)t->n_leaves * d * LEAF, sizeof *t->pts);
     t->perm = gi_malloc((size_t)n * sizeof *t->perm);
+    double *w = gi_malloc((size_t)n * d * sizeof *w + 1); /* the rows, moved into tree order */
+    memcpy(w, x, (size_t)n * d * sizeof *w);
     for (int i = 0; i < n; i++) t->perm[i] = i;
-    t->n_nodes = 1;
-    if (n > 0) build_node(t, x, 0, 0, n);
+    if (n > 0) {
+        #pragma omp parallel if (t->n_leaves >= PAR_MIN_LEAVES)
+        #pragma omp single
+        build_node(t, w, 0, 0, n, 1);
+    }
     for (int i = 0; i < n; i++) {
-        const double *row = x + (size_t)t->perm[i] * d;
+        const double *row = w + (size_t)i * d;
         double *slot = t->pts + (size_t)(i / LEAF) * d * LEAF + i % LEAF;
         for (int j = 0; j < d; j++) slot[j * LEAF] = row[j];
     }
+    free(w);
     return t;
 }
 
