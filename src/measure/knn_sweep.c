@@ -4,7 +4,7 @@
  * the values v with |v - q| < r are a contiguous run of the sorted coordinate: two binary searches
  * with that very predicate give the run as a range of ranks, exactly. In one dimension the count is
  * the run's length; in two it is the number of points whose rank pair falls in a rectangle, counted
- * offline by a sweep over the first rank with a Fenwick tree over the second:
+ * offline by a sweep over the first rank with a counting set of the second:
  * O(n log n) whatever the radii. */
 #include "measure/knn.h"
 #include <stdint.h>
@@ -77,11 +77,31 @@ static void runs_within(const double *s, const int *order, int n, const double *
     }
 }
 
-static int fenwick_prefix(const int *f, int e) { /* how many inserted ranks are < e */
-    int s = 0;
-    for (; e > 0; e &= e - 1) s += f[e];
-    return s;
+/* A set of ranks 0..n-1 answering "how many members are < e" in O(1): a bit per rank, and per
+ * 64-rank block the members before it within its superblock of 64 blocks, and per superblock the
+ * members before it. An insert updates at most 63 + n/4096 counters. */
+typedef struct { uint64_t *bits; int *blk, *sup; int nb, ns; } rank_set;
+
+static void rank_set_init(rank_set *r, int n) {
+    r->nb = n / 64 + 1;
+    r->ns = n / 4096 + 1;
+    r->bits = gi_calloc((size_t)r->nb, sizeof *r->bits);
+    r->blk = gi_calloc((size_t)r->nb, sizeof *r->blk);
+    r->sup = gi_calloc((size_t)r->ns, sizeof *r->sup);
 }
+
+static void rank_set_insert(rank_set *r, int m) {
+    int b = m >> 6, s = m >> 12, bend = (s + 1) << 6 < r->nb ? (s + 1) << 6 : r->nb;
+    r->bits[b] |= 1ull << (m & 63);
+    for (int j = b + 1; j < bend; j++) r->blk[j]++;
+    for (int j = s + 1; j < r->ns; j++) r->sup[j]++;
+}
+
+static inline int rank_set_below(const rank_set *r, int e) { /* 0 <= e <= n */
+    return r->sup[e >> 12] + r->blk[e >> 6] + __builtin_popcountll(r->bits[e >> 6] & ((1ull << (e & 63)) - 1));
+}
+
+static void rank_set_free(rank_set *r) { free(r->bits); free(r->blk); free(r->sup); }
 
 static void count_2d(const double *x, int n, const double *r, int *count) {
     int *order0 = gi_malloc((size_t)n * sizeof(int)), *rank0 = gi_malloc((size_t)n * sizeof(int));
@@ -109,18 +129,19 @@ static void count_2d(const double *x, int n, const double *r, int *count) {
             ev[at[hi0[i]]++] = 2 * i;
         }
     /* at[p] is now the end of bucket p (= the start of p+1); bucket 0 starts at 0 */
-    int *f = gi_calloc((size_t)n + 1, sizeof(int));
+    rank_set f;
+    rank_set_init(&f, n);
     for (int p = 0, e = 0; p <= n; p++) {
         for (; e < at[p]; e++) {
-            int i = ev[e] >> 1, v = fenwick_prefix(f, hi1[i]) - fenwick_prefix(f, lo1[i]);
+            int i = ev[e] >> 1, v = rank_set_below(&f, hi1[i]) - rank_set_below(&f, lo1[i]);
             count[i] += ev[e] & 1 ? -v : v;
         }
-        if (p < n)
-            for (int m = rank1[order0[p]] + 1; m <= n; m += m & -m) f[m]++;
+        if (p < n) rank_set_insert(&f, rank1[order0[p]]);
     }
+    rank_set_free(&f);
     for (int i = 0; i < n; i++) count[i] -= r[i] > 0; /* the point itself */
     free(order0); free(rank0); free(order1); free(rank1); free(s0); free(s1);
-    free(lo0); free(hi0); free(lo1); free(hi1); free(at); free(ev); free(f);
+    free(lo0); free(hi0); free(lo1); free(hi1); free(at); free(ev);
 }
 
 static void count_1d(const double *x, int n, const double *r, int *count) {
