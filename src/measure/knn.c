@@ -136,6 +136,7 @@ typedef struct {
     int m[LEAF];        /* kNN: heap sizes */
     double bound[LEAF]; /* kNN: k-th smallest so far (inf until k are found); counts: threshold */
     double lim[LEAF];   /* bound*(1 + SLACK) + TINY: a box bound beyond it excludes the box */
+    double above[LEAF]; /* counts: the double after bound, so that s <= bound is s < above */
     int count[LEAF];
 } batch;
 
@@ -373,7 +374,7 @@ static void count_search(batch *b, int node, const int *parent_act) {
     for (int q = 0; q < LEAF; q++) {
         if (!act[q]) continue;
         double s[LEAF];
-        unsigned m = leaf_dists(b, nd->start, q, nextafter(b->bound[q], INFINITY), s); /* s <= bound */
+        unsigned m = leaf_dists(b, nd->start, q, b->above[q], s);
         b->count[q] += __builtin_popcount(m & leaf_others(b, nd->start, q));
     }
 }
@@ -387,6 +388,7 @@ void knn_count_all(const knn_tree *t, const double *r, int *count) {
         for (int q = 0; q < LEAF; q++) {
             b.bound[q] = act[q] ? reduced_threshold(t->norm, r[t->perm[b.base + q]]) : -1;
             b.lim[q] = b.bound[q] * (1 + SLACK) + TINY;
+            b.above[q] = nextafter(b.bound[q], INFINITY);
         }
         count_search(&b, 0, act);
         for (int q = 0; q < LEAF && act[q]; q++) count[t->perm[b.base + q]] = b.count[q];
