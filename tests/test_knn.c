@@ -199,7 +199,7 @@ TEST(knn_large_k_and_parallel) {
         knn_free(t);
         free(x);
     }
-    const int n = 4000, d = 4, k = 20, step = 16;
+    const int n = 9000, d = 4, k = 20, step = 16; /* n > 2 * 4096: the build splits into tasks */
     double *got = malloc((size_t)n * k * sizeof *got), *r = malloc((size_t)n * sizeof *r), ref[20];
     int *cnt = malloc((size_t)n * sizeof *cnt);
     for (int norm = 0; norm < 2; norm++) {
@@ -256,4 +256,23 @@ TEST(knn_count_max_matches_brute_force) {
                 CHECK(n < 500 || sum > n); /* the radii do catch points */
                 free(x); free(r); free(cnt);
             }
+}
+
+/* The 2-d sweep past one superblock of its rank counter (4096 ranks), on ties and on distinct
+ * values, checked on a subset of points. */
+TEST(knn_count_max_large) {
+    const int n = 9000, d = 2, step = 7;
+    double *r = malloc((size_t)n * sizeof *r);
+    int *cnt = malloc((size_t)n * sizeof *cnt);
+    for (int kind = 0; kind < 2; kind++) {
+        double *x = make_data(n, d, kind, 9000 + kind);
+        for (int i = 0; i < n; i++) r[i] = kind ? (i % 3) * 0.5 + (i % 2) : 0.02 * (1 + i % 50);
+        knn_count_max(x, n, d, r, cnt);
+        int bad = 0;
+        for (int i = 0; i < n; i += step) bad += cnt[i] != bf_count(x, n, d, KNN_MAX, i, r[i]);
+        if (bad) fprintf(stderr, "  kind=%d: %d counts differ\n", kind, bad);
+        CHECK(bad == 0);
+        free(x);
+    }
+    free(r); free(cnt);
 }

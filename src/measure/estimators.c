@@ -161,7 +161,14 @@ int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estim
     }
     double c = digamma(k) + digamma(n);
     double *terms = dist; /* reuse: n <= n*k */
-    for (int i = 0; i < n; i++) terms[i] = c - digamma(nx[i] + 1) - digamma(ny[i] + 1);
+    double *psi = gi_malloc((size_t)n * sizeof(double)); /* psi[m] = digamma(m + 1), counts m < n */
+    for (int m = 0; m < n; m++) psi[m] = NAN;
+    for (int i = 0; i < n; i++) {
+        if (isnan(psi[nx[i]])) psi[nx[i]] = digamma(nx[i] + 1);
+        if (isnan(psi[ny[i]])) psi[ny[i]] = digamma(ny[i] + 1);
+        terms[i] = c - psi[nx[i]] - psi[ny[i]];
+    }
+    free(psi);
     estimate_from_terms(out, terms, n, 0.0);
     free(xy); free(dist); free(eps); free(nx); free(ny);
     return 0;
