@@ -276,3 +276,58 @@ TEST(knn_count_max_large) {
     }
     free(r); free(cnt);
 }
+
+/* A knn_counter answers for two sets of radii in turn; and knn_build and knn_counter_new called
+ * inside a parallel region (as the KSG estimator does) give the same answers as brute force. */
+TEST(knn_counter_reuse_and_inside_parallel) {
+    const int n = 600;
+    double *r = malloc((size_t)n * sizeof *r);
+    int *cnt = malloc((size_t)n * sizeof *cnt);
+    for (int d = 1; d <= 3; d++) {
+        double *x = make_data(n, d, 1, 600 + d);
+        knn_counter *c = knn_counter_new(x, n, d);
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < n; i++) r[i] = pass ? 0.5 + (i % 4) * 0.5 : 1.0 + (i % 3 == 0);
+            knn_counter_count(c, r, cnt);
+            int bad = 0;
+            for (int i = 0; i < n; i++) bad += cnt[i] != bf_count(x, n, d, KNN_MAX, i, r[i]);
+            if (bad) fprintf(stderr, "  d=%d pass=%d: %d counts differ\n", d, pass, bad);
+            CHECK(bad == 0);
+        }
+        knn_counter_free(c);
+        free(x);
+    }
+    const int m = 9000, d = 3, k = 4, step = 37;
+    double *x = make_data(m, d, 0, 9001), *got = malloc((size_t)m * k * sizeof *got), ref[4];
+    double *r2 = malloc((size_t)m * sizeof *r2);
+    int *cnt2 = malloc((size_t)m * sizeof *cnt2);
+    knn_tree *t = NULL;
+    knn_counter *c2 = NULL, *c3 = NULL;
+    #pragma omp parallel
+    #pragma omp single
+    {
+        #pragma omp task shared(c2)
+        c2 = knn_counter_new(x, m, 2); /* the first 2 of each 3 values read as rows of 2 */
+        #pragma omp task shared(c3)
+        c3 = knn_counter_new(x, m, 3);
+        t = knn_build(x, m, d, KNN_MAX);
+        #pragma omp taskwait
+    }
+    knn_query_all(t, k, got);
+    for (int i = 0; i < m; i++) r2[i] = got[(size_t)i * k + k - 1];
+    int bad = 0, badc = 0;
+    for (int i = 0; i < m; i += step) {
+        bf_knn_one(x, m, d, k, KNN_MAX, i, ref);
+        bad += knn_mismatches(got + (size_t)i * k, ref, 1, k, k);
+    }
+    knn_counter_count(c3, r2, cnt2);
+    for (int i = 0; i < m; i += step) badc += cnt2[i] != bf_count(x, m, d, KNN_MAX, i, r2[i]);
+    knn_counter_count(c2, r2, cnt2); /* x as m*3/2 rows of 2: the first m of them */
+    for (int i = 0; i < m; i += step) badc += cnt2[i] != bf_count(x, m, 2, KNN_MAX, i, r2[i]);
+    CHECK(bad == 0);
+    CHECK(badc == 0);
+    knn_free(t);
+    knn_counter_free(c2);
+    knn_counter_free(c3);
+    free(x); free(got); free(r2); free(cnt2); free(r); free(cnt);
+}

@@ -144,21 +144,35 @@ int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estim
     double *xy = hstack(x, dx, y, dy, n);
     double *dist = gi_malloc((size_t)n * k * sizeof(double)), *eps = gi_malloc((size_t)n * sizeof(double));
     int *nx = gi_malloc((size_t)n * sizeof(int)), *ny = gi_malloc((size_t)n * sizeof(int));
-    knn_tree *t = knn_build(xy, n, dx + dy, KNN_MAX);
+    knn_tree *t = NULL;
+    knn_counter *cx = NULL, *cy = NULL;
+    /* The marginals' counters need no radii: prepared as tasks beside the joint tree's build. */
+    #pragma omp parallel
+    #pragma omp single
+    {
+        #pragma omp task shared(cx)
+        cx = knn_counter_new(x, n, dx);
+        #pragma omp task shared(cy)
+        cy = knn_counter_new(y, n, dy);
+        t = knn_build(xy, n, dx + dy, KNN_MAX);
+        #pragma omp taskwait
+    }
     knn_query_all(t, k, dist);
     knn_free(t);
     for (int i = 0; i < n; i++) eps[i] = dist[(size_t)i * k + k - 1];
     if (dx <= 2 && dy <= 2) { /* two serial sweeps, one per thread; trees share the threads themselves */
         #pragma omp parallel sections
         {
-            knn_count_max(x, n, dx, eps, nx);
+            knn_counter_count(cx, eps, nx);
             #pragma omp section
-            knn_count_max(y, n, dy, eps, ny);
+            knn_counter_count(cy, eps, ny);
         }
     } else {
-        knn_count_max(x, n, dx, eps, nx);
-        knn_count_max(y, n, dy, eps, ny);
+        knn_counter_count(cx, eps, nx);
+        knn_counter_count(cy, eps, ny);
     }
+    knn_counter_free(cx);
+    knn_counter_free(cy);
     double c = digamma(k) + digamma(n);
     double *terms = dist; /* reuse: n <= n*k */
     double *psi = gi_malloc((size_t)n * sizeof(double)); /* psi[m] = digamma(m + 1), counts m < n */

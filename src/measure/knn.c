@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/err.h"
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #define LEAF 16 /* points per leaf, and queries per batch: masks hold one bit per slot */
 #define PAR_MIN_LEAVES 64 /* below this, threads cost more than they save */
@@ -143,6 +146,12 @@ knn_tree *knn_build(const double *x, int n, int d, knn_norm norm) {
                     gi_malloc((size_t)n * sizeof(int) + 1)};
     memcpy(bc.w, x, (size_t)n * d * sizeof(double));
     for (int i = 0; i < n; i++) t->perm[i] = i;
+#ifdef _OPENMP
+    if (n > 0 && omp_in_parallel()) { /* subtrees as tasks of the caller's team */
+        #pragma omp taskgroup
+        build_node(&bc, 0, 0, n, 1);
+    } else
+#endif
     if (n > 0) {
         #pragma omp parallel if (t->n_leaves >= PAR_MIN_LEAVES)
         #pragma omp single

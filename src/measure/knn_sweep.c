@@ -103,19 +103,49 @@ static inline int rank_set_below(const rank_set *r, int e) { /* 0 <= e <= n */
 
 static void rank_set_free(rank_set *r) { free(r->bits); free(r->blk); free(r->sup); }
 
-static void count_2d(const double *x, int n, const double *r, int *count) {
-    int *order0 = gi_malloc((size_t)n * sizeof(int)), *rank0 = gi_malloc((size_t)n * sizeof(int));
-    int *order1 = gi_malloc((size_t)n * sizeof(int)), *rank1 = gi_malloc((size_t)n * sizeof(int));
-    double *s0 = gi_malloc((size_t)n * sizeof(double)), *s1 = gi_malloc((size_t)n * sizeof(double));
-    sort_coordinate(x, n, 2, 0, order0, s0, rank0);
-    sort_coordinate(x, n, 2, 1, order1, s1, rank1);
+struct knn_counter {
+    int n, d;
+    knn_tree *t;              /* d > 2 */
+    int *order0, *order1;     /* d <= 2: per coordinate the points in sorted order, */
+    double *s0, *s1;          /* their sorted values, */
+    int *rank1;               /* and (d = 2) each point's rank in the second */
+};
+
+knn_counter *knn_counter_new(const double *x, int n, int d) {
+    knn_counter *c = gi_calloc(1, sizeof *c);
+    c->n = n; c->d = d;
+    if (d > 2) { c->t = knn_build(x, n, d, KNN_MAX); return c; }
+    if (n <= 0) return c;
+    int *rank0 = gi_malloc((size_t)n * sizeof(int));
+    c->order0 = gi_malloc((size_t)n * sizeof(int));
+    c->s0 = gi_malloc((size_t)n * sizeof(double));
+    sort_coordinate(x, n, d, 0, c->order0, c->s0, rank0);
+    if (d == 2) {
+        c->order1 = gi_malloc((size_t)n * sizeof(int));
+        c->s1 = gi_malloc((size_t)n * sizeof(double));
+        c->rank1 = gi_malloc((size_t)n * sizeof(int));
+        sort_coordinate(x, n, d, 1, c->order1, c->s1, c->rank1);
+    }
+    free(rank0);
+    return c;
+}
+
+void knn_counter_free(knn_counter *c) {
+    if (!c) return;
+    knn_free(c->t);
+    free(c->order0); free(c->order1); free(c->s0); free(c->s1); free(c->rank1);
+    free(c);
+}
+
+static void count_2d(const knn_counter *c, const double *r, int *count) {
+    int n = c->n;
     /* Query i adds F(hi0, [lo1, hi1)) - F(lo0, [lo1, hi1)), F(p, .) counting the points of rank0
      * < p: events bucketed by p, value 2*i + (1 for the subtracted one). */
     int *lo0 = gi_malloc((size_t)n * sizeof(int)), *hi0 = gi_malloc((size_t)n * sizeof(int));
     int *lo1 = gi_malloc((size_t)n * sizeof(int)), *hi1 = gi_malloc((size_t)n * sizeof(int));
     int *at = gi_calloc((size_t)n + 2, sizeof(int)), *ev = gi_malloc((size_t)2 * n * sizeof(int));
-    runs_within(s0, order0, n, r, lo0, hi0);
-    runs_within(s1, order1, n, r, lo1, hi1);
+    runs_within(c->s0, c->order0, n, r, lo0, hi0);
+    runs_within(c->s1, c->order1, n, r, lo1, hi1);
     for (int i = 0; i < n; i++) {
         count[i] = 0;
         if (lo0[i] < 0) continue;
@@ -136,30 +166,26 @@ static void count_2d(const double *x, int n, const double *r, int *count) {
             int i = ev[e] >> 1, v = rank_set_below(&f, hi1[i]) - rank_set_below(&f, lo1[i]);
             count[i] += ev[e] & 1 ? -v : v;
         }
-        if (p < n) rank_set_insert(&f, rank1[order0[p]]);
+        if (p < n) rank_set_insert(&f, c->rank1[c->order0[p]]);
     }
     rank_set_free(&f);
     for (int i = 0; i < n; i++) count[i] -= r[i] > 0; /* the point itself */
-    free(order0); free(rank0); free(order1); free(rank1); free(s0); free(s1);
     free(lo0); free(hi0); free(lo1); free(hi1); free(at); free(ev);
 }
 
-static void count_1d(const double *x, int n, const double *r, int *count) {
-    int *order = gi_malloc((size_t)n * sizeof(int)), *rank = gi_malloc((size_t)n * sizeof(int));
-    double *s = gi_malloc((size_t)n * sizeof(double));
-    sort_coordinate(x, n, 1, 0, order, s, rank);
+void knn_counter_count(const knn_counter *c, const double *r, int *count) {
+    int n = c->n;
+    if (n <= 0) return;
+    if (c->t) { knn_count_all(c->t, r, count); return; }
+    if (c->d == 2) { count_2d(c, r, count); return; }
     int *lo = gi_malloc((size_t)n * sizeof(int)), *hi = gi_malloc((size_t)n * sizeof(int));
-    runs_within(s, order, n, r, lo, hi);
+    runs_within(c->s0, c->order0, n, r, lo, hi);
     for (int i = 0; i < n; i++) count[i] = lo[i] < 0 ? 0 : hi[i] - lo[i] - 1;
     free(lo); free(hi);
-    free(order); free(rank); free(s);
 }
 
 void knn_count_max(const double *x, int n, int d, const double *r, int *count) {
-    if (n <= 0) return;
-    if (d == 1) { count_1d(x, n, r, count); return; }
-    if (d == 2) { count_2d(x, n, r, count); return; }
-    knn_tree *t = knn_build(x, n, d, KNN_MAX);
-    knn_count_all(t, r, count);
-    knn_free(t);
+    knn_counter *c = knn_counter_new(x, n, d);
+    knn_counter_count(c, r, count);
+    knn_counter_free(c);
 }
