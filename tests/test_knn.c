@@ -190,8 +190,8 @@ TEST(knn_high_dim_and_owns_copy) {
  * parallel, with k larger than a leaf, checked on a subset of points. */
 TEST(knn_large_k_and_parallel) {
     for (int norm = 0; norm < 2; norm++) {
-        const int n = 17, d = 2, k = 16;
-        double *x = make_data(n, d, 1, 17), ref[17 * 16], got[17 * 16];
+        const int n = 33, d = 2, k = 32;
+        double *x = make_data(n, d, 1, 17), ref[33 * 32], got[33 * 32];
         bf_knn(x, n, d, k, (knn_norm)norm, ref);
         knn_tree *t = knn_build(x, n, d, (knn_norm)norm);
         knn_query_all(t, k, got);

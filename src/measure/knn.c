@@ -17,7 +17,7 @@
 #include <omp.h>
 #endif
 
-#define LEAF 16 /* points per leaf, and queries per batch: masks hold one bit per slot */
+#define LEAF 32 /* points per leaf, and queries per batch: masks hold one bit per slot */
 #define PAR_MIN_LEAVES 64 /* below this, threads cost more than they save */
 
 /* Box bounds are sums of d rounded terms evaluated in another order than the point distances,
