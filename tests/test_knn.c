@@ -190,8 +190,8 @@ TEST(knn_high_dim_and_owns_copy) {
  * parallel, with k larger than a leaf, checked on a subset of points. */
 TEST(knn_large_k_and_parallel) {
     for (int norm = 0; norm < 2; norm++) {
-        const int n = 17, d = 2, k = 16;
-        double *x = make_data(n, d, 1, 17), ref[17 * 16], got[17 * 16];
+        const int n = 33, d = 2, k = 32;
+        double *x = make_data(n, d, 1, 17), ref[33 * 32], got[33 * 32];
         bf_knn(x, n, d, k, (knn_norm)norm, ref);
         knn_tree *t = knn_build(x, n, d, (knn_norm)norm);
         knn_query_all(t, k, got);
@@ -199,7 +199,7 @@ TEST(knn_large_k_and_parallel) {
         knn_free(t);
         free(x);
     }
-    const int n = 4000, d = 4, k = 20, step = 16;
+    const int n = 9000, d = 4, k = 20, step = 16; /* n > 2 * 4096: the build splits into tasks */
     double *got = malloc((size_t)n * k * sizeof *got), *r = malloc((size_t)n * sizeof *r), ref[20];
     int *cnt = malloc((size_t)n * sizeof *cnt);
     for (int norm = 0; norm < 2; norm++) {
@@ -220,4 +220,114 @@ TEST(knn_large_k_and_parallel) {
         free(x);
     }
     free(got); free(r); free(cnt);
+}
+
+/* knn_count_max (a sweep for d <= 2, a tree above) against brute force: Gaussian, integer grids
+ * full of ties and duplicates, a constant column and a coordinate scaled by 1e6; radii equal to
+ * a distance, one ulp above it, large, 0 and NaN; sizes around the search block of 32. */
+TEST(knn_count_max_matches_brute_force) {
+    const int sizes[] = {1, 2, 31, 33, 500};
+    for (int si = 0; si < 5; si++)
+        for (int d = 1; d <= 3; d++)
+            for (int kind = 0; kind < 3; kind++) {
+                int n = sizes[si];
+                if (kind == 2 && d < 2) continue;
+                double *x = make_data(n, d, kind, 1000 * d + 10 * kind + si), *r = malloc((size_t)n * sizeof *r);
+                int *cnt = malloc((size_t)n * sizeof *cnt);
+                rng_t g;
+                rng_seed(&g, 3 + d + n);
+                for (int i = 0; i < n; i++) {
+                    int j = n > 1 ? (i + 1 + (int)rng_below(&g, n - 1)) % n : i;
+                    r[i] = bf_dist(x + (size_t)i * d, x + (size_t)j * d, d, KNN_MAX);
+                    if (i % 3 == 1) r[i] = nextafter(r[i], INFINITY);
+                    if (i % 7 == 0) r[i] *= 3;
+                    if (i % 11 == 5) r[i] = 0;
+                    if (i % 13 == 6) r[i] = NAN;
+                }
+                knn_count_max(x, n, d, r, cnt);
+                int bad = 0, sum = 0;
+                for (int i = 0; i < n; i++) {
+                    int ref = bf_count(x, n, d, KNN_MAX, i, r[i]);
+                    bad += cnt[i] != ref;
+                    sum += ref;
+                }
+                if (bad) fprintf(stderr, "  n=%d d=%d kind=%d: %d counts differ\n", n, d, kind, bad);
+                CHECK(bad == 0);
+                CHECK(n < 500 || sum > n); /* the radii do catch points */
+                free(x); free(r); free(cnt);
+            }
+}
+
+/* The 2-d sweep past one superblock of its rank counter (4096 ranks), on ties and on distinct
+ * values, checked on a subset of points. */
+TEST(knn_count_max_large) {
+    const int n = 9000, d = 2, step = 7;
+    double *r = malloc((size_t)n * sizeof *r);
+    int *cnt = malloc((size_t)n * sizeof *cnt);
+    for (int kind = 0; kind < 2; kind++) {
+        double *x = make_data(n, d, kind, 9000 + kind);
+        for (int i = 0; i < n; i++) r[i] = kind ? (i % 3) * 0.5 + (i % 2) : 0.02 * (1 + i % 50);
+        knn_count_max(x, n, d, r, cnt);
+        int bad = 0;
+        for (int i = 0; i < n; i += step) bad += cnt[i] != bf_count(x, n, d, KNN_MAX, i, r[i]);
+        if (bad) fprintf(stderr, "  kind=%d: %d counts differ\n", kind, bad);
+        CHECK(bad == 0);
+        free(x);
+    }
+    free(r); free(cnt);
+}
+
+/* A knn_counter answers for two sets of radii in turn; and knn_build and knn_counter_new called
+ * inside a parallel region (as the KSG estimator does) give the same answers as brute force. */
+TEST(knn_counter_reuse_and_inside_parallel) {
+    const int n = 600;
+    double *r = malloc((size_t)n * sizeof *r);
+    int *cnt = malloc((size_t)n * sizeof *cnt);
+    for (int d = 1; d <= 3; d++) {
+        double *x = make_data(n, d, 1, 600 + d);
+        knn_counter *c = knn_counter_new(x, n, d);
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < n; i++) r[i] = pass ? 0.5 + (i % 4) * 0.5 : 1.0 + (i % 3 == 0);
+            knn_counter_count(c, r, cnt);
+            int bad = 0;
+            for (int i = 0; i < n; i++) bad += cnt[i] != bf_count(x, n, d, KNN_MAX, i, r[i]);
+            if (bad) fprintf(stderr, "  d=%d pass=%d: %d counts differ\n", d, pass, bad);
+            CHECK(bad == 0);
+        }
+        knn_counter_free(c);
+        free(x);
+    }
+    const int m = 9000, d = 3, k = 4, step = 37;
+    double *x = make_data(m, d, 0, 9001), *got = malloc((size_t)m * k * sizeof *got), ref[4];
+    double *r2 = malloc((size_t)m * sizeof *r2);
+    int *cnt2 = malloc((size_t)m * sizeof *cnt2);
+    knn_tree *t = NULL;
+    knn_counter *c2 = NULL, *c3 = NULL;
+    #pragma omp parallel
+    #pragma omp single
+    {
+        #pragma omp task shared(c2)
+        c2 = knn_counter_new(x, m, 2); /* the first 2 of each 3 values read as rows of 2 */
+        #pragma omp task shared(c3)
+        c3 = knn_counter_new(x, m, 3);
+        t = knn_build(x, m, d, KNN_MAX);
+        #pragma omp taskwait
+    }
+    knn_query_all(t, k, got);
+    for (int i = 0; i < m; i++) r2[i] = got[(size_t)i * k + k - 1];
+    int bad = 0, badc = 0;
+    for (int i = 0; i < m; i += step) {
+        bf_knn_one(x, m, d, k, KNN_MAX, i, ref);
+        bad += knn_mismatches(got + (size_t)i * k, ref, 1, k, k);
+    }
+    knn_counter_count(c3, r2, cnt2);
+    for (int i = 0; i < m; i += step) badc += cnt2[i] != bf_count(x, m, d, KNN_MAX, i, r2[i]);
+    knn_counter_count(c2, r2, cnt2); /* x as m*3/2 rows of 2: the first m of them */
+    for (int i = 0; i < m; i += step) badc += cnt2[i] != bf_count(x, m, 2, KNN_MAX, i, r2[i]);
+    CHECK(bad == 0);
+    CHECK(badc == 0);
+    knn_free(t);
+    knn_counter_free(c2);
+    knn_counter_free(c3);
+    free(x); free(got); free(r2); free(cnt2); free(r); free(cnt);
 }

@@ -144,19 +144,45 @@ int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estim
     double *xy = hstack(x, dx, y, dy, n);
     double *dist = gi_malloc((size_t)n * k * sizeof(double)), *eps = gi_malloc((size_t)n * sizeof(double));
     int *nx = gi_malloc((size_t)n * sizeof(int)), *ny = gi_malloc((size_t)n * sizeof(int));
-    knn_tree *t = knn_build(xy, n, dx + dy, KNN_MAX);
+    knn_tree *t = NULL;
+    knn_counter *cx = NULL, *cy = NULL;
+    /* The marginals' counters need no radii: prepared as tasks beside the joint tree's build. */
+    #pragma omp parallel
+    #pragma omp single
+    {
+        #pragma omp task shared(cx)
+        cx = knn_counter_new(x, n, dx);
+        #pragma omp task shared(cy)
+        cy = knn_counter_new(y, n, dy);
+        t = knn_build(xy, n, dx + dy, KNN_MAX);
+        #pragma omp taskwait
+    }
     knn_query_all(t, k, dist);
     knn_free(t);
     for (int i = 0; i < n; i++) eps[i] = dist[(size_t)i * k + k - 1];
-    t = knn_build(x, n, dx, KNN_MAX);
-    knn_count_all(t, eps, nx);
-    knn_free(t);
-    t = knn_build(y, n, dy, KNN_MAX);
-    knn_count_all(t, eps, ny);
-    knn_free(t);
+    if (dx <= 2 && dy <= 2) { /* two serial sweeps, one per thread; trees share the threads themselves */
+        #pragma omp parallel sections
+        {
+            knn_counter_count(cx, eps, nx);
+            #pragma omp section
+            knn_counter_count(cy, eps, ny);
+        }
+    } else {
+        knn_counter_count(cx, eps, nx);
+        knn_counter_count(cy, eps, ny);
+    }
+    knn_counter_free(cx);
+    knn_counter_free(cy);
     double c = digamma(k) + digamma(n);
     double *terms = dist; /* reuse: n <= n*k */
-    for (int i = 0; i < n; i++) terms[i] = c - digamma(nx[i] + 1) - digamma(ny[i] + 1);
+    double *psi = gi_malloc((size_t)n * sizeof(double)); /* psi[m] = digamma(m + 1), counts m < n */
+    for (int m = 0; m < n; m++) psi[m] = NAN;
+    for (int i = 0; i < n; i++) {
+        if (isnan(psi[nx[i]])) psi[nx[i]] = digamma(nx[i] + 1);
+        if (isnan(psi[ny[i]])) psi[ny[i]] = digamma(ny[i] + 1);
+        terms[i] = c - psi[nx[i]] - psi[ny[i]];
+    }
+    free(psi);
     estimate_from_terms(out, terms, n, 0.0);
     free(xy); free(dist); free(eps); free(nx); free(ny);
     return 0;

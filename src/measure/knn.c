@@ -13,8 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/err.h"
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
-#define LEAF 16 /* points per leaf, and queries per batch: masks hold one bit per slot */
+#define LEAF 32 /* points per leaf, and queries per batch: masks hold one bit per slot */
 #define PAR_MIN_LEAVES 64 /* below this, threads cost more than they save */
 
 /* Box bounds are sums of d rounded terms evaluated in another order than the point distances,
@@ -43,65 +46,123 @@ double knn_dist(const double *a, const double *b, int d, knn_norm norm) {
     return norm == KNN_EUCLID ? sqrt(s) : s;
 }
 
-/* Hoare selection: afterwards idx[0..kth) <= idx[kth] <= idx(kth..n) by coordinate dim. */
-static void select_kth(int *idx, int n, int kth, const double *x, int d, int dim) {
-    int lo = 0, hi = n - 1;
-    while (hi > lo) {
-        double pv = x[(size_t)idx[lo + (hi - lo) / 2] * d + dim];
-        int i = lo, j = hi;
-        while (i <= j) {
-            while (x[(size_t)idx[i] * d + dim] < pv) i++;
-            while (x[(size_t)idx[j] * d + dim] > pv) j--;
-            if (i <= j) { int tmp = idx[i]; idx[i] = idx[j]; idx[j] = tmp; i++; j--; }
+/* Build buffers, n long (rows: n*d); a node works in its own range [start, end) of each, so
+ * concurrent subtrees never share. w holds the rows, moved into tree order. */
+typedef struct { knn_tree *t; double *w, *wtmp, *key, *ktmp; int *ord, *otmp, *itmp; } build_ctx;
+
+/* Reorders the rows [start, start+m) of w (and perm with them) so that rows before kth <= row
+ * kth <= rows after, by coordinate dim. Quickselect on (key, position) pairs with a branch-free
+ * three-way partition (the comparisons of random keys are unpredictable branches otherwise);
+ * the rows move once, at the end. */
+static void select_kth(build_ctx *c, int start, int m, int kth, int dim) {
+    int d = c->t->d;
+    double *key = c->key + start, *kt = c->ktmp + start, *w = c->w + (size_t)start * d;
+    int *ord = c->ord + start, *ot = c->otmp + start;
+    for (int i = 0; i < m; i++) { key[i] = w[(size_t)i * d + dim]; ord[i] = i; }
+    int lo = 0, hi = m;
+    while (hi - lo > 1) {
+        double a = key[lo], b = key[lo + (hi - lo) / 2], e = key[hi - 1];
+        double p = a < b ? (b < e ? b : a < e ? e : a) : (a < e ? a : b < e ? e : b); /* median of 3 */
+        int nl = 0, ng = 0, ne = 0;
+        /* less to the front of kt, greater to its back, the rest compacted in place in key */
+        for (int i = lo; i < hi; i++) {
+            double v = key[i];
+            int o = ord[i], lt = v < p, gt = v > p;
+            kt[lo + nl] = v; ot[lo + nl] = o; nl += lt;
+            kt[hi - 1 - ng] = v; ot[hi - 1 - ng] = o; ng += gt;
+            key[lo + ne] = v; ord[lo + ne] = o; ne += !(lt | gt);
         }
-        if (kth <= j) hi = j;
-        else if (kth >= i) lo = i;
-        else break;
+        memmove(key + lo + nl, key + lo, (size_t)ne * sizeof *key);
+        memmove(ord + lo + nl, ord + lo, (size_t)ne * sizeof *ord);
+        memcpy(key + lo, kt + lo, (size_t)nl * sizeof *key);
+        memcpy(ord + lo, ot + lo, (size_t)nl * sizeof *ord);
+        memcpy(key + hi - ng, kt + hi - ng, (size_t)ng * sizeof *key);
+        memcpy(ord + hi - ng, ot + hi - ng, (size_t)ng * sizeof *ord);
+        if (kth < lo + nl) hi = lo + nl;
+        else if (kth < lo + nl + ne) break;
+        else lo = lo + nl + ne;
     }
+    double *wt = c->wtmp + (size_t)start * d;
+    int *perm = c->t->perm + start, *it = c->itmp + start;
+    for (int i = 0; i < m; i++) {
+        const double *src = w + (size_t)ord[i] * d;
+        for (int j = 0; j < d; j++) wt[(size_t)i * d + j] = src[j];
+        it[i] = perm[ord[i]];
+    }
+    memcpy(w, wt, (size_t)m * d * sizeof *w);
+    memcpy(perm, it, (size_t)m * sizeof *perm);
 }
 
-static void build_node(knn_tree *t, const double *x, int node, int start, int end) {
-    int d = t->d;
-    double *lo = t->box + (size_t)node * 2 * d, *hi = lo + d;
-    const double *row = x + (size_t)t->perm[start] * d;
+/* The tight bounding box of rows [start, end) of w into box: lo[d] then hi[d]. */
+static void row_box(const double *w, int d, int start, int end, double *box) {
+    double *lo = box, *hi = box + d;
+    const double *row = w + (size_t)start * d;
     for (int j = 0; j < d; j++) lo[j] = hi[j] = row[j];
     for (int i = start + 1; i < end; i++) {
-        row = x + (size_t)t->perm[i] * d;
+        row = w + (size_t)i * d;
         for (int j = 0; j < d; j++) {
             lo[j] = row[j] < lo[j] ? row[j] : lo[j];
             hi[j] = row[j] > hi[j] ? row[j] : hi[j];
         }
     }
+}
+
+#define TASK_MIN 4096 /* points: smaller subtrees are built by the thread that split them */
+
+/* Node numbers depend only on n, not on the order the subtrees are built in: the children of a
+ * node are a pair c, c+1 and their descendants start at next, the left child's 2*leaves-2 first. */
+static void build_node(build_ctx *bc, int node, int start, int end, int next) {
+    knn_tree *t = bc->t;
+    int d = t->d;
+    double *lo = t->box + (size_t)node * 2 * d, *hi = lo + d;
+    if (node == 0) row_box(bc->w, d, start, end, lo); /* other nodes' boxes come from their parent */
     t->nodes[node] = (knn_node){start, end, 0};
     if (end - start <= LEAF) return;
     int dim = 0;
     for (int j = 1; j < d; j++) if (hi[j] - lo[j] > hi[dim] - lo[dim]) dim = j;
     int mid = start + (end - start + LEAF - 1) / LEAF / 2 * LEAF;
-    select_kth(t->perm + start, end - start, mid - start, x, d, dim);
-    int c = t->n_nodes;
-    t->n_nodes += 2;
+    select_kth(bc, start, end - start, mid - start, dim);
+    int c = next, right_next = next + 2 + 2 * ((mid - start) / LEAF) - 2;
+    row_box(bc->w, d, start, mid, t->box + (size_t)c * 2 * d); /* rows just written: in cache */
+    row_box(bc->w, d, mid, end, t->box + (size_t)(c + 1) * 2 * d);
     t->nodes[node].child = c;
-    build_node(t, x, c, start, mid);
-    build_node(t, x, c + 1, mid, end);
+    #pragma omp task if (end - start >= TASK_MIN)
+    build_node(bc, c, start, mid, next + 2);
+    build_node(bc, c + 1, mid, end, right_next);
 }
 
 knn_tree *knn_build(const double *x, int n, int d, knn_norm norm) {
     knn_tree *t = gi_calloc(1, sizeof *t);
     t->n = n; t->d = d; t->norm = norm;
     t->n_leaves = (n + LEAF - 1) / LEAF;
-    int max_nodes = 2 * t->n_leaves + 1;
-    t->nodes = gi_malloc((size_t)max_nodes * sizeof *t->nodes);
-    t->box = gi_malloc((size_t)max_nodes * 2 * d * sizeof *t->box);
+    t->n_nodes = n > 0 ? 2 * t->n_leaves - 1 : 1;
+    t->nodes = gi_malloc((size_t)t->n_nodes * sizeof *t->nodes);
+    t->box = gi_malloc((size_t)t->n_nodes * 2 * d * sizeof *t->box);
     t->pts = gi_calloc((size_t)t->n_leaves * d * LEAF, sizeof *t->pts);
     t->perm = gi_malloc((size_t)n * sizeof *t->perm);
+    build_ctx bc = {t, gi_malloc((size_t)n * d * sizeof(double) + 1), gi_malloc((size_t)n * d * sizeof(double) + 1),
+                    gi_malloc((size_t)n * sizeof(double) + 1), gi_malloc((size_t)n * sizeof(double) + 1),
+                    gi_malloc((size_t)n * sizeof(int) + 1), gi_malloc((size_t)n * sizeof(int) + 1),
+                    gi_malloc((size_t)n * sizeof(int) + 1)};
+    memcpy(bc.w, x, (size_t)n * d * sizeof(double));
     for (int i = 0; i < n; i++) t->perm[i] = i;
-    t->n_nodes = 1;
-    if (n > 0) build_node(t, x, 0, 0, n);
+#ifdef _OPENMP
+    if (n > 0 && omp_in_parallel()) { /* subtrees as tasks of the caller's team */
+        #pragma omp taskgroup
+        build_node(&bc, 0, 0, n, 1);
+    } else
+#endif
+    if (n > 0) {
+        #pragma omp parallel if (t->n_leaves >= PAR_MIN_LEAVES)
+        #pragma omp single
+        build_node(&bc, 0, 0, n, 1);
+    }
     for (int i = 0; i < n; i++) {
-        const double *row = x + (size_t)t->perm[i] * d;
+        const double *row = bc.w + (size_t)i * d;
         double *slot = t->pts + (size_t)(i / LEAF) * d * LEAF + i % LEAF;
         for (int j = 0; j < d; j++) slot[j * LEAF] = row[j];
     }
+    free(bc.w); free(bc.wtmp); free(bc.key); free(bc.ktmp); free(bc.ord); free(bc.otmp); free(bc.itmp);
     return t;
 }
 
@@ -120,6 +181,7 @@ typedef struct {
     int m[LEAF];        /* kNN: heap sizes */
     double bound[LEAF]; /* kNN: k-th smallest so far (inf until k are found); counts: threshold */
     double lim[LEAF];   /* bound*(1 + SLACK) + TINY: a box bound beyond it excludes the box */
+    double above[LEAF]; /* counts: the double after bound, so that s <= bound is s < above */
     int count[LEAF];
 } batch;
 
@@ -357,7 +419,7 @@ static void count_search(batch *b, int node, const int *parent_act) {
     for (int q = 0; q < LEAF; q++) {
         if (!act[q]) continue;
         double s[LEAF];
-        unsigned m = leaf_dists(b, nd->start, q, nextafter(b->bound[q], INFINITY), s); /* s <= bound */
+        unsigned m = leaf_dists(b, nd->start, q, b->above[q], s);
         b->count[q] += __builtin_popcount(m & leaf_others(b, nd->start, q));
     }
 }
@@ -371,6 +433,7 @@ void knn_count_all(const knn_tree *t, const double *r, int *count) {
         for (int q = 0; q < LEAF; q++) {
             b.bound[q] = act[q] ? reduced_threshold(t->norm, r[t->perm[b.base + q]]) : -1;
             b.lim[q] = b.bound[q] * (1 + SLACK) + TINY;
+            b.above[q] = nextafter(b.bound[q], INFINITY);
         }
         count_search(&b, 0, act);
         for (int q = 0; q < LEAF && act[q]; q++) count[t->perm[b.base + q]] = b.count[q];

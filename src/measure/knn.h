@@ -23,7 +23,8 @@ static inline double knn_sq_acc(double s, double u) {
 double knn_dist(const double *a, const double *b, int d, knn_norm norm);
 
 /* Builds a KD-tree over n points of dimension d (row-major doubles). The tree keeps its own
- * reordered copy of the points. d may be up to at least 64. */
+ * reordered copy of the points. d may be up to at least 64. Parallel with OpenMP tasks: in a
+ * team of its own, or inside a parallel region in the caller's team (returning when done). */
 knn_tree *knn_build(const double *x, int n, int d, knn_norm norm);
 void knn_free(knn_tree *t);
 
@@ -37,4 +38,18 @@ void knn_query_all(const knn_tree *t, int k, double *dist);
 /* For every point i: the number of points j != i with knn_dist(x_i, x_j) < r[i] (strict),
  * into count[i]. Parallel over i. */
 void knn_count_all(const knn_tree *t, const double *r, int *count);
+
+/* The same counts for the max-norm straight from the points x (n x d, row-major, finite): for
+ * every i, the number of j != i with knn_dist(x_i, x_j, KNN_MAX) < r[i]. d <= 2 sweeps over the
+ * sorted coordinates (O(n log n), serial); larger d builds a tree and uses knn_count_all. */
+void knn_count_max(const double *x, int n, int d, const double *r, int *count);
+
+/* knn_count_max in two steps, so that the preparation (sorting or tree building, which needs no
+ * radii) can run beside other work: knn_counter_new keeps what it needs (not x), and
+ * knn_counter_count may be called any number of times. Inside an OpenMP parallel region,
+ * knn_build (and so knn_counter_new) splits into tasks of the enclosing team. */
+typedef struct knn_counter knn_counter;
+knn_counter *knn_counter_new(const double *x, int n, int d);
+void knn_counter_count(const knn_counter *c, const double *r, int *count);
+void knn_counter_free(knn_counter *c);
 #endif
