@@ -7,6 +7,9 @@
 #include "measure/autoencoder.h"
 #include "util/rng.h"
 #include "test.h"
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* loss = ½ Σ out², so dlogits = out */
 static double half_sq(mlp *m, mlp_acts *acts, const mlp_input *in) {
@@ -115,4 +118,37 @@ TEST(ae_training_reconstructs_a_manifold_and_round_trips) {
     CHECK(memcmp(c1.net.params, c2.net.params, c1.net.n_params * sizeof(float)) == 0);
     ae_free(&c1); ae_free(&c2); ae_free(&ae);
     free(code); free(code2); free(x);
+}
+
+TEST(ae_codes_do_not_depend_on_the_thread_count) {
+    /* the information plane's numbers must be the same bits on 1 and 2 threads */
+    const int n = 2500, d = 784; /* MNIST's shapes: OpenBLAS picks its kernels by size */
+    float *x = manifold(n, d, 3);
+    ae_options o = {.hidden = 256, .latent = 4, .epochs = 2, .batch = 100, .lr = 1e-3, .latent_noise = 0.1f, .seed = 1};
+    autoencoder ae;
+    double loss;
+    gi_err e;
+#ifdef _OPENMP
+    omp_set_num_threads(2);
+#endif
+    CHECK(ae_train(&ae, x, n, d, &o, &loss, &e) == 0);
+    double *c1 = malloc((size_t)n * 4 * sizeof(double)), *c2 = malloc((size_t)n * 4 * sizeof(double));
+#ifdef _OPENMP
+    int was = omp_get_max_threads();
+    omp_set_num_threads(1);
+    ae_encode(&ae, x, n, c1);
+    omp_set_num_threads(2);
+    ae_encode(&ae, x, n, c2);
+    omp_set_num_threads(was);
+    CHECK(memcmp(c1, c2, (size_t)n * 4 * sizeof(double)) == 0);
+    /* and its training */
+    autoencoder one;
+    omp_set_num_threads(1);
+    CHECK(ae_train(&one, x, n, d, &o, &loss, &e) == 0);
+    omp_set_num_threads(was);
+    CHECK(memcmp(one.net.params, ae.net.params, ae.net.n_params * sizeof(float)) == 0);
+    ae_free(&one);
+#endif
+    ae_free(&ae);
+    free(c1); free(c2); free(x);
 }

@@ -9,6 +9,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "nn/optim.h"
 #include "nn/sparse.h"
 #include "util/atomic_file.h"
@@ -27,6 +30,9 @@ static int ae_create(autoencoder *ae, int d, int hidden, int latent) {
 
 void ae_free(autoencoder *ae) { mlp_free(&ae->net); }
 
+static int ae_train_serial(autoencoder *ae, const float *x, int n, int d, const ae_options *o, double *final_loss,
+                           gi_err *e);
+
 /* dout = d(mean |out - x|)/d(out) over rows x d entries; returns the sum of |out - x|. */
 static double l1_loss_grad(const float *out, const float *x, size_t n, float *dout) {
     double sum = 0.0;
@@ -39,7 +45,21 @@ static double l1_loss_grad(const float *out, const float *x, size_t n, float *do
     return sum;
 }
 
+/* Trained on one thread (see forward_chunks): the same weights whatever train.threads is. */
 int ae_train(autoencoder *ae, const float *x, int n, int d, const ae_options *o, double *final_loss, gi_err *e) {
+#ifdef _OPENMP
+    int threads = omp_get_max_threads();
+    omp_set_num_threads(1);
+    int rc = ae_train_serial(ae, x, n, d, o, final_loss, e);
+    omp_set_num_threads(threads);
+    return rc;
+#else
+    return ae_train_serial(ae, x, n, d, o, final_loss, e);
+#endif
+}
+
+static int ae_train_serial(autoencoder *ae, const float *x, int n, int d, const ae_options *o, double *final_loss,
+                           gi_err *e) {
     if (n < 2 || o->batch < 1 || o->epochs < 1 || o->hidden < 1 || o->latent < 1)
         return gi_fail(e, "autoencoder: need n >= 2 (got %d), batch, epochs, widths >= 1", n);
     if (ae_create(ae, d, o->hidden, o->latent)) return gi_fail(e, "autoencoder: cannot allocate %d-%d-%d", d, o->hidden, o->latent);
@@ -87,20 +107,26 @@ int ae_train(autoencoder *ae, const float *x, int n, int d, const ae_options *o,
     return 0;
 }
 
-/* Noise-free forward in chunks; calls back with each chunk's activations. */
+/* Noise-free forward in chunks of fixed size, one chunk per thread, each on that thread alone;
+ * calls back with each chunk's activations, in chunk order. The mlp splits rows between threads,
+ * and OpenBLAS picks its kernels by matrix size (small products take another path), so an
+ * autoencoder's thin layers would give other bits on another thread count: fixed chunks make the
+ * codes independent of it. */
 typedef void (*chunk_fn)(const mlp_acts *acts, const float *x, int r0, int rows, int d, void *ctx);
 static void forward_chunks(const autoencoder *ae, const float *x, int n, chunk_fn fn, void *ctx) {
-    enum { CHUNK = 1024 };
+    enum { CHUNK = 512 };
     int d = ae->net.dims[0];
-    mlp_acts acts;
-    mlp_acts_create(&acts, &ae->net, CHUNK);
+    #pragma omp parallel for schedule(static, 1) ordered
     for (int r0 = 0; r0 < n; r0 += CHUNK) {
         int rows = n - r0 < CHUNK ? n - r0 : CHUNK;
+        mlp_acts acts;
+        mlp_acts_create(&acts, &ae->net, rows);
         mlp_input in = {.rows = rows, .dense = x + (size_t)r0 * d};
-        mlp_forward(&ae->net, &in, NULL, &acts);
+        mlp_forward(&ae->net, &in, NULL, &acts); /* nested: runs on this thread */
+        #pragma omp ordered
         fn(&acts, x, r0, rows, d, ctx);
+        mlp_acts_free(&acts);
     }
-    mlp_acts_free(&acts);
 }
 
 typedef struct { double *out; int latent; double l1; } encode_ctx;

@@ -43,7 +43,7 @@ void plane_cache_dir(const char *data_dir, char *out, size_t n) {
  * sweep shares it). */
 static uint64_t ae_hash(const gi_config *c) {
     char text[2 * CFG_PATH];
-    int n = snprintf(text, sizeof text, "v1|%s|%s|%.17g|%.17g|%d|%d|%d|%d|%.17g|%.17g", c->data.name, c->data.path,
+    int n = snprintf(text, sizeof text, "v2|%s|%s|%.17g|%.17g|%d|%d|%d|%d|%.17g|%.17g", c->data.name, c->data.path,
                      c->data.normalize_mean, c->data.normalize_std, c->ae.L_latent_dim, c->ae.hidden, c->ae.epochs,
                      c->ae.batch_size, c->ae.lr, c->ae.latent_noise);
     uint64_t h = 14695981039346656037ULL;
