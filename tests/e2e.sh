@@ -141,6 +141,11 @@ out=$("$bin" oinfo "$tmp/oi" -q 2>&1)
 [ "$out" = "$tmp/oi/oinfo-2.csv" ] && cmp -s "$tmp/oi/oinfo.csv" "$tmp/oi/oinfo-2.csv" && ok oinfo_from_checkpoints ||
     fail oinfo_from_checkpoints "$out"
 expect_error oinfo_model_key "only oinfo.*" "$bin" oinfo "$tmp/oi" mi.k=3
+out=$("$bin" oinfo "$tmp/oi" oinfo.greedy_max=12 -q 2>&1)
+if head -1 "$out" 2>/dev/null | grep -q ',greedy_omega,greedy_size$' &&
+   awk -F, 'NR > 1 && ($11 == "" || $12 < 3 || $12 > 12) { bad = 1 } END { exit bad }' "$out"; then
+    ok oinfo_greedy_columns
+else fail oinfo_greedy_columns "$out"; fi
 
 # --- the same seed and thread count give the same bits
 "$bin" train $small train.optimization_steps=300 --out "$tmp/again" >/dev/null 2>&1

@@ -35,6 +35,10 @@ void oinfo_run_free(oinfo_run *o, trainer *t) {
     memset(o, 0, sizeof *o);
 }
 
+const char *oinfo_run_header(const oinfo_run *o) {
+    return o->params.greedy_max > 0 ? OINFO_CSV_HEADER_GREEDY : OINFO_CSV_HEADER;
+}
+
 int oinfo_run_due(oinfo_run *o) { return o->evals_seen++ % o->every == 0; }
 
 static void field(FILE *f, double v) {
@@ -57,7 +61,12 @@ int oinfo_run_measure(oinfo_run *o, const trainer *t, FILE *csv, gi_err *e) {
         fprintf(csv, ",%d,%d", row.size_min, row.size_max);
         field(csv, row.tc_min);
         field(csv, row.dtc_min);
-        fprintf(csv, ",%d,%d\n", row.n_live, row.n_dead);
+        fprintf(csv, ",%d,%d", row.n_live, row.n_dead);
+        if (o->params.greedy_max > 0) {
+            field(csv, row.greedy_omega);
+            fprintf(csv, ",%d", row.greedy_size);
+        }
+        fputc('\n', csv);
     }
     o->seconds += now_s() - t0;
     return 0;

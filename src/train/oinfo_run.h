@@ -3,6 +3,7 @@
  * (the training set, as the paper) go through the multiplet search (measure/oinfo.h), one row of
  * oinfo.csv per layer:
  *   step,layer,omega_min,omega_max,size_min,size_max,tc_min,dtc_min,n_live,n_dead
+ * and, with oinfo.greedy_max > 0, greedy_omega,greedy_size (the greedy search's set)
  * (empty Ω fields when a layer has fewer than two live clusters). */
 #ifndef GI_OINFO_RUN_H
 #define GI_OINFO_RUN_H
@@ -11,6 +12,8 @@
 #include "train/trainer.h"
 
 #define OINFO_CSV_HEADER "step,layer,omega_min,omega_max,size_min,size_max,tc_min,dtc_min,n_live,n_dead\n"
+#define OINFO_CSV_HEADER_GREEDY \
+    "step,layer,omega_min,omega_max,size_min,size_max,tc_min,dtc_min,n_live,n_dead,greedy_omega,greedy_size\n"
 
 typedef struct {
     oinfo_params params;
@@ -22,6 +25,8 @@ typedef struct {
 /* Sets the trainer's capture of the subset's hidden layers (sharing buffers already set). */
 void oinfo_run_create(oinfo_run *o, trainer *t);
 void oinfo_run_free(oinfo_run *o, trainer *t);
+/* The CSV header for these settings. */
+const char *oinfo_run_header(const oinfo_run *o);
 /* After trainer_evaluate(t): whether this evaluation is measured (every `every`-th), and if so
  * its rows into csv. */
 int oinfo_run_due(oinfo_run *o);

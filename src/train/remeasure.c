@@ -124,7 +124,7 @@ int run_oinfo(const gi_config *cfg, const run_options *opt, char *out_path, size
     if (trainer_create(&t, cfg, opt->data_dir, e)) return -1;
     oinfo_run oi;
     oinfo_run_create(&oi, &t);
-    int rc = over_checkpoints(&t, opt, OINFO_CSV_HEADER, out_path, measure_oinfo, &oi, e);
+    int rc = over_checkpoints(&t, opt, oinfo_run_header(&oi), out_path, measure_oinfo, &oi, e);
     oinfo_run_free(&oi, &t);
     trainer_free(&t);
     return rc;

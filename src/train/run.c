@@ -206,14 +206,14 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
         if (trainer_load(&t, latest, e)) goto done;
         if (csv_load_for_resume(&csv, metrics_path, header, t.step, &hist, &seconds_offset, e)) goto done;
         if (with_mi && csv_load_rows_below(&mi_csv, mi_path, PLANE_CSV_HEADER, t.step, e)) goto done;
-        if (with_oinfo && csv_load_rows_below(&oinfo_csv, oinfo_path, OINFO_CSV_HEADER, t.step, e)) goto done;
+        if (with_oinfo && csv_load_rows_below(&oinfo_csv, oinfo_path, oinfo_run_header(&oi), t.step, e)) goto done;
         oi.evals_seen = (int)hist.n; /* every `every`-th evaluation counts from the run's first */
         remove_stale_temporaries(dir);
         remove_stale_temporaries(ckpt_dir);
     } else {
         csv_append(&csv, header, strlen(header));
         if (with_mi) csv_append(&mi_csv, PLANE_CSV_HEADER, strlen(PLANE_CSV_HEADER));
-        if (with_oinfo) csv_append(&oinfo_csv, OINFO_CSV_HEADER, strlen(OINFO_CSV_HEADER));
+        if (with_oinfo) csv_append(&oinfo_csv, oinfo_run_header(&oi), strlen(oinfo_run_header(&oi)));
     }
     /* on resume too: train.optimization_steps may have been extended */
     snprintf(path, sizeof path, "%s/config.yaml", dir);
