@@ -9,10 +9,17 @@ LDLIBS  = -lopenblas -lyaml -lz -lm -lpthread
 MARCH ?= $(shell echo 'int main(void){return 0;}' | $(CC) -march=native -x c - -o /dev/null 2>/dev/null && echo -march=native)
 OPENMP ?= $(shell echo 'int main(void){return 0;}' | $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp)
 CFLAGS  = $(CFLAGS_BASE) $(MARCH) $(OPENMP) $(EXTRA_CFLAGS)
+# MPI (Debian's OpenMPI) for `mpirun grokinfo sweep`, when mpicc is there: only the sweep command uses it.
+MPI_CFLAGS ?= $(shell mpicc --showme:compile 2>/dev/null)
+MPI_LIBS   ?= $(shell mpicc --showme:link 2>/dev/null)
+ifneq ($(MPI_LIBS),)
+$(BUILD)/src/cli/cmd_sweep.o: CFLAGS += -DGI_MPI $(MPI_CFLAGS)
+LDLIBS += $(MPI_LIBS)
+endif
 LDFLAGS += $(OPENMP) $(EXTRA_LDFLAGS)
 INC     = -Isrc
 
-LIB_SRC  = $(sort $(wildcard src/util/*.c src/data/*.c src/nn/*.c src/train/*.c src/measure/*.c src/report/*.c))
+LIB_SRC  = $(sort $(wildcard src/util/*.c src/data/*.c src/nn/*.c src/train/*.c src/measure/*.c src/report/*.c src/sweep/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -24,7 +31,7 @@ DATA     = data/mnist/npm10k-images-idx3-ubyte data/mnist/npm10k-labels-idx1-uby
 all: probe grokinfo $(DATA)
 
 probe:
-	@echo "grokinfo build: CC=$(CC) march=[$(if $(MARCH),$(MARCH),none: -march=native not supported)] openmp=[$(if $(OPENMP),$(OPENMP),none: built single-threaded)]"
+	@echo "grokinfo build: CC=$(CC) march=[$(if $(MARCH),$(MARCH),none: -march=native not supported)] openmp=[$(if $(OPENMP),$(OPENMP),none: built single-threaded)] mpi=[$(if $(MPI_LIBS),openmpi,none: sweep without mpirun)]"
 
 grokinfo: $(CLI_OBJ) $(BUILD)/libgrokinfo.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -147,6 +147,37 @@ if head -1 "$out" 2>/dev/null | grep -q ',greedy_omega,greedy_size$' &&
     ok oinfo_greedy_columns
 else fail oinfo_greedy_columns "$out"; fi
 
+# --- sweeps: every point a run directory; a second invocation redoes nothing; a sweep killed and
+# restarted ends with the same results as an uninterrupted one; shards split the points; the MPI
+# mode (when built with it) gives the same table
+sw=tests/data/sweep/tiny.yaml
+"$bin" sweep $sw --out "$tmp/sw" -j 2 --quiet >/dev/null 2>&1
+n_fin=$(grep -l '"status": "finished"' "$tmp"/sw/*/summary.json 2>/dev/null | wc -l)
+[ "$n_fin" -eq 8 ] && ok sweep_runs_every_point || fail sweep_runs_every_point "$n_fin of 8 points finished"
+out=$("$bin" sweep $sw --out "$tmp/sw" -j 2 --quiet 2>&1)
+[ "$out" = "0 run, 8 already done, 0 failed" ] && ok sweep_skips_finished || fail sweep_skips_finished "$out"
+# the results of a point: its metrics without the timing column
+results() { for d in "$1"/*/; do echo "$(basename "$d")"; strip_seconds "$d/metrics.csv"; done; }
+"$bin" sweep $sw --out "$tmp/swk" -j 2 --quiet >/dev/null 2>&1 & pid=$!
+sleep 1.5; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+# the killed sweep's children go on with their points and keep their locks: the restart waits for them
+"$bin" sweep $sw --out "$tmp/swk" -j 2 --quiet >/dev/null 2>&1
+if diff <(results "$tmp/sw") <(results "$tmp/swk") >/dev/null; then ok sweep_killed_and_restarted
+else fail sweep_killed_and_restarted "results differ from the uninterrupted sweep"; fi
+"$bin" sweep $sw --out "$tmp/sws" --shard 0/2 -j 1 --quiet >/dev/null 2>&1
+n0=$(ls -d "$tmp"/sws/*/ 2>/dev/null | wc -l)
+"$bin" sweep $sw --out "$tmp/sws" --shard 1/2 -j 1 --quiet >/dev/null 2>&1
+n1=$(ls -d "$tmp"/sws/*/ 2>/dev/null | wc -l)
+[ "$n0" -eq 4 ] && [ "$n1" -eq 8 ] && diff <(results "$tmp/sw") <(results "$tmp/sws") >/dev/null && ok sweep_shards ||
+    fail sweep_shards "shard 0/2 ran $n0 points, then $n1 in all"
+if command -v mpirun >/dev/null && "$bin" --help | grep -q mpirun && ldd "$bin" | grep -q libmpi; then
+    mpirun --allow-run-as-root --oversubscribe -np 2 "$bin" sweep $sw --out "$tmp/swm" --quiet >/dev/null 2>&1
+    diff <(results "$tmp/sw") <(results "$tmp/swm") >/dev/null && ok sweep_mpi_same_results ||
+        fail sweep_mpi_same_results "mpirun -np 2 results differ from the local sweep"
+else echo "skip e2e_sweep_mpi_same_results (built without MPI)"; fi
+expect_error sweep_bad_key "model.widht" "$bin" sweep tests/data/sweep/bad_key.yaml --out "$tmp/swb"
+expect_error sweep_missing_file "nope.yaml" "$bin" sweep "$tmp/nope.yaml"
+
 # --- the same seed and thread count give the same bits
 "$bin" train $small train.optimization_steps=300 --out "$tmp/again" >/dev/null 2>&1
 cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/again/ckpt/latest.bin" && ok deterministic || fail deterministic "two runs differ"

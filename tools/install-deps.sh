@@ -6,6 +6,7 @@ missing=()
 for cmd in gcc make npm; do command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd"); done
 for lib in libopenblas-dev zlib1g-dev libyaml-dev; do dpkg -s "$lib" >/dev/null 2>&1 || missing+=("$lib"); done
 command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot-nox)   # grokinfo plot
+command -v mpicc >/dev/null 2>&1 || missing+=(openmpi-bin libopenmpi-dev)   # mpirun grokinfo sweep
 if [ ${#missing[@]} -eq 0 ]; then echo "install-deps: all present"; exit 0; fi
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
 echo "install-deps: installing ${missing[*]}"

@@ -22,6 +22,9 @@ static void usage(FILE *f) {
             "  oinfo RUN_DIR [oinfo.clusters=10 ...]\n"
             "        the O-information of a run's hidden layers from its checkpoints into RUN_DIR/oinfo.csv\n"
             "        (or oinfo-2.csv, ...)\n"
+            "  sweep SWEEP.yaml [--out DIR] [-j N] [--shard i/n]   (or: mpirun -np N grokinfo sweep ...)\n"
+            "        a grid of runs (base overrides x axes of values); finished points are skipped,\n"
+            "        interrupted ones resumed\n"
             "  acts RUN_DIR --step S --layer L [--subset train|eval] --out A.npy\n"
             "        a layer's outputs at a checkpointed step, as evaluated in training, as float32 .npy\n"
             "  oinfo-npy --acts A.npy [--clusters K] [--greedy-max M] [--bias-correct] [--labels OUT] [--json]\n"
@@ -47,6 +50,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], "infoplane") == 0) return cmd_infoplane(argc - 2, argv + 2);
     if (strcmp(argv[1], "oinfo") == 0) return cmd_oinfo(argc - 2, argv + 2);
     if (strcmp(argv[1], "acts") == 0) return cmd_acts(argc - 2, argv + 2);
+    if (strcmp(argv[1], "sweep") == 0) return cmd_sweep(argc - 2, argv + 2);
     if (strcmp(argv[1], "oinfo-npy") == 0) return cmd_oinfo_npy(argc - 2, argv + 2);
     if (strcmp(argv[1], "plot") == 0) return cmd_plot(argc - 2, argv + 2);
     fprintf(stderr, "grokinfo: unknown command '%s' (try: grokinfo --help)\n", argv[1]);

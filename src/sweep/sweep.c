@@ -1,0 +1,262 @@
+/* sweep.c — sweep files, points, and running them as child processes. */
+#include "sweep/sweep.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* ---- the sweep file ---- */
+
+typedef struct { yaml_parser_t p; const char *path; gi_err *e; } reader;
+
+static int next(reader *r, yaml_event_t *ev) {
+    if (yaml_parser_parse(&r->p, ev)) return 0;
+    return gi_fail(r->e, "%s:%zu: YAML syntax error: %s", r->path, (size_t)r->p.problem_mark.line + 1,
+                   r->p.problem ? r->p.problem : "unknown error");
+}
+
+static char *scalar(const yaml_event_t *ev) {
+    const char *s = (const char *)ev->data.scalar.value;
+    if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) return strdup(s);
+    size_t n = strlen(s);
+    char *t = gi_malloc(2 * n + 3), *q = t;
+    *q++ = '\'';
+    for (; *s; s++) { if (*s == '\'') *q++ = '\''; *q++ = *s; }
+    *q++ = '\'';
+    *q = 0;
+    return t;
+}
+
+static size_t line_of(const yaml_event_t *ev) { return (size_t)ev->start_mark.line + 1; }
+
+/* The scalars of a sequence whose start was consumed. */
+static int read_list(reader *r, char ***out, int *n) {
+    *out = NULL;
+    *n = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (next(r, &ev)) return -1;
+        if (ev.type == YAML_SEQUENCE_END_EVENT) { yaml_event_delete(&ev); return 0; }
+        if (ev.type != YAML_SCALAR_EVENT) {
+            size_t line = line_of(&ev);
+            yaml_event_delete(&ev);
+            return gi_fail(r->e, "%s:%zu: expected a list of values", r->path, line);
+        }
+        *out = realloc(*out, (size_t)(*n + 1) * sizeof **out);
+        (*out)[(*n)++] = scalar(&ev);
+        yaml_event_delete(&ev);
+    }
+}
+
+static void push_base(sweep_spec *s, const char *key, char *value) {
+    s->base_key = realloc(s->base_key, (size_t)(s->n_base + 1) * sizeof *s->base_key);
+    s->base_value = realloc(s->base_value, (size_t)(s->n_base + 1) * sizeof *s->base_value);
+    s->base_key[s->n_base] = strdup(key);
+    s->base_value[s->n_base++] = value;
+}
+
+/* base: nested maps flatten to dotted keys; lists become "[a, b]" */
+static int read_base(reader *r, sweep_spec *s, const char *prefix, int depth) {
+    for (;;) {
+        yaml_event_t k, v;
+        if (next(r, &k)) return -1;
+        if (k.type == YAML_MAPPING_END_EVENT) { yaml_event_delete(&k); return 0; }
+        if (k.type != YAML_SCALAR_EVENT || depth > 8) {
+            size_t line = line_of(&k);
+            yaml_event_delete(&k);
+            return gi_fail(r->e, "%s:%zu: base: expected key: value", r->path, line);
+        }
+        char key[256];
+        int too_long = snprintf(key, sizeof key, "%s%s", prefix, (char *)k.data.scalar.value) >= (int)sizeof key;
+        size_t kline = line_of(&k);
+        yaml_event_delete(&k);
+        if (too_long) return gi_fail(r->e, "%s:%zu: base: a key longer than 255 characters", r->path, kline);
+        if (next(r, &v)) return -1;
+        int rc = 0;
+        if (v.type == YAML_SCALAR_EVENT) push_base(s, key, scalar(&v));
+        else if (v.type == YAML_MAPPING_START_EVENT) {
+            char p[260];
+            snprintf(p, sizeof p, "%s.", key);
+            rc = read_base(r, s, p, depth + 1);
+        } else if (v.type == YAML_SEQUENCE_START_EVENT) {
+            char **items;
+            int n;
+            rc = read_list(r, &items, &n);
+            if (!rc) {
+                size_t len = 3;
+                for (int i = 0; i < n; i++) len += strlen(items[i]) + 2;
+                char *t = gi_malloc(len);
+                strcpy(t, "[");
+                for (int i = 0; i < n; i++) { if (i) strcat(t, ", "); strcat(t, items[i]); free(items[i]); }
+                strcat(t, "]");
+                free(items);
+                push_base(s, key, t);
+            }
+        } else rc = gi_fail(r->e, "%s:%zu: base: %s: unsupported value", r->path, line_of(&v), key);
+        yaml_event_delete(&v);
+        if (rc) return -1;
+    }
+}
+
+/* {log: [from, to, n]} or {linear: [from, to, n]} */
+static int read_range(reader *r, sweep_axis *a, size_t line) {
+    yaml_event_t k, v, end;
+    if (next(r, &k)) return -1;
+    int is_log = k.type == YAML_SCALAR_EVENT && !strcmp((char *)k.data.scalar.value, "log");
+    int is_lin = k.type == YAML_SCALAR_EVENT && !strcmp((char *)k.data.scalar.value, "linear");
+    yaml_event_delete(&k);
+    if (!is_log && !is_lin) return gi_fail(r->e, "%s:%zu: axes: %s: expected a list, {log: [from, to, n]} or {linear: [from, to, n]}", r->path, line, a->key);
+    if (next(r, &v)) return -1;
+    char **items = NULL;
+    int n = 0, rc = v.type == YAML_SEQUENCE_START_EVENT ? read_list(r, &items, &n) : -1;
+    yaml_event_delete(&v);
+    double lo = 0, hi = 0, cnt = 0;
+    char *end1 = NULL, *end2 = NULL, *end3 = NULL;
+    if (rc == 0 && n == 3) { lo = strtod(items[0], &end1); hi = strtod(items[1], &end2); cnt = strtod(items[2], &end3); }
+    int ok = rc == 0 && n == 3 && !*end1 && !*end2 && !*end3 && cnt >= 1 && cnt <= 1000 && cnt == floor(cnt) &&
+             (!is_log || (lo > 0 && hi > 0));
+    for (int i = 0; i < n; i++) free(items[i]);
+    free(items);
+    if (!ok) return gi_fail(r->e, "%s:%zu: axes: %s: expected [from, to, n] with n >= 1%s", r->path, line, a->key,
+                            is_log ? " and from, to > 0" : "");
+    if (next(r, &end)) return -1;
+    int closed = end.type == YAML_MAPPING_END_EVENT;
+    yaml_event_delete(&end);
+    if (!closed) return gi_fail(r->e, "%s:%zu: axes: %s: one range per axis", r->path, line, a->key);
+    a->n = (int)cnt;
+    a->values = gi_malloc((size_t)a->n * sizeof *a->values);
+    for (int i = 0; i < a->n; i++) {
+        double t = a->n == 1 ? 0.0 : (double)i / (a->n - 1);
+        double v = is_log ? exp(log(lo) + t * (log(hi) - log(lo))) : lo + t * (hi - lo);
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.6g", v);
+        a->values[i] = strdup(buf);
+    }
+    return 0;
+}
+
+static int read_axes(reader *r, sweep_spec *s) {
+    for (;;) {
+        yaml_event_t k, v;
+        if (next(r, &k)) return -1;
+        if (k.type == YAML_MAPPING_END_EVENT) { yaml_event_delete(&k); return 0; }
+        size_t line = line_of(&k);
+        if (k.type != YAML_SCALAR_EVENT) { yaml_event_delete(&k); return gi_fail(r->e, "%s:%zu: axes: expected key: values", r->path, line); }
+        if (s->n_axes == SWEEP_MAX_AXES) { yaml_event_delete(&k); return gi_fail(r->e, "%s:%zu: axes: at most %d", r->path, line, SWEEP_MAX_AXES); }
+        sweep_axis *a = &s->axes[s->n_axes++];
+        snprintf(a->key, sizeof a->key, "%s", (char *)k.data.scalar.value);
+        yaml_event_delete(&k);
+        if (next(r, &v)) return -1;
+        int rc;
+        if (v.type == YAML_SEQUENCE_START_EVENT) {
+            rc = read_list(r, &a->values, &a->n);
+            if (!rc && a->n == 0) rc = gi_fail(r->e, "%s:%zu: axes: %s: an empty list", r->path, line, a->key);
+        } else if (v.type == YAML_MAPPING_START_EVENT) rc = read_range(r, a, line);
+        else if (v.type == YAML_SCALAR_EVENT) { a->n = 1; a->values = gi_malloc(sizeof *a->values); a->values[0] = scalar(&v); rc = 0; }
+        else rc = gi_fail(r->e, "%s:%zu: axes: %s: expected a list of values", r->path, line, a->key);
+        yaml_event_delete(&v);
+        if (rc) return -1;
+    }
+}
+
+int sweep_load(const char *path, sweep_spec *s, gi_err *e) {
+    memset(s, 0, sizeof *s);
+    snprintf(s->path, sizeof s->path, "%s", path);
+    FILE *f = fopen(path, "rb");
+    if (!f) return gi_fail(e, "%s: cannot open (%s)", path, strerror(errno));
+    reader r = {.path = path, .e = e};
+    yaml_parser_initialize(&r.p);
+    yaml_parser_set_input_file(&r.p, f);
+    int rc = 0, in_map = 0;
+    for (int done = 0; !done && !rc;) {
+        yaml_event_t ev;
+        if (next(&r, &ev)) { rc = -1; break; }
+        if (ev.type == YAML_STREAM_END_EVENT) done = 1;
+        else if (ev.type == YAML_MAPPING_START_EVENT && !in_map) in_map = 1;
+        else if (ev.type == YAML_MAPPING_END_EVENT) in_map = 0;
+        else if (ev.type == YAML_SCALAR_EVENT && in_map) {
+            char key[64];
+            snprintf(key, sizeof key, "%s", (char *)ev.data.scalar.value);
+            size_t line = line_of(&ev);
+            yaml_event_t v;
+            if (next(&r, &v)) rc = -1;
+            else {
+                if (!strcmp(key, "config") && v.type == YAML_SCALAR_EVENT)
+                    snprintf(s->config, sizeof s->config, "%s", (char *)v.data.scalar.value);
+                else if (!strcmp(key, "base") && v.type == YAML_MAPPING_START_EVENT) rc = read_base(&r, s, "", 0);
+                else if (!strcmp(key, "axes") && v.type == YAML_MAPPING_START_EVENT) rc = read_axes(&r, s);
+                else if (!strcmp(key, "base") && v.type == YAML_SCALAR_EVENT) rc = 0; /* empty */
+                else rc = gi_fail(e, "%s:%zu: '%s': expected config: FILE, base: {key: value} or axes: {key: [values]}", path, line, key);
+                yaml_event_delete(&v);
+            }
+        } else if (ev.type != YAML_STREAM_START_EVENT && ev.type != YAML_DOCUMENT_START_EVENT &&
+                   ev.type != YAML_DOCUMENT_END_EVENT)
+            rc = gi_fail(e, "%s:%zu: expected a mapping with config, base and axes", path, line_of(&ev));
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&r.p);
+    fclose(f);
+    if (rc) { sweep_free(s); return -1; }
+    if (s->n_axes == 0) { sweep_free(s); return gi_fail(e, "%s: no axes: nothing to sweep", path); }
+    s->n_points = 1;
+    for (int a = 0; a < s->n_axes; a++) {
+        if ((long long)s->n_points * s->axes[a].n > 100000) { sweep_free(s); return gi_fail(e, "%s: more than 100000 points", path); }
+        s->n_points *= s->axes[a].n;
+    }
+    /* every key and value checked now, before anything runs */
+    gi_config c;
+    char name[512];
+    for (int i = 0; i < s->n_points; i++)
+        if (sweep_point(s, i, &c, name, sizeof name, e)) { sweep_free(s); return -1; }
+    return 0;
+}
+
+void sweep_free(sweep_spec *s) {
+    for (int i = 0; i < s->n_base; i++) { free(s->base_key[i]); free(s->base_value[i]); }
+    free(s->base_key);
+    free(s->base_value);
+    for (int a = 0; a < s->n_axes; a++) {
+        for (int i = 0; i < s->axes[a].n; i++) free(s->axes[a].values[i]);
+        free(s->axes[a].values);
+    }
+    memset(s, 0, sizeof *s);
+}
+
+/* name characters that are safe in a path on every system we care about */
+static void append_safe(char *out, size_t n, const char *s) {
+    size_t len = strlen(out);
+    for (; *s && len + 1 < n; s++) {
+        char ch = *s;
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr(".+-_=,", ch);
+        if (ch == '\'' || ch == '"') continue;
+        out[len++] = ok ? ch : '_';
+    }
+    out[len] = 0;
+}
+
+int sweep_point(const sweep_spec *s, int i, gi_config *c, char *name, size_t n, gi_err *e) {
+    char where[CFG_PATH + 16];
+    config_defaults(c);
+    if (s->config[0] && config_load_file(c, s->config, e)) return -1;
+    snprintf(where, sizeof where, "%s: base", s->path);
+    for (int b = 0; b < s->n_base; b++)
+        if (config_set(c, s->base_key[b], s->base_value[b], where, e)) return -1;
+    snprintf(where, sizeof where, "%s: axes", s->path);
+    name[0] = 0;
+    int rest = i;
+    int idx[SWEEP_MAX_AXES];
+    for (int a = s->n_axes - 1; a >= 0; a--) { idx[a] = rest % s->axes[a].n; rest /= s->axes[a].n; }
+    for (int a = 0; a < s->n_axes; a++) {
+        const sweep_axis *ax = &s->axes[a];
+        const char *v = ax->values[idx[a]];
+        if (config_set(c, ax->key, v, where, e)) return -1;
+        const char *short_key = strrchr(ax->key, '.');
+        if (a) append_safe(name, n, ",");
+        append_safe(name, n, short_key ? short_key + 1 : ax->key);
+        append_safe(name, n, "=");
+        append_safe(name, n, v);
+    }
+    return config_validate(c, e);
+}

@@ -1,0 +1,60 @@
+/* sweep.h — a grid of runs from a sweep file:
+ *
+ *   config: configs/modular.yaml          # optional base config file
+ *   base:                                  # overrides for every point (nested or dotted keys)
+ *     train.optimization_steps: 20000
+ *   axes:                                  # the grid: every combination, first axis slowest
+ *     model.initialization_scale: [1, 4, 8]
+ *     train.weight_decay: [0, 1e-2, 1e-1]
+ *     train.lr: {log: [1e-4, 1e-2, 3]}     # 3 values log-spaced from 1e-4 to 1e-2 (also linear:)
+ *
+ * Each point is an ordinary run directory OUT/<name>, named from its values
+ * (initialization_scale=8,weight_decay=1e-2). Points are claimed with an flock on
+ * OUT/.locks/<name>.lock, so any number of workers — local processes, MPI ranks, shards on other
+ * machines sharing OUT — can run one sweep together; a finished point (summary.json says
+ * "finished") is skipped, an interrupted one resumed from its checkpoint. */
+#ifndef GI_SWEEP_H
+#define GI_SWEEP_H
+#include <stddef.h>
+#include "util/config.h"
+#include "util/err.h"
+
+#define SWEEP_MAX_AXES 8
+
+typedef struct {
+    char key[96];
+    int n;
+    char **values;   /* as config_set text */
+} sweep_axis;
+
+typedef struct {
+    char path[CFG_PATH];
+    char config[CFG_PATH];   /* "" = grokinfo's defaults */
+    int n_base;
+    char **base_key, **base_value;
+    int n_axes;
+    sweep_axis axes[SWEEP_MAX_AXES];
+    int n_points;
+} sweep_spec;
+
+int sweep_load(const char *path, sweep_spec *s, gi_err *e);
+void sweep_free(sweep_spec *s);
+/* Point i's configuration (defaults, config file, base, its axis values) and its name. */
+int sweep_point(const sweep_spec *s, int i, gi_config *c, char *name, size_t n, gi_err *e);
+
+typedef struct {
+    const char *out_dir;
+    const char *self_exe;   /* the grokinfo binary that runs each point (`train`) */
+    int jobs;               /* concurrent points in this process */
+    int shard, n_shards;    /* run points i with i % n_shards == shard */
+    int quiet;
+} sweep_options;
+
+typedef struct { int done, skipped, failed; } sweep_counts;
+
+/* Runs this worker's share of the points and returns when every one of them is finished (points
+ * that other workers hold are waited for, then run if their holder died); counts what happened. Each point runs as a child
+ * process `grokinfo train` with its output in OUT/<name>/train.log; with jobs > 1 (or under MPI,
+ * see the caller) each with train.threads=1. */
+int sweep_run(const sweep_spec *s, const sweep_options *o, int threads_per_point, sweep_counts *counts, gi_err *e);
+#endif
