@@ -111,6 +111,7 @@ echo "  target: grokinfo (2 threads) >= 2.5x the peer's best steps/s, stretch 3x
     "$STEPS" "$REPS" "$([[ $status == 0 ]] && echo true || echo false)" "${OPENBLAS_CORETYPE:-}"
 } >build/bench.json.tmp && mv build/bench.json.tmp build/bench.json
 echo "wrote build/bench.json (bench took ${SECONDS}s)"
+echo; echo "== Sweeps: two points at a time against one after another"; bash bench/sweep.sh || status=1
 echo; echo "== O-information: one checkpoint against the NumPy/SciPy peer"; bash bench/oinfo.sh || status=1
 echo; echo "== MI estimators: KSG against the SciPy peer"; bash bench/mi.sh
 exit $status
