@@ -28,6 +28,19 @@ int cmd_compare(int argc, char **argv) {
         free(dirs);
         return 1;
     }
+    /* every name in --runs must be one of the runs, before anything is written */
+    for (const char *p = sel ? sel : ""; *p;) {
+        size_t len = strcspn(p, ",");
+        int found = 0;
+        for (int r = 0; r < n_runs && !found; r++) found = strlen(runs[r].name) == len && !strncmp(runs[r].name, p, len);
+        if (!found) {
+            fprintf(stderr, "grokinfo compare: --runs: no run named '%.*s'\n", (int)len, p);
+            compare_runs_free(runs, n_runs);
+            free(dirs);
+            return 1;
+        }
+        p += len + (p[len] == ',');
+    }
     /* OUT_DIR: the first DIR when it is a sweep's folder, else the current directory */
     if (!out) out = sweep_folder ? dirs[0] : ".";
     char path[1200];
