@@ -30,7 +30,7 @@ static int load_run(const char *dir, compare_run *r, gi_err *e) {
     size_t len = strlen(r->dir);
     while (len > 1 && r->dir[len - 1] == '/') r->dir[--len] = 0;
     const char *slash = strrchr(r->dir, '/');
-    snprintf(r->name, sizeof r->name, "%s", slash ? slash + 1 : r->dir);
+    snprintf(r->name, sizeof r->name, "%.255s", slash ? slash + 1 : r->dir);
     config_defaults(&r->cfg);
     snprintf(p, sizeof p, "%s/config.yaml", r->dir);
     if (config_load_file(&r->cfg, p, e)) return -1;
