@@ -287,5 +287,40 @@ mkdir -p "$tmp/oplot_bad"; cp tests/data/oinfo_plot/metrics.csv "$tmp/oplot_bad/
 sed '1s/,omega_max,/,omega_maximum,/' tests/data/oinfo_plot/oinfo.csv > "$tmp/oplot_bad/oinfo.csv"
 expect_error plot_oinfo_missing_column "oinfo.csv: no column 'omega_max'" "$bin" plot "$tmp/oplot_bad"
 
+# --- compare: a tiny sweep-like folder (alpha in {1, 8} x seed in {0, 1}, and weight decay 0.1 at seed 0)
+sw="$tmp/sweep"
+tiny="train.threads=1 train.train_points=200 train.batch_size=100 model.width=32 train.optimization_steps=60 train.freqLog=20 mi.enabled=false plot.enabled=false --quiet"
+for a in 1 8; do
+    for s in 0 1; do "$bin" train $tiny model.initialization_scale=$a seed=$s --out "$sw/a$a-s$s" >/dev/null 2>&1; done
+    "$bin" train $tiny model.initialization_scale=$a train.weight_decay=0.1 --out "$sw/a$a-wd0.1" >/dev/null 2>&1
+done
+cp tests/data/plot/mi.csv "$sw/a1-s0/"; cp tests/data/plot/mi.csv "$sw/a8-s0/"
+if out=$("$bin" compare "$sw" --runs a1-s0,a8-s0 2>&1); then
+    head -1 "$sw/compare.csv" | grep -q '^run,seed,model.initialization_scale,train.weight_decay,status,memorisation_step,grokking_step,final_step,final_train_acc,final_eval_acc,final_train_loss,final_eval_loss$' &&
+        ok compare_columns || fail compare_columns "$(head -1 "$sw/compare.csv")"
+    [ "$(wc -l <"$sw/compare.csv")" -eq 7 ] && grep -q '^a1-s1,1,1.0,0.01,finished,' "$sw/compare.csv" &&
+        grep -q '^a8-wd0.1,0,8.0,0.1,finished,' "$sw/compare.csv" && ok compare_rows || fail compare_rows "$(cat "$sw/compare.csv")"
+    # the seed groups: 4 groups; alpha 1, wd 0.01 has n = 2 and the mean of its two runs' final_eval_acc
+    want=$(awk -F, '$1 == "a1-s0" || $1 == "a1-s1" { s += $10 } END { printf "%.6f", s / 2 }' "$sw/compare.csv")
+    got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+                   $(c["model.initialization_scale"]) == "1.0" && $(c["train.weight_decay"]) == "0.01" {
+                       printf "%d %.6f %d", $(c["n"]), $(c["final_eval_acc_mean"]), $(c["final_eval_acc_n"]) }' "$sw/compare_seeds.csv")
+    [ "$(wc -l <"$sw/compare_seeds.csv")" -eq 5 ] && head -1 "$sw/compare_seeds.csv" | grep -q '^group,model.initialization_scale,train.weight_decay,n,memorisation_step_mean,memorisation_step_std,memorisation_step_n,' &&
+        [ "$got" = "2 $want 2" ] && grep -q "seeds grouped" <<<"$out" && ok compare_seed_groups ||
+        fail compare_seed_groups "got '$got', want '2 $want 2': $(cat "$sw/compare_seeds.csv")"
+    missing=""
+    for f in grok_vs_alpha eval_acc_heatmap infoplane_overlay; do for x in png pdf; do [ -s "$sw/figures/$f.$x" ] || missing="$missing $f.$x"; done; done
+    [ -z "$missing" ] && grep -q "3 figures in $sw/figures/" <<<"$out" && ok compare_figures || fail compare_figures "missing:$missing; $out"
+    grep -q timing "$sw/compare.csv" && fail compare_no_timings "timing columns in compare.csv" || ok compare_no_timings
+else fail compare_columns "$out"; fi
+# two run directories, only the seed differs: figures skipped with notes, the table in --out
+if out=$("$bin" compare "$sw/a1-s0" "$sw/a1-s1" --out "$tmp/cmp2" 2>&1); then
+    head -1 "$tmp/cmp2/compare.csv" | grep -q '^run,seed,status,' && grep -q "grok_vs_alpha skipped" <<<"$out" &&
+        grep -q "eval_acc_heatmap skipped" <<<"$out" && ok compare_skips_figures || fail compare_skips_figures "$out"
+else fail compare_skips_figures "$out"; fi
+mkdir -p "$tmp/noruns/empty"
+expect_error compare_no_runs "noruns: no run directories in it" "$bin" compare "$tmp/noruns"
+expect_error compare_unknown_run "--runs: no run named 'zz'" "$bin" compare "$sw" --runs a1-s0,zz
+
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

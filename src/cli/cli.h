@@ -10,6 +10,7 @@ int cmd_oinfo(int argc, char **argv);
 int cmd_acts(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_oinfo_npy(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 /* The embedded digits' folder: ./data/mnist, else data/mnist beside the executable. */
 void cli_default_data_dir(char *out, size_t n);
 #endif

@@ -33,6 +33,10 @@ static void usage(FILE *f) {
             "  plot RUN_DIR [--mi FILE] [--estimator NAME]\n"
             "        print the information-plane phases and draw RUN_DIR/figures/ (infoplane, accuracy,\n"
             "        training; .png and .pdf) with gnuplot; MI from FILE (default RUN_DIR/mi.csv) if present\n"
+            "  compare DIR... [--out OUT_DIR] [--runs NAME,NAME]\n"
+            "        runs side by side: each DIR a run directory or a sweep's folder of them; prints and writes\n"
+            "        OUT_DIR/compare.csv (swept keys and summaries), compare_seeds.csv (mean, std, n over seeds)\n"
+            "        and OUT_DIR/figures/; OUT_DIR defaults to the first DIR if a sweep folder, else .\n"
             "\n"
             "The defaults are the seed's (configs/default.yaml): Omnigrok MNIST, 784-200-200-10 ReLU,\n"
             "init scale 8, AdamW lr 1e-3 wd 1e-2, MSE, batch 200, 1000 training points, 100k steps.\n");
@@ -53,6 +57,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], "sweep") == 0) return cmd_sweep(argc - 2, argv + 2);
     if (strcmp(argv[1], "oinfo-npy") == 0) return cmd_oinfo_npy(argc - 2, argv + 2);
     if (strcmp(argv[1], "plot") == 0) return cmd_plot(argc - 2, argv + 2);
+    if (strcmp(argv[1], "compare") == 0) return cmd_compare(argc - 2, argv + 2);
     fprintf(stderr, "grokinfo: unknown command '%s' (try: grokinfo --help)\n", argv[1]);
     return 2;
 }

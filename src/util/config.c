@@ -500,6 +500,15 @@ static void format_value(const gi_config *c, const option *o, int yaml, char *ou
     }
 }
 
+int config_n_options(void) { return (int)N_OPTIONS; }
+
+const char *config_option_name(int i) { return i >= 0 && i < (int)N_OPTIONS ? options[i].name : NULL; }
+
+void config_format_value(const gi_config *c, int i, char *out, size_t n) {
+    if (i < 0 || i >= (int)N_OPTIONS) { if (n) out[0] = 0; return; }
+    format_value(c, &options[i], 0, out, n);
+}
+
 int config_write_yaml(const gi_config *c, FILE *f) {
     const char *prev = "";
     char val[2 * CFG_PATH + 8];

@@ -107,6 +107,12 @@ int config_run_name(const gi_config *c, char *out, size_t n, gi_err *e);
 int config_is_key(const char *key);
 int config_is_section(const char *key);
 int config_is_null_word(const char *s);
+/* The option table, for tools that walk every key (grokinfo compare): how many options, the
+ * dotted name of option i (0 <= i < config_n_options()), and its value in c as OmegaConf would
+ * print it (8.0, 0.01, True, ReLU, [0.9, 0.999]; "" for a null string). */
+int config_n_options(void);
+const char *config_option_name(int i);
+void config_format_value(const gi_config *c, int i, char *out, size_t n);
 /* A stable 64-bit hash of the resolved config (for cache file names). */
 uint64_t config_hash(const gi_config *c);
 #endif
