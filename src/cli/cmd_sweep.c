@@ -1,12 +1,14 @@
 /* cmd_sweep.c — `grokinfo sweep SWEEP.yaml [--out DIR] [-j N] [--shard i/n]`, and under mpirun
  * (when built with MPI): every rank a worker with one point at a time; rank 0 gathers the counts
  * and prints the table. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
 #include "sweep/sweep.h"
+#include "util/json.h"
 #ifdef GI_MPI
 #include <mpi.h>
 #endif
@@ -22,21 +24,19 @@ static void print_table(const sweep_spec *s, const char *out_dir) {
     for (int i = 0; i < s->n_points; i++) {
         gi_config c;
         gi_err e;
-        char name[512], path[2048], buf[8192];
+        char name[512], path[2048];
         if (sweep_point(s, i, &c, name, sizeof name, &e)) continue;
         snprintf(path, sizeof path, "%s/%s/summary.json", out_dir, name);
-        FILE *f = fopen(path, "r");
-        if (!f) { printf("%-48s %-9s\n", name, "not run"); continue; }
-        size_t n = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[n] = 0;
-        char status[64] = "?", mem[32] = "-", grok[32] = "-", acc[32] = "-";
-        const char *p;
-        if ((p = strstr(buf, "\"status\": \""))) sscanf(p + 11, "%63[^\"]", status);
-        if ((p = strstr(buf, "\"memorisation_step\": "))) sscanf(p + 21, "%31[^,\n]", mem);
-        if ((p = strstr(buf, "\"grokking_step\": "))) sscanf(p + 17, "%31[^,\n]", grok);
-        if ((p = strstr(buf, "\"final_eval_acc\": "))) sscanf(p + 18, "%31[^,\n]", acc);
-        printf("%-48s %-9.9s %11s %11s %9s\n", name, status, mem, grok, acc);
+        json_doc d;
+        if (access(path, F_OK) != 0 || json_read_file(path, &d, &e)) { printf("%-48s %-9s\n", name, "not run"); continue; }
+        const char *status = json_str(&d, "status");
+        char mem[32] = "-", grok[32] = "-", acc[32] = "-";
+        double v;
+        if (!isnan(v = json_num(&d, "memorisation_step"))) snprintf(mem, sizeof mem, "%.0f", v);
+        if (!isnan(v = json_num(&d, "grokking_step"))) snprintf(grok, sizeof grok, "%.0f", v);
+        if (!isnan(v = json_num(&d, "final_eval_acc"))) snprintf(acc, sizeof acc, "%.4f", v);
+        printf("%-48s %-9.9s %11s %11s %9s\n", name, status ? status : "?", mem, grok, acc);
+        json_free(&d);
     }
 }
 

@@ -275,9 +275,11 @@ static int infoplane_overlay(const char *fig_dir, const char *gnuplot, const com
     if (atomic_open(&af, path, e)) goto out;
     FILE *f = af.f;
     plot_gp_begin(f, "infoplane_overlay", "the eval subset's information plane of chosen runs (infoplane_overlay.dat)",
-                  120 + 520 * L, 620);
-    fprintf(f, "set multiplot layout 1,%d title \"information plane, eval subset (dots: evaluations; open circle: the first)\" font \",13\"\n"
-               "set xlabel \"I(X;L) [nats]\"\nset key bottom right box\n", L);
+                  120 + 520 * L, 700);
+    /* the key below the panels, where it covers no curve */
+    fprintf(f, "set multiplot layout 1,%d margins 0.06,0.98,0.30,0.88 spacing 0.05 title \"information plane, eval subset "
+               "(dots: evaluations; open circle: the first)\" font \",13\"\n"
+               "set xlabel \"I(X;L) [nats]\"\nset key at screen 0.5, screen 0.02 center bottom horizontal maxcols 3 box\n", L);
     for (int l = 1; l <= L; l++) {
         fprintf(f, "set title \"layer %d\"\nset ylabel \"%s\"\n%s", l, l == 1 ? "I(L;Y) [nats]" : "", l == 1 ? "" : "unset key\n");
         fprintf(f, "plot ");

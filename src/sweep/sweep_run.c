@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "sweep/sweep.h"
 #include "util/atomic_file.h"
+#include "util/json.h"
 
 extern char **environ;
 
@@ -36,17 +37,17 @@ typedef enum { POINT_NEW, POINT_RESUME, POINT_FINISHED, POINT_FAILED } point_sta
 /* From the run directory: finished (summary says so, with the steps asked for), failed (a
  * summary with another status: diverged; not retried), resumable (a checkpoint), or new. */
 static point_state state_of(const char *run_dir, long long steps) {
-    char path[1300], buf[4096];
+    char path[1300];
     snprintf(path, sizeof path, "%s/summary.json", run_dir);
-    FILE *f = fopen(path, "r");
-    if (f) {
-        size_t n = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[n] = 0;
-        const char *st = strstr(buf, "\"steps\": ");
-        long long done = st ? atoll(st + 9) : -1;
-        if (strstr(buf, "\"status\": \"finished\"") && done >= steps) return POINT_FINISHED;
-        if (!strstr(buf, "\"status\": \"finished\"")) return POINT_FAILED;
+    json_doc d;
+    gi_err e;
+    if (exists(path) && json_read_file(path, &d, &e) == 0) {
+        const char *status = json_str(&d, "status");
+        double done = json_num(&d, "steps");
+        int finished = status && !strcmp(status, "finished");
+        json_free(&d);
+        if (finished && done >= (double)steps) return POINT_FINISHED;
+        if (!finished) return POINT_FAILED;
     }
     snprintf(path, sizeof path, "%s/ckpt/latest.bin", run_dir);
     return exists(path) ? POINT_RESUME : POINT_NEW;
