@@ -263,7 +263,7 @@ static int prune(int *restrict sub, const int *restrict act, const double *restr
 
 /* Reduced distances from query q of the batch to the LEAF slots of the leaf at start, into s;
  * returns the bits p where s[p] < v. */
-static unsigned leaf_dists(const batch *b, int start, int q, double v, double *restrict s) {
+static inline __attribute__((always_inline)) unsigned leaf_dists(const batch *b, int start, int q, double v, double *restrict s) {
     int d = b->t->d;
     const double *restrict blk = b->t->pts + (size_t)start * d;
     double acc[LEAF] = {0};
@@ -309,7 +309,7 @@ static void sift_down(double *h, int m, int i, double v) {
     h[i] = v;
 }
 
-static void heap_add(batch *b, int q, double v) {
+static inline __attribute__((always_inline)) void heap_add(batch *b, int q, double v) {
     double *h = b->heap + (size_t)q * b->k;
     if (b->m[q] < b->k) {
         int i = b->m[q]++;
@@ -326,6 +326,7 @@ static void heap_add(batch *b, int q, double v) {
 static void knn_search(batch *b, int node, const int *act) {
     const knn_node *nd = b->t->nodes + node;
     if (!nd->child) {
+        if (nd->start == b->base) return; /* done by own_leaf */
         for (int q = 0; q < LEAF; q++) {
             if (!act[q]) continue;
             double s[LEAF];
@@ -345,6 +346,47 @@ static void knn_search(batch *b, int node, const int *act) {
     for (int i = 0; i < 2; i++) {
         int c = first ^ i;
         if (prune(sub, act, lb[c], b->lim)) knn_search(b, nd->child + c, sub);
+    }
+}
+
+/* The batch's own leaf for all its queries at once, branch-free: each query's nearest up to k
+ * among the other points of its leaf (most of the candidates a search would otherwise add to
+ * its heap one by one), so that the search starts with tight bounds and skips this leaf. */
+static void own_leaf(batch *b, const int *act) {
+    int d = b->t->d, k = b->k, kk = k < LEAF - 1 ? k : LEAF - 1, cnt = 0;
+    for (int q = 0; q < LEAF; q++) cnt += act[q];
+    double top[LEAF - 1][LEAF]; /* top[i][q]: query q's i-th smallest, ascending in i */
+    for (int i = 0; i < kk; i++)
+        for (int q = 0; q < LEAF; q++) top[i][q] = INFINITY;
+    for (int p = 0; p < cnt; p++) {
+        double v[LEAF] = {0};
+        for (int j = 0; j < d; j++) { /* the same operations, in the same order, as leaf_dists */
+            const double *qj = b->qv + j * LEAF;
+            double pj = qj[p];
+            if (b->t->norm == KNN_EUCLID)
+                for (int q = 0; q < LEAF; q++) v[q] = knn_sq_acc(v[q], qj[q] - pj);
+            else
+                for (int q = 0; q < LEAF; q++) {
+                    double u = fabs(qj[q] - pj);
+                    v[q] = u > v[q] ? u : v[q];
+                }
+        }
+        v[p] = INFINITY;
+        for (int i = 0; i < kk; i++) /* insert: the smaller stays, the larger moves on */
+            for (int q = 0; q < LEAF; q++) {
+                double t = top[i][q];
+                top[i][q] = v[q] < t ? v[q] : t;
+                v[q] = v[q] < t ? t : v[q];
+            }
+    }
+    for (int q = 0; q < cnt; q++) { /* as a max-heap: descending; +inf is never a neighbour */
+        double *h = b->heap + (size_t)q * k;
+        int m = 0;
+        while (m < kk && top[m][q] < INFINITY) m++;
+        for (int i = 0; i < m; i++) h[i] = top[m - 1 - i][q];
+        b->m[q] = m;
+        b->bound[q] = m == k ? h[0] : INFINITY;
+        b->lim[q] = b->bound[q] * (1 + SLACK) + TINY;
     }
 }
 
@@ -368,6 +410,7 @@ void knn_query_all(const knn_tree *t, int k, double *dist) {
             b.k = k;
             b.heap = heap;
             for (int q = 0; q < LEAF; q++) b.bound[q] = b.lim[q] = INFINITY;
+            own_leaf(&b, act);
             knn_search(&b, 0, act);
             for (int q = 0; q < LEAF && act[q]; q++) {
                 double *h = heap + (size_t)q * k, *out = dist + (size_t)t->perm[b.base + q] * k;
