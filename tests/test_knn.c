@@ -233,7 +233,14 @@ TEST(knn_k_around_leaf_size) {
             for (int norm = 0; norm < 2; norm++) {
                 int n = sizes[si], d = kind ? 2 : 4;
                 double *x = make_data(n, d, kind, 50 * si + 7 * kind + norm);
-                knn_tree *t = knn_build(x, n, d, (knn_norm)norm);
+                /* the joint build: x's first column beside its other d-1 */
+                double *x0 = malloc((size_t)n * sizeof *x0), *x1 = malloc((size_t)n * (d - 1) * sizeof *x1);
+                for (int i = 0; i < n; i++) {
+                    x0[i] = x[(size_t)i * d];
+                    for (int j = 1; j < d; j++) x1[(size_t)i * (d - 1) + j - 1] = x[(size_t)i * d + j];
+                }
+                knn_tree *t = si % 2 ? knn_build_joint(x0, 1, x1, d - 1, n, (knn_norm)norm) : knn_build(x, n, d, (knn_norm)norm);
+                free(x0); free(x1);
                 for (int ki = 0; ki < 7; ki++) {
                     int k = ks[ki];
                     if (k > n - 1) continue;
@@ -241,6 +248,8 @@ TEST(knn_k_around_leaf_size) {
                     bf_knn(x, n, d, k, (knn_norm)norm, ref);
                     knn_query_all(t, k, got);
                     int b = knn_mismatches(got, ref, n, k, k);
+                    knn_query_kth(t, k, got); /* the k-th alone */
+                    for (int i = 0; i < n; i++) b += !(got[i] == ref[(size_t)i * k + k - 1]);
                     if (b) fprintf(stderr, "  n=%d kind=%d norm=%d k=%d: %d distances differ\n", n, kind, norm, k, b);
                     bad += b;
                     cases++;

@@ -131,7 +131,9 @@ static void build_node(build_ctx *bc, int node, int start, int end, int next) {
     build_node(bc, c + 1, mid, end, right_next);
 }
 
-knn_tree *knn_build(const double *x, int n, int d, knn_norm norm) {
+/* Points: the rows of x (n x dx) followed, in each row, by those of y (n x dy; dy may be 0). */
+static knn_tree *build(const double *x, int dx, const double *y, int dy, int n, knn_norm norm) {
+    int d = dx + dy;
     knn_tree *t = gi_calloc(1, sizeof *t);
     t->n = n; t->d = d; t->norm = norm;
     t->n_leaves = (n + LEAF - 1) / LEAF;
@@ -144,7 +146,12 @@ knn_tree *knn_build(const double *x, int n, int d, knn_norm norm) {
                     gi_malloc((size_t)n * sizeof(double) + 1), gi_malloc((size_t)n * sizeof(double) + 1),
                     gi_malloc((size_t)n * sizeof(int) + 1), gi_malloc((size_t)n * sizeof(int) + 1),
                     gi_malloc((size_t)n * sizeof(int) + 1)};
-    memcpy(bc.w, x, (size_t)n * d * sizeof(double));
+    if (!dy) memcpy(bc.w, x, (size_t)n * d * sizeof(double));
+    else
+        for (int i = 0; i < n; i++) {
+            memcpy(bc.w + (size_t)i * d, x + (size_t)i * dx, (size_t)dx * sizeof(double));
+            memcpy(bc.w + (size_t)i * d + dx, y + (size_t)i * dy, (size_t)dy * sizeof(double));
+        }
     for (int i = 0; i < n; i++) t->perm[i] = i;
 #ifdef _OPENMP
     if (n > 0 && omp_in_parallel()) { /* subtrees as tasks of the caller's team */
@@ -164,6 +171,11 @@ knn_tree *knn_build(const double *x, int n, int d, knn_norm norm) {
     }
     free(bc.w); free(bc.wtmp); free(bc.key); free(bc.ktmp); free(bc.ord); free(bc.otmp); free(bc.itmp);
     return t;
+}
+
+knn_tree *knn_build(const double *x, int n, int d, knn_norm norm) { return build(x, d, NULL, 0, n, norm); }
+knn_tree *knn_build_joint(const double *x, int dx, const double *y, int dy, int n, knn_norm norm) {
+    return build(x, dx, y, dy, n, norm);
 }
 
 void knn_free(knn_tree *t) {
@@ -398,7 +410,8 @@ static void batch_init(batch *b, const knn_tree *t, int l, int *act) {
     for (int q = 0; q < LEAF; q++) { act[q] = b->base + q < t->n; b->m[q] = b->count[q] = 0; }
 }
 
-void knn_query_all(const knn_tree *t, int k, double *dist) {
+/* dist as in knn_query_all, or with kth_only the k-th distance alone, into dist[i]. */
+static void query_all(const knn_tree *t, int k, double *dist, int kth_only) {
     #pragma omp parallel if (t->n_leaves >= PAR_MIN_LEAVES)
     {
         double *heap = gi_malloc((size_t)LEAF * k * sizeof *heap);
@@ -413,7 +426,13 @@ void knn_query_all(const knn_tree *t, int k, double *dist) {
             own_leaf(&b, act);
             knn_search(&b, 0, act);
             for (int q = 0; q < LEAF && act[q]; q++) {
-                double *h = heap + (size_t)q * k, *out = dist + (size_t)t->perm[b.base + q] * k;
+                double *h = heap + (size_t)q * k;
+                if (kth_only) { /* the largest: the heap's top */
+                    double top = b.m[q] == k ? h[0] : INFINITY;
+                    dist[t->perm[b.base + q]] = t->norm == KNN_EUCLID ? sqrt(top) : top;
+                    continue;
+                }
+                double *out = dist + (size_t)t->perm[b.base + q] * k;
                 for (int m = b.m[q]; m < k; m++) out[m] = INFINITY; /* only if k > n-1 */
                 for (int m = b.m[q]; m > 0; m--) { /* heap sort: pop the largest to the end */
                     double top = h[0];
@@ -425,6 +444,9 @@ void knn_query_all(const knn_tree *t, int k, double *dist) {
         free(heap);
     }
 }
+
+void knn_query_all(const knn_tree *t, int k, double *dist) { query_all(t, k, dist, 0); }
+void knn_query_kth(const knn_tree *t, int k, double *kth) { query_all(t, k, kth, 1); }
 
 /* The largest reduced distance s with dist(s) < r, so that "dist < r" becomes "s <= thr"
  * exactly; for Euclidean, sqrt(s) < r is not the same as s < r*r in floating point. */
