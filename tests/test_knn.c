@@ -222,6 +222,46 @@ TEST(knn_large_k_and_parallel) {
     free(got); free(r); free(cnt);
 }
 
+/* Sizes and k around the leaf of 32, where a query's own leaf (searched first, all queries at
+ * once) may hold fewer than k others, exactly k, or more: Gaussian and integer data (duplicates,
+ * ties at the k-th distance), both norms, against brute force. */
+TEST(knn_k_around_leaf_size) {
+    const int sizes[] = {2, 5, 31, 32, 33, 64, 65, 150}, ks[] = {1, 4, 5, 30, 31, 32, 40};
+    int bad = 0, cases = 0;
+    for (int si = 0; si < 8; si++)
+        for (int kind = 0; kind < 2; kind++)
+            for (int norm = 0; norm < 2; norm++) {
+                int n = sizes[si], d = kind ? 2 : 4;
+                double *x = make_data(n, d, kind, 50 * si + 7 * kind + norm);
+                /* the joint build: x's first column beside its other d-1 */
+                double *x0 = malloc((size_t)n * sizeof *x0), *x1 = malloc((size_t)n * (d - 1) * sizeof *x1);
+                for (int i = 0; i < n; i++) {
+                    x0[i] = x[(size_t)i * d];
+                    for (int j = 1; j < d; j++) x1[(size_t)i * (d - 1) + j - 1] = x[(size_t)i * d + j];
+                }
+                knn_tree *t = si % 2 ? knn_build_joint(x0, 1, x1, d - 1, n, (knn_norm)norm) : knn_build(x, n, d, (knn_norm)norm);
+                free(x0); free(x1);
+                for (int ki = 0; ki < 7; ki++) {
+                    int k = ks[ki];
+                    if (k > n - 1) continue;
+                    double *ref = malloc((size_t)n * k * sizeof *ref), *got = malloc((size_t)n * k * sizeof *got);
+                    bf_knn(x, n, d, k, (knn_norm)norm, ref);
+                    knn_query_all(t, k, got);
+                    int b = knn_mismatches(got, ref, n, k, k);
+                    knn_query_kth(t, k, got); /* the k-th alone */
+                    for (int i = 0; i < n; i++) b += !(got[i] == ref[(size_t)i * k + k - 1]);
+                    if (b) fprintf(stderr, "  n=%d kind=%d norm=%d k=%d: %d distances differ\n", n, kind, norm, k, b);
+                    bad += b;
+                    cases++;
+                    free(ref); free(got);
+                }
+                knn_free(t);
+                free(x);
+            }
+    CHECK(cases > 60);
+    CHECK(bad == 0);
+}
+
 /* knn_count_max (a sweep for d <= 2, a tree above) against brute force: Gaussian, integer grids
  * full of ties and duplicates, a constant column and a coordinate scaled by 1e6; radii equal to
  * a distance, one ulp above it, large, 0 and NaN; sizes around the search block of 32. */

@@ -141,8 +141,7 @@ int mi_kl_classes(const double *x, int dx, const int *labels, int n, int k, esti
 
 int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estimate *out, gi_err *e) {
     if (knn_check_sizes(n, k, "ksg", e)) return -1;
-    double *xy = hstack(x, dx, y, dy, n);
-    double *dist = gi_malloc((size_t)n * k * sizeof(double)), *eps = gi_malloc((size_t)n * sizeof(double));
+    double *eps = gi_malloc((size_t)n * sizeof(double)), *terms = gi_malloc((size_t)n * sizeof(double));
     int *nx = gi_malloc((size_t)n * sizeof(int)), *ny = gi_malloc((size_t)n * sizeof(int));
     knn_tree *t = NULL;
     knn_counter *cx = NULL, *cy = NULL;
@@ -154,12 +153,11 @@ int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estim
         cx = knn_counter_new(x, n, dx);
         #pragma omp task shared(cy)
         cy = knn_counter_new(y, n, dy);
-        t = knn_build(xy, n, dx + dy, KNN_MAX);
+        t = knn_build_joint(x, dx, y, dy, n, KNN_MAX);
         #pragma omp taskwait
     }
-    knn_query_all(t, k, dist);
+    knn_query_kth(t, k, eps);
     knn_free(t);
-    for (int i = 0; i < n; i++) eps[i] = dist[(size_t)i * k + k - 1];
     if (dx <= 2 && dy <= 2) { /* two serial sweeps, one per thread; trees share the threads themselves */
         #pragma omp parallel sections
         {
@@ -174,7 +172,6 @@ int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estim
     knn_counter_free(cx);
     knn_counter_free(cy);
     double c = digamma(k) + digamma(n);
-    double *terms = dist; /* reuse: n <= n*k */
     double *psi = gi_malloc((size_t)n * sizeof(double)); /* psi[m] = digamma(m + 1), counts m < n */
     for (int m = 0; m < n; m++) psi[m] = NAN;
     for (int i = 0; i < n; i++) {
@@ -184,7 +181,7 @@ int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estim
     }
     free(psi);
     estimate_from_terms(out, terms, n, 0.0);
-    free(xy); free(dist); free(eps); free(nx); free(ny);
+    free(terms); free(eps); free(nx); free(ny);
     return 0;
 }
 

@@ -131,7 +131,9 @@ static void build_node(build_ctx *bc, int node, int start, int end, int next) {
     build_node(bc, c + 1, mid, end, right_next);
 }
 
-knn_tree *knn_build(const double *x, int n, int d, knn_norm norm) {
+/* Points: the rows of x (n x dx) followed, in each row, by those of y (n x dy; dy may be 0). */
+static knn_tree *build(const double *x, int dx, const double *y, int dy, int n, knn_norm norm) {
+    int d = dx + dy;
     knn_tree *t = gi_calloc(1, sizeof *t);
     t->n = n; t->d = d; t->norm = norm;
     t->n_leaves = (n + LEAF - 1) / LEAF;
@@ -144,7 +146,12 @@ knn_tree *knn_build(const double *x, int n, int d, knn_norm norm) {
                     gi_malloc((size_t)n * sizeof(double) + 1), gi_malloc((size_t)n * sizeof(double) + 1),
                     gi_malloc((size_t)n * sizeof(int) + 1), gi_malloc((size_t)n * sizeof(int) + 1),
                     gi_malloc((size_t)n * sizeof(int) + 1)};
-    memcpy(bc.w, x, (size_t)n * d * sizeof(double));
+    if (!dy) memcpy(bc.w, x, (size_t)n * d * sizeof(double));
+    else
+        for (int i = 0; i < n; i++) {
+            memcpy(bc.w + (size_t)i * d, x + (size_t)i * dx, (size_t)dx * sizeof(double));
+            memcpy(bc.w + (size_t)i * d + dx, y + (size_t)i * dy, (size_t)dy * sizeof(double));
+        }
     for (int i = 0; i < n; i++) t->perm[i] = i;
 #ifdef _OPENMP
     if (n > 0 && omp_in_parallel()) { /* subtrees as tasks of the caller's team */
@@ -164,6 +171,11 @@ knn_tree *knn_build(const double *x, int n, int d, knn_norm norm) {
     }
     free(bc.w); free(bc.wtmp); free(bc.key); free(bc.ktmp); free(bc.ord); free(bc.otmp); free(bc.itmp);
     return t;
+}
+
+knn_tree *knn_build(const double *x, int n, int d, knn_norm norm) { return build(x, d, NULL, 0, n, norm); }
+knn_tree *knn_build_joint(const double *x, int dx, const double *y, int dy, int n, knn_norm norm) {
+    return build(x, dx, y, dy, n, norm);
 }
 
 void knn_free(knn_tree *t) {
@@ -263,7 +275,7 @@ static int prune(int *restrict sub, const int *restrict act, const double *restr
 
 /* Reduced distances from query q of the batch to the LEAF slots of the leaf at start, into s;
  * returns the bits p where s[p] < v. */
-static unsigned leaf_dists(const batch *b, int start, int q, double v, double *restrict s) {
+static inline __attribute__((always_inline)) unsigned leaf_dists(const batch *b, int start, int q, double v, double *restrict s) {
     int d = b->t->d;
     const double *restrict blk = b->t->pts + (size_t)start * d;
     double acc[LEAF] = {0};
@@ -309,7 +321,7 @@ static void sift_down(double *h, int m, int i, double v) {
     h[i] = v;
 }
 
-static void heap_add(batch *b, int q, double v) {
+static inline __attribute__((always_inline)) void heap_add(batch *b, int q, double v) {
     double *h = b->heap + (size_t)q * b->k;
     if (b->m[q] < b->k) {
         int i = b->m[q]++;
@@ -326,6 +338,7 @@ static void heap_add(batch *b, int q, double v) {
 static void knn_search(batch *b, int node, const int *act) {
     const knn_node *nd = b->t->nodes + node;
     if (!nd->child) {
+        if (nd->start == b->base) return; /* done by own_leaf */
         for (int q = 0; q < LEAF; q++) {
             if (!act[q]) continue;
             double s[LEAF];
@@ -348,6 +361,47 @@ static void knn_search(batch *b, int node, const int *act) {
     }
 }
 
+/* The batch's own leaf for all its queries at once, branch-free: each query's nearest up to k
+ * among the other points of its leaf (most of the candidates a search would otherwise add to
+ * its heap one by one), so that the search starts with tight bounds and skips this leaf. */
+static void own_leaf(batch *b, const int *act) {
+    int d = b->t->d, k = b->k, kk = k < LEAF - 1 ? k : LEAF - 1, cnt = 0;
+    for (int q = 0; q < LEAF; q++) cnt += act[q];
+    double top[LEAF - 1][LEAF]; /* top[i][q]: query q's i-th smallest, ascending in i */
+    for (int i = 0; i < kk; i++)
+        for (int q = 0; q < LEAF; q++) top[i][q] = INFINITY;
+    for (int p = 0; p < cnt; p++) {
+        double v[LEAF] = {0};
+        for (int j = 0; j < d; j++) { /* the same operations, in the same order, as leaf_dists */
+            const double *qj = b->qv + j * LEAF;
+            double pj = qj[p];
+            if (b->t->norm == KNN_EUCLID)
+                for (int q = 0; q < LEAF; q++) v[q] = knn_sq_acc(v[q], qj[q] - pj);
+            else
+                for (int q = 0; q < LEAF; q++) {
+                    double u = fabs(qj[q] - pj);
+                    v[q] = u > v[q] ? u : v[q];
+                }
+        }
+        v[p] = INFINITY;
+        for (int i = 0; i < kk; i++) /* insert: the smaller stays, the larger moves on */
+            for (int q = 0; q < LEAF; q++) {
+                double t = top[i][q];
+                top[i][q] = v[q] < t ? v[q] : t;
+                v[q] = v[q] < t ? t : v[q];
+            }
+    }
+    for (int q = 0; q < cnt; q++) { /* as a max-heap: descending; +inf is never a neighbour */
+        double *h = b->heap + (size_t)q * k;
+        int m = 0;
+        while (m < kk && top[m][q] < INFINITY) m++;
+        for (int i = 0; i < m; i++) h[i] = top[m - 1 - i][q];
+        b->m[q] = m;
+        b->bound[q] = m == k ? h[0] : INFINITY;
+        b->lim[q] = b->bound[q] * (1 + SLACK) + TINY;
+    }
+}
+
 /* act[q] = 1 for the slots of leaf l that hold a point. */
 static void batch_init(batch *b, const knn_tree *t, int l, int *act) {
     b->t = t;
@@ -356,7 +410,8 @@ static void batch_init(batch *b, const knn_tree *t, int l, int *act) {
     for (int q = 0; q < LEAF; q++) { act[q] = b->base + q < t->n; b->m[q] = b->count[q] = 0; }
 }
 
-void knn_query_all(const knn_tree *t, int k, double *dist) {
+/* dist as in knn_query_all, or with kth_only the k-th distance alone, into dist[i]. */
+static void query_all(const knn_tree *t, int k, double *dist, int kth_only) {
     #pragma omp parallel if (t->n_leaves >= PAR_MIN_LEAVES)
     {
         double *heap = gi_malloc((size_t)LEAF * k * sizeof *heap);
@@ -368,9 +423,16 @@ void knn_query_all(const knn_tree *t, int k, double *dist) {
             b.k = k;
             b.heap = heap;
             for (int q = 0; q < LEAF; q++) b.bound[q] = b.lim[q] = INFINITY;
+            own_leaf(&b, act);
             knn_search(&b, 0, act);
             for (int q = 0; q < LEAF && act[q]; q++) {
-                double *h = heap + (size_t)q * k, *out = dist + (size_t)t->perm[b.base + q] * k;
+                double *h = heap + (size_t)q * k;
+                if (kth_only) { /* the largest: the heap's top */
+                    double top = b.m[q] == k ? h[0] : INFINITY;
+                    dist[t->perm[b.base + q]] = t->norm == KNN_EUCLID ? sqrt(top) : top;
+                    continue;
+                }
+                double *out = dist + (size_t)t->perm[b.base + q] * k;
                 for (int m = b.m[q]; m < k; m++) out[m] = INFINITY; /* only if k > n-1 */
                 for (int m = b.m[q]; m > 0; m--) { /* heap sort: pop the largest to the end */
                     double top = h[0];
@@ -382,6 +444,9 @@ void knn_query_all(const knn_tree *t, int k, double *dist) {
         free(heap);
     }
 }
+
+void knn_query_all(const knn_tree *t, int k, double *dist) { query_all(t, k, dist, 0); }
+void knn_query_kth(const knn_tree *t, int k, double *kth) { query_all(t, k, kth, 1); }
 
 /* The largest reduced distance s with dist(s) < r, so that "dist < r" becomes "s <= thr"
  * exactly; for Euclidean, sqrt(s) < r is not the same as s < r*r in floating point. */

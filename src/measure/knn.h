@@ -26,6 +26,8 @@ double knn_dist(const double *a, const double *b, int d, knn_norm norm);
  * reordered copy of the points. d may be up to at least 64. Parallel with OpenMP tasks: in a
  * team of its own, or inside a parallel region in the caller's team (returning when done). */
 knn_tree *knn_build(const double *x, int n, int d, knn_norm norm);
+/* The same over the joint points (x_i, y_i): x is n x dx, y is n x dy, d = dx + dy. */
+knn_tree *knn_build_joint(const double *x, int dx, const double *y, int dy, int n, knn_norm norm);
 void knn_free(knn_tree *t);
 
 /* For every point i (in the caller's original order): the distances to its k nearest other
@@ -34,6 +36,9 @@ void knn_free(knn_tree *t);
  * get +inf). Parallel over i with OpenMP. Distances are exact doubles, equal (==) to knn_dist
  * of the pair. */
 void knn_query_all(const knn_tree *t, int k, double *dist);
+
+/* Only the k-th of those distances, into kth[i]. */
+void knn_query_kth(const knn_tree *t, int k, double *kth);
 
 /* For every point i: the number of points j != i with knn_dist(x_i, x_j) < r[i] (strict),
  * into count[i]. Parallel over i. */
