@@ -182,6 +182,19 @@ else echo "skip e2e_sweep_mpi_same_results (built without MPI)"; fi
 expect_error sweep_bad_key "model.widht" "$bin" sweep tests/data/sweep/bad_key.yaml --out "$tmp/swb"
 expect_error sweep_missing_file "nope.yaml" "$bin" sweep "$tmp/nope.yaml"
 
+# --- a full disk (simulated: a file size limit, SIGXFSZ ignored): one clear line naming the file,
+# the last good checkpoint kept, and a later resume ends as an uninterrupted run
+"$bin" train $small train.optimization_steps=120 --out "$tmp/disk" >/dev/null 2>&1
+cp "$tmp/disk/ckpt/latest.bin" "$tmp/disk_latest_before.bin"
+out=$(bash -c 'ulimit -f 300; trap "" XFSZ; exec "$0" train --resume "$1" train.optimization_steps=300 --quiet' "$bin" "$tmp/disk" 2>&1 >/dev/null)
+rc=$?
+if [ $rc -ne 0 ] && grep -q "latest.bin: write failed (File too large); the previous file is kept" <<<"$out" &&
+   [ "$(grep -c . <<<"$out")" -eq 1 ] && cmp -s "$tmp/disk/ckpt/latest.bin" "$tmp/disk_latest_before.bin"; then
+    ok full_disk_keeps_checkpoint
+else fail full_disk_keeps_checkpoint "rc=$rc: $out"; fi
+"$bin" train --resume "$tmp/disk" train.optimization_steps=300 --quiet >/dev/null 2>&1
+cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/disk/ckpt/latest.bin" && ok full_disk_then_resume || fail full_disk_then_resume "final checkpoint differs"
+
 # --- the same seed and thread count give the same bits
 "$bin" train $small train.optimization_steps=300 --out "$tmp/again" >/dev/null 2>&1
 cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/again/ckpt/latest.bin" && ok deterministic || fail deterministic "two runs differ"
