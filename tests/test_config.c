@@ -389,8 +389,9 @@ TEST(config_write_roundtrip) {
     f = fopen(path, "w");
     CHECK(f && config_write_yaml(&a, f) == 0);
     if (f) fclose(f);
+    config_defaults(&b); /* (keys grokinfo does not use are written only when not at their default) */
     CHECK(config_load_file(&b, path, &e) == 0);
-    CHECK(same_values(&a, &b));
+    CHECK(same_values(&a, &b) && b.n_unused == 0);
     CHECK(config_hash(&a) == config_hash(&b));
     b.train.lr = 2e-3;
     CHECK(config_hash(&a) != config_hash(&b));

@@ -512,8 +512,15 @@ void config_format_value(const gi_config *c, int i, char *out, size_t n) {
 int config_write_yaml(const gi_config *c, FILE *f) {
     const char *prev = "";
     char val[2 * CFG_PATH + 8];
+    /* keys grokinfo does not use are written only when set to something else than their default,
+     * so that reading the file back does not warn about keys nobody set */
+    gi_config *d = gi_malloc(sizeof *d);
+    config_defaults(d);
     for (size_t i = 0; i < N_OPTIONS; i++) {
         const char *name = options[i].name, *last = strrchr(name, '.');
+        if ((options[i].flags & UNUSED) && !memcmp((const char *)c + options[i].off, (const char *)d + options[i].off,
+                                                   options[i].size))
+            continue;
         /* Open the sections of `name` that differ from those of the previous key. */
         size_t common = 0, depth = 0;
         while (name[common] && name[common] == prev[common]) common++;
@@ -529,6 +536,7 @@ int config_write_yaml(const gi_config *c, FILE *f) {
         fprintf(f, "%*s%s: %s\n", (int)(2 * depth), "", last ? last + 1 : name, val);
         prev = name;
     }
+    free(d);
     return ferror(f) ? -1 : 0;
 }
 
