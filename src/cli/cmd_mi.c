@@ -3,23 +3,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "cli/cli.h"
 #include "measure/compress.h"
 #include "measure/mi.h"
 #include "util/npy.h"
 #include "util/rng.h"
+#include "util/clock.h"
 
 static void usage(void) {
     fprintf(stderr, "usage: grokinfo mi --x X.npy|X.csv --y Y.npy|Y.csv [--estimator ksg|kl|wkl|kde|gauss|gcmi] [--k K]\n"
                     "                   [--discrete-y] [--compress pca:M|pca-white:M|first:M] [--rescale|--no-rescale]\n"
                     "                   [--bias-correct] [--bootstrap B [--seed S]] [--json]\n");
-}
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /* reads a matrix and rejects NaN / Inf with the position of the first one */

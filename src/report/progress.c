@@ -1,13 +1,7 @@
 #include "progress.h"
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "util/clock.h"
 
 void progress_start(progress *p, int enabled, int64_t start, int64_t total) {
     *p = (progress){.enabled = enabled, .tty = isatty(STDERR_FILENO), .start = start, .total = total,

@@ -9,23 +9,17 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "sweep/sweep.h"
 #include "util/atomic_file.h"
 #include "util/json.h"
+#include "util/clock.h"
 
 extern char **environ;
 
 /* the child keeps its point's lock at this descriptor for as long as it lives, so that a killed
  * sweep's orphans still hold their points */
 #define CHILD_LOCK_FD 99
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static int exists(const char *p) {
     struct stat st;

@@ -3,17 +3,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "measure/autoencoder.h"
 #include "measure/compress.h"
+#include "util/clock.h"
 
 enum { STREAM_PLANE = 31 };
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 int plane_options(const gi_config *c, infoplane_options *o, gi_err *e) {
     memset(o, 0, sizeof *o);

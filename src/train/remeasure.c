@@ -3,13 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "train/oinfo_run.h"
 #include "train/plane.h"
 #include "train/run.h"
 #include "util/atomic_file.h"
 #include "util/npy.h"
+#include "util/clock.h"
 
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -34,12 +34,6 @@ static char **step_checkpoints(const char *ckpt_dir, int *count) {
     closedir(d);
     qsort(names, (size_t)*count, sizeof *names, by_name);
     return names;
-}
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /* The first of BASE.csv, BASE-2.csv, ... that does not exist. */

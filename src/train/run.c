@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include "report/oinfo_report.h"
 #include "report/phases.h"
@@ -18,12 +17,7 @@
 #include "train/schedule.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "util/clock.h"
 
 /* metrics.csv lives in memory as text and is rewritten whole at every evaluation */
 typedef struct { char *text; size_t len; } csv_text;
