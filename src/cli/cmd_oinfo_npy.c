@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "cli/cli.h"
 #include "measure/oinfo.h"
 #include "util/npy.h"
+#include "util/clock.h"
 
 static void usage(void) {
     fprintf(stderr, "usage: grokinfo oinfo-npy --acts A.npy [--clusters K] [--greedy-max M] [--bias-correct]\n"
@@ -33,12 +33,10 @@ int cmd_oinfo_npy(int argc, char **argv) {
     gi_err e;
     if (matrix_read(acts, &m, &e)) { fprintf(stderr, "grokinfo oinfo-npy: %s\n", e.msg); return 1; }
     int *labels = malloc((size_t)m.cols * sizeof(int));
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = now_s();
     oinfo_row r;
     int rc = oinfo_measure_f64(m.data, (int)m.rows, (int)m.cols, &p, &r, labels, &e);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    double secs = now_s() - t0;
     if (rc) { fprintf(stderr, "grokinfo oinfo-npy: %s: %s\n", acts, e.msg); matrix_free(&m); free(labels); return 1; }
     if (labels_path) {
         FILE *f = fopen(labels_path, "w");
