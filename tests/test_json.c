@@ -1,6 +1,7 @@
 /* test_json.c — the flat JSON reader on summary.json's shapes. */
 #include "test.h"
 #include <math.h>
+#include <stdlib.h>
 #include "util/json.h"
 
 TEST(json_summary_shapes) {
@@ -40,4 +41,23 @@ TEST(json_errors_name_the_line) {
     CHECK_STR_CONTAINS(e.msg, "unterminated string");
     CHECK(json_read_file("/nonexistent/summary.json", &d, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "/nonexistent/summary.json: cannot open");
+}
+
+TEST(json_write_string_reads_back) {
+    const char *s = "run \"a\\b\"\n\tend";
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    fputs("{\"k\": ", f);
+    json_write_string(f, s);
+    fputs("}", f);
+    fclose(f);
+    CHECK(strstr(text, "\\u000a") && strstr(text, "\\\"a\\\\b\\\""));
+    json_doc d;
+    gi_err e;
+    CHECK(json_parse(text, "t", &d, &e) == 0);
+    const char *back = json_str(&d, "k");
+    CHECK(back && !strcmp(back, s));
+    json_free(&d);
+    free(text);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/table.h"
+#include "util/json.h"
 
 /* The paper's convention, from its code (github.com/kclauw/grokking-oinformation-icml):
  *   src/utils/transformation.py:20-27  compute_ema: ema[0] = data[0], then alpha*x + (1-alpha)*ema
@@ -169,25 +170,15 @@ static void json_step(FILE *f, int64_t v) {
     else fprintf(f, "%lld", (long long)v);
 }
 
-static void json_num(FILE *f, double v) {
+static void write_number(FILE *f, double v) {
     if (isfinite(v)) fprintf(f, "%.9g", v);
     else fprintf(f, "null");
-}
-
-static void json_string(FILE *f, const char *s) {
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", *s);
-        else fputc(*s, f);
-    }
-    fputc('"', f);
 }
 
 void oinfo_report_write_json(FILE *f, const oinfo_report *r, int indent) {
     int a = indent + 2, b = indent + 4;
     fprintf(f, "{\n%*s\"oinfo_csv\": ", a, "");
-    json_string(f, r->oinfo_path);
+    json_write_string(f, r->oinfo_path);
     fprintf(f, ",\n%*s\"curves\": \"synergy = -omega_min, redundancy = omega_max; step 0 left out, min-max normalised "
                "over the run, then EMA-smoothed\",\n%*s\"ema_alpha\": %g,\n%*s\"memorisation_threshold\": %g,\n"
                "%*s\"grokking_threshold\": %g,\n%*s\"memorisation_step\": ",
@@ -203,9 +194,9 @@ void oinfo_report_write_json(FILE *f, const oinfo_report *r, int indent) {
         fprintf(f, ", \"redundancy_peak_step\": ");
         json_step(f, c->redundancy_peak_step);
         fprintf(f, ", \"omega_min_at_synergy_peak\": ");
-        json_num(f, c->omega_min_at_peak);
+        write_number(f, c->omega_min_at_peak);
         fprintf(f, ", \"omega_max_at_redundancy_peak\": ");
-        json_num(f, c->omega_max_at_peak);
+        write_number(f, c->omega_max_at_peak);
         fprintf(f, "}");
     }
     if (r->n_layers) fprintf(f, "\n%*s", a, "");

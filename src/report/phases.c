@@ -4,6 +4,7 @@
 #include <string.h>
 #include "report/savgol.h"
 #include "report/table.h"
+#include "util/json.h"
 
 const char *phase_name(phase_kind k) {
     switch (k) {
@@ -261,16 +262,6 @@ void phases_print(FILE *f, const phase_report *r) {
     }
 }
 
-static void json_string(FILE *f, const char *s) {
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", *s);
-        else fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void json_opt(FILE *f, int64_t v, int64_t milestone) {
     if (milestone < 0) fprintf(f, "null");
     else fprintf(f, "%lld", (long long)(v - milestone));
@@ -279,9 +270,9 @@ static void json_opt(FILE *f, int64_t v, int64_t milestone) {
 void phases_write_json(FILE *f, const phase_report *r, int indent) {
     int a = indent + 2, b = indent + 4, c = indent + 6;
     fprintf(f, "{\n%*s\"mi_csv\": ", a, "");
-    json_string(f, r->mi_path);
+    json_write_string(f, r->mi_path);
     fprintf(f, ",\n%*s\"estimator\": ", a, "");
-    json_string(f, r->estimator);
+    json_write_string(f, r->estimator);
     fprintf(f, ",\n%*s\"memorisation_step\": ", a, "");
     if (r->memorisation_step >= 0) fprintf(f, "%lld", (long long)r->memorisation_step); else fprintf(f, "null");
     fprintf(f, ",\n%*s\"grokking_step\": ", a, "");

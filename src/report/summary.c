@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "util/atomic_file.h"
+#include "util/json.h"
 
 void history_push(acc_history *h, int64_t step, double train_acc, double eval_acc, double train_loss, double eval_loss) {
     if (h->n == h->cap) {
@@ -45,12 +46,9 @@ int summary_write(const char *path, const acc_history *h, const summary_info *s,
     if (atomic_open(&af, path, e)) return -1;
     FILE *f = af.f;
     int64_t last = h->n - 1;
-    fprintf(f, "{\n  \"status\": \"");
-    for (const char *c = s->status; *c; c++) {
-        if (*c == '"' || *c == '\\') fputc('\\', f);
-        fputc(*c, f);
-    }
-    fprintf(f, "\",\n");
+    fprintf(f, "{\n  \"status\": ");
+    json_write_string(f, s->status);
+    fprintf(f, ",\n");
     json_step(f, "memorisation_step", history_first_reaching(h, h->train_acc, s->train_threshold));
     json_step(f, "grokking_step", history_first_reaching(h, h->eval_acc, s->eval_threshold));
     fprintf(f, "  \"memorisation_threshold\": %g,\n  \"grokking_threshold\": %g,\n", s->train_threshold, s->eval_threshold);

@@ -211,3 +211,13 @@ void json_free(json_doc *d) {
     free(d->leaf);
     *d = (json_doc){0};
 }
+
+void json_write_string(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", *s);
+        else fputc(*s, f);
+    }
+    fputc('"', f);
+}

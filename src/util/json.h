@@ -5,6 +5,7 @@
  * false and null. Errors name the file, line and what was expected. */
 #ifndef GI_JSON_H
 #define GI_JSON_H
+#include <stdio.h>
 #include "err.h"
 
 typedef enum { JSON_NULL, JSON_NUM, JSON_STR, JSON_BOOL } json_kind;
@@ -31,4 +32,7 @@ double json_num(const json_doc *d, const char *key);
 /* A string's value, or NULL. */
 const char *json_str(const json_doc *d, const char *key);
 void json_free(json_doc *d);
+
+/* Writing: s as a JSON string, quoted, with '"', '\\' and control characters escaped. */
+void json_write_string(FILE *f, const char *s);
 #endif
