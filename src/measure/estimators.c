@@ -94,30 +94,52 @@ int mi_kl(const double *x, int dx, const double *y, int dy, int n, int k, estima
     return rc ? -1 : 0;
 }
 
+typedef struct { int label, index; } label_index;
+
+static int by_label_then_index(const void *a, const void *b) {
+    const label_index *p = a, *q = b;
+    if (p->label != q->label) return p->label < q->label ? -1 : 1;
+    return (p->index > q->index) - (p->index < q->index);
+}
+
+int label_groups(const int *labels, int n, int *order, int *start) {
+    label_index *li = gi_malloc((size_t)n * sizeof *li);
+    for (int i = 0; i < n; i++) li[i] = (label_index){labels[i], i};
+    qsort(li, (size_t)n, sizeof *li, by_label_then_index);
+    int groups = 0;
+    for (int i = 0; i < n; i++) {
+        if (i == 0 || li[i].label != li[i - 1].label) start[groups++] = i;
+        order[i] = li[i].index;
+    }
+    start[groups] = n;
+    free(li);
+    return groups;
+}
+
+void gather_rows(const double *x, int d, const int *rows, int m, double *out) {
+    for (int r = 0; r < m; r++) memcpy(out + (size_t)r * d, x + (size_t)rows[r] * d, (size_t)d * sizeof(double));
+}
+
 int mi_classes(const double *x, int dx, const int *labels, int n, entropy_fn entropy, const void *params,
                estimate *out, gi_err *e) {
     estimate hx = {0, 0, out->terms};
     if (entropy(x, n, dx, params, &hx, e)) return -1;
-    int lo = labels[0], hi = labels[0];
-    for (int i = 1; i < n; i++) { if (labels[i] < lo) lo = labels[i]; if (labels[i] > hi) hi = labels[i]; }
     double value = hx.value, err = hx.stderr_;
     double *xc = gi_malloc((size_t)n * dx * sizeof(double));
-    int *members = gi_malloc((size_t)n * sizeof(int));
+    int *order = gi_malloc((size_t)n * sizeof(int)), *start = gi_malloc((size_t)(n + 1) * sizeof(int));
     double *class_terms = out->terms ? gi_malloc((size_t)n * sizeof(double)) : NULL;
-    for (long c = lo; c <= hi; c++) {
-        int nc = 0;
-        for (int i = 0; i < n; i++)
-            if (labels[i] == c) {
-                memcpy(xc + (size_t)nc * dx, x + (size_t)i * dx, (size_t)dx * sizeof(double));
-                members[nc++] = i;
-            }
-        if (nc == 0) continue;
+    int groups = label_groups(labels, n, order, start);
+    for (int g = 0; g < groups; g++) {
+        const int *members = order + start[g];
+        int nc = start[g + 1] - start[g];
+        gather_rows(x, dx, members, nc, xc);
         estimate hc = {0, 0, class_terms};
         if (entropy(xc, nc, dx, params, &hc, e)) {
             char inner[GI_ERRLEN];
             snprintf(inner, sizeof inner, "%s", e ? e->msg : "");
-            free(xc); free(members); free(class_terms);
-            return gi_fail(e, "class %ld: %s", c, inner);
+            int c = labels[members[0]];
+            free(xc); free(order); free(start); free(class_terms);
+            return gi_fail(e, "class %d: %s", c, inner);
         }
         value -= (double)nc / n * hc.value;
         err += (double)nc / n * hc.stderr_;
@@ -125,7 +147,7 @@ int mi_classes(const double *x, int dx, const int *labels, int n, entropy_fn ent
         if (class_terms)
             for (int m = 0; m < nc; m++) out->terms[members[m]] -= class_terms[m];
     }
-    free(xc); free(members); free(class_terms);
+    free(xc); free(order); free(start); free(class_terms);
     out->value = value;
     out->stderr_ = err;
     return 0;

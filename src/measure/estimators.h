@@ -35,6 +35,12 @@ typedef int (*entropy_fn)(const double *x, int n, int d, const void *params, est
 int mi_classes(const double *x, int dx, const int *labels, int n, entropy_fn entropy, const void *params,
                estimate *out, gi_err *e);
 
+/* The rows grouped by label, labels ascending: order[start[g] .. start[g+1]) are group g's row
+ * indices, ascending; returns the number of groups. order holds n, start n + 1. */
+int label_groups(const int *labels, int n, int *order, int *start);
+/* out (m x d) = the rows rows[0..m) of x (n x d) */
+void gather_rows(const double *x, int d, const int *rows, int m, double *out);
+
 /* value = mean(t) + shift, error = sd(t)/√N; copies t + shift into out->terms when set. */
 void estimate_from_terms(estimate *out, const double *t, int n, double shift);
 /* For an MI from entropies: per-point terms are allocated for hx, hy, hxy only when out wants them. */

@@ -49,20 +49,16 @@ static int entropy_by_kind(const double *x, int n, int d, const void *params, es
 /* Ross (2014) with max-norm; classes of one point carry no neighbour and are left out, as sklearn. */
 static int mi_ksg_classes(const double *x, int dx, const int *labels, int n, int k, estimate *out, gi_err *e) {
     if (knn_check_sizes(n, k, "ksg", e)) return -1;
-    int lo = labels[0], hi = labels[0];
-    for (int i = 1; i < n; i++) { if (labels[i] < lo) lo = labels[i]; if (labels[i] > hi) hi = labels[i]; }
     double *radius = gi_malloc((size_t)n * sizeof(double)), *xc = gi_malloc((size_t)n * dx * sizeof(double));
-    int *members = gi_malloc((size_t)n * sizeof(int)), *class_size = gi_malloc((size_t)n * sizeof(int));
+    int *order = gi_malloc((size_t)n * sizeof(int)), *start = gi_malloc((size_t)(n + 1) * sizeof(int));
+    int *class_size = gi_malloc((size_t)n * sizeof(int));
     int *k_used = gi_malloc((size_t)n * sizeof(int)), *count = gi_malloc((size_t)n * sizeof(int));
     double *dist = gi_malloc((size_t)n * k * sizeof(double));
-    for (long c = lo; c <= hi; c++) {
-        int nc = 0;
-        for (int i = 0; i < n; i++)
-            if (labels[i] == c) {
-                memcpy(xc + (size_t)nc * dx, x + (size_t)i * dx, (size_t)dx * sizeof(double));
-                members[nc++] = i;
-            }
-        if (nc == 0) continue;
+    int groups = label_groups(labels, n, order, start);
+    for (int g = 0; g < groups; g++) {
+        const int *members = order + start[g];
+        int nc = start[g + 1] - start[g];
+        gather_rows(x, dx, members, nc, xc);
         int kc = k < nc - 1 ? k : nc - 1;
         if (kc >= 1) {
             knn_tree *t = knn_build(xc, nc, dx, KNN_MAX);
@@ -89,7 +85,7 @@ static int mi_ksg_classes(const double *x, int dx, const int *labels, int n, int
     if (kept < 2) rc = gi_fail(e, "ksg: every class has a single point; no neighbours to use");
     else if (out->terms && kept < n) rc = gi_fail(e, "ksg: per-point terms need every class to have 2 or more points");
     else estimate_from_terms(out, terms, kept, 0.0);
-    free(radius); free(xc); free(members); free(class_size); free(k_used); free(count); free(dist);
+    free(radius); free(xc); free(order); free(start); free(class_size); free(k_used); free(count); free(dist);
     return rc;
 }
 
