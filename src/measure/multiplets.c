@@ -195,11 +195,8 @@ void oinfo_cluster_unions(const oinfo_layer *L, const int *labels, int n_cluster
     free(members); free(start); free(order); free(res); free(size); free(ok); free(bias);
 }
 
-/* Ω of the set whose inverse correlation is inv (k x k), log det logdet, with neuron c added:
- * v = inv r_c and s = 1 − r_cᵀ v (the Schur complement) give the new log det (+ log s) and the
- * new inverse diagonal (inv_jj + v_j²/s, and 1/s). NAN if s <= 0. */
-static double omega_with(const double *r, int ld, const int *set, int k, const double *inv, double logdet, int c,
-                         double *v) {
+/* v = inv r_c over the set, and the Schur complement s = 1 − r_cᵀ v */
+static double schur(const double *r, int ld, const int *set, int k, const double *inv, int c, double *v) {
     const double *rc = r + (size_t)c * ld;
     double s = 1.0;
     for (int i = 0; i < k; i++) {
@@ -208,6 +205,15 @@ static double omega_with(const double *r, int ld, const int *set, int k, const d
         v[i] = a;
         s -= rc[set[i]] * a;
     }
+    return s;
+}
+
+/* Ω of the set whose inverse correlation is inv (k x k), log det logdet, with neuron c added:
+ * v = inv r_c and s = 1 − r_cᵀ v (the Schur complement) give the new log det (+ log s) and the
+ * new inverse diagonal (inv_jj + v_j²/s, and 1/s). NAN if s <= 0. */
+static double omega_with(const double *r, int ld, const int *set, int k, const double *inv, double logdet, int c,
+                         double *v) {
+    double s = schur(r, ld, set, k, inv, c, v);
     if (!(s > 1e-12)) return NAN;
     double sum_log_inv = -log(s);
     for (int j = 0; j < k; j++) sum_log_inv += log(inv[j * k + j] + v[j] * v[j] / s);
@@ -270,14 +276,7 @@ double oinfo_greedy(const oinfo_layer *L, int max_size, int bias_correct, int *s
         double corrected = bias ? best_om - ((m - 2) * bias[m] + m * bias[1] - m * bias[m - 1]) : best_om;
         if (!(corrected < cur)) break;
         /* grow the inverse: [[inv + v vᵀ/s, −v/s], [−vᵀ/s, 1/s]] */
-        const double *rc = r + (size_t)best_c * k;
-        double s = 1.0;
-        for (int i = 0; i < n; i++) {
-            double a = 0.0;
-            for (int j = 0; j < n; j++) a += inv[i * n + j] * rc[set[j]];
-            v[i] = a;
-            s -= rc[set[i]] * a;
-        }
+        double s = schur(r, k, set, n, inv, best_c, v);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) tmp[i * m + j] = inv[i * n + j] + v[i] * v[j] / s;
             tmp[i * m + n] = tmp[n * m + i] = -v[i] / s;
