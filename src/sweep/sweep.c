@@ -6,28 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "util/yaml_text.h"
 
 /* ---- the sweep file ---- */
 
 typedef struct { yaml_parser_t p; const char *path; gi_err *e; } reader;
 
-static int next(reader *r, yaml_event_t *ev) {
-    if (yaml_parser_parse(&r->p, ev)) return 0;
-    return gi_fail(r->e, "%s:%zu: YAML syntax error: %s", r->path, (size_t)r->p.problem_mark.line + 1,
-                   r->p.problem ? r->p.problem : "unknown error");
-}
-
-static char *scalar(const yaml_event_t *ev) {
-    const char *s = (const char *)ev->data.scalar.value;
-    if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) return strdup(s);
-    size_t n = strlen(s);
-    char *t = gi_malloc(2 * n + 3), *q = t;
-    *q++ = '\'';
-    for (; *s; s++) { if (*s == '\'') *q++ = '\''; *q++ = *s; }
-    *q++ = '\'';
-    *q = 0;
-    return t;
-}
+static int next(reader *r, yaml_event_t *ev) { return yaml_next_event(&r->p, r->path, ev, r->e); }
 
 static size_t line_of(const yaml_event_t *ev) { return (size_t)ev->start_mark.line + 1; }
 
@@ -45,7 +30,7 @@ static int read_list(reader *r, char ***out, int *n) {
             return gi_fail(r->e, "%s:%zu: expected a list of values", r->path, line);
         }
         *out = realloc(*out, (size_t)(*n + 1) * sizeof **out);
-        (*out)[(*n)++] = scalar(&ev);
+        (*out)[(*n)++] = yaml_scalar_text(&ev);
         yaml_event_delete(&ev);
     }
 }
@@ -75,7 +60,7 @@ static int read_base(reader *r, sweep_spec *s, const char *prefix, int depth) {
         if (too_long) return gi_fail(r->e, "%s:%zu: base: a key longer than 255 characters", r->path, kline);
         if (next(r, &v)) return -1;
         int rc = 0;
-        if (v.type == YAML_SCALAR_EVENT) push_base(s, key, scalar(&v));
+        if (v.type == YAML_SCALAR_EVENT) push_base(s, key, yaml_scalar_text(&v));
         else if (v.type == YAML_MAPPING_START_EVENT) {
             char p[260];
             snprintf(p, sizeof p, "%s.", key);
@@ -154,7 +139,7 @@ static int read_axes(reader *r, sweep_spec *s) {
             rc = read_list(r, &a->values, &a->n);
             if (!rc && a->n == 0) rc = gi_fail(r->e, "%s:%zu: axes: %s: an empty list", r->path, line, a->key);
         } else if (v.type == YAML_MAPPING_START_EVENT) rc = read_range(r, a, line);
-        else if (v.type == YAML_SCALAR_EVENT) { a->n = 1; a->values = gi_malloc(sizeof *a->values); a->values[0] = scalar(&v); rc = 0; }
+        else if (v.type == YAML_SCALAR_EVENT) { a->n = 1; a->values = gi_malloc(sizeof *a->values); a->values[0] = yaml_scalar_text(&v); rc = 0; }
         else rc = gi_fail(r->e, "%s:%zu: axes: %s: expected a list of values", r->path, line, a->key);
         yaml_event_delete(&v);
         if (rc) return -1;

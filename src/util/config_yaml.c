@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "yaml_text.h"
 
 /* ---- YAML file loading ---- */
 
@@ -16,14 +17,13 @@ typedef struct {
     gi_err *e;
 } loader;
 
-static int next_event(loader *L, yaml_event_t *ev) {
-    if (yaml_parser_parse(&L->p, ev)) return 0;
-    return gi_fail(L->e, "%s:%zu: YAML syntax error: %s", L->path, (size_t)L->p.problem_mark.line + 1,
-                   L->p.problem ? L->p.problem : "unknown error");
+int yaml_next_event(yaml_parser_t *p, const char *path, yaml_event_t *ev, gi_err *e) {
+    if (yaml_parser_parse(p, ev)) return 0;
+    return gi_fail(e, "%s:%zu: YAML syntax error: %s", path, (size_t)p->problem_mark.line + 1,
+                   p->problem ? p->problem : "unknown error");
 }
 
-/* A scalar as config_set text: quoted scalars are re-quoted so that `'null'` stays a string. */
-static char *scalar_text(const yaml_event_t *ev) {
+char *yaml_scalar_text(const yaml_event_t *ev) {
     const char *s = (const char *)ev->data.scalar.value;
     size_t n = strlen(s);
     char *t = gi_malloc(2 * n + 3), *q = t;
@@ -38,6 +38,8 @@ static char *scalar_text(const yaml_event_t *ev) {
     return t;
 }
 
+static int next_event(loader *L, yaml_event_t *ev) { return yaml_next_event(&L->p, L->path, ev, L->e); }
+
 static int load_map(loader *L, const char *prefix, int depth);
 
 /* Applies the value whose first event is *v to `key` (consumes the rest of a collection). */
@@ -48,7 +50,7 @@ static int load_value(loader *L, const char *key, const yaml_event_t *v, int dep
         if (v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && config_is_null_word((char *)v->data.scalar.value) &&
             config_is_section(key))
             return 0; /* an empty section */
-        char *t = scalar_text(v);
+        char *t = yaml_scalar_text(v);
         int rc = config_set(L->c, key, t, where, L->e);
         free(t);
         return rc;
@@ -69,7 +71,7 @@ static int load_value(loader *L, const char *key, const yaml_event_t *v, int dep
             if (next_event(L, &it)) return free(list), -1;
             int end = it.type == YAML_SEQUENCE_END_EVENT, bad = !end && it.type != YAML_SCALAR_EVENT;
             if (!end && !bad) {
-                char *t = scalar_text(&it);
+                char *t = yaml_scalar_text(&it);
                 size_t n = strlen(t);
                 if (len + n + 4 > cap && !(list = realloc(list, cap = 2 * (len + n + 4)))) abort();
                 len += (size_t)sprintf(list + len, "%s%s", len > 1 ? ", " : "", t);
