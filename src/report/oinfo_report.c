@@ -93,14 +93,7 @@ int oinfo_report_read(const char *run_dir, double train_threshold, double eval_t
         if (!(col[k] = table_num(&t, need[k], e))) goto done;
     const double *step = col[0], *layer = col[1];
     for (int i = 0; i < t.n_rows; i++) {
-        if (!(layer[i] >= 1 && layer[i] <= 64 && layer[i] == floor(layer[i]))) {
-            gi_fail(e, "%s:%ld: layer %g, expected an integer 1..64", t.path, t.line[i], layer[i]);
-            goto done;
-        }
-        if (!(step[i] >= 0 && step[i] == floor(step[i]))) {
-            gi_fail(e, "%s:%ld: step %g, expected an integer >= 0", t.path, t.line[i], step[i]);
-            goto done;
-        }
+        if (table_check_step_layer(&t, i, step, layer, e)) goto done;
         if ((int)layer[i] > r->n_layers) r->n_layers = (int)layer[i];
     }
     if (r->n_layers == 0) { gi_fail(e, "%s: no rows", t.path); goto done; }

@@ -201,14 +201,7 @@ int phases_from_run(const char *run_dir, const char *mi_path, const char *estima
             gi_fail(e, "%s:%ld: subset '%s', expected train or eval", t.path, t.line[i], subset[i]);
             goto done;
         }
-        if (!(layer[i] >= 1 && layer[i] <= 64 && layer[i] == floor(layer[i]))) {
-            gi_fail(e, "%s:%ld: layer %g, expected an integer 1..64", t.path, t.line[i], layer[i]);
-            goto done;
-        }
-        if (!(step[i] >= 0 && step[i] == floor(step[i]))) {
-            gi_fail(e, "%s:%ld: step %g, expected an integer >= 0", t.path, t.line[i], step[i]);
-            goto done;
-        }
+        if (table_check_step_layer(&t, i, step, layer, e)) goto done;
         if (est && strcmp(est[i], r->estimator) != 0) continue;
         seen_est = 1;
         if ((int)layer[i] > r->n_layers) r->n_layers = (int)layer[i];

@@ -163,3 +163,11 @@ void table_free(table *t) {
     free(t->name); free(t->num); free(t->text); free(t->line);
     *t = (table){0};
 }
+
+int table_check_step_layer(const table *t, int i, const double *step, const double *layer, gi_err *e) {
+    if (!(layer[i] >= 1 && layer[i] <= 64 && layer[i] == floor(layer[i])))
+        return gi_fail(e, "%s:%ld: layer %g, expected an integer 1..64", t->path, t->line[i], layer[i]);
+    if (!(step[i] >= 0 && step[i] == floor(step[i])))
+        return gi_fail(e, "%s:%ld: step %g, expected an integer >= 0", t->path, t->line[i], step[i]);
+    return 0;
+}

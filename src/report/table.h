@@ -24,4 +24,7 @@ int table_col(const table *t, const char *name);
 const double *table_num(const table *t, const char *name, gi_err *e);
 char *const *table_text(const table *t, const char *name, gi_err *e);
 void table_free(table *t);
+/* Row i of a per-layer measurement file (mi.csv, oinfo.csv): its step an integer >= 0 and its
+ * layer an integer 1..64, or an error naming the file and line. */
+int table_check_step_layer(const table *t, int i, const double *step, const double *layer, gi_err *e);
 #endif
