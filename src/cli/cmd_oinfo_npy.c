@@ -31,7 +31,7 @@ int cmd_oinfo_npy(int argc, char **argv) {
     if (!acts || p.clusters < 1 || p.clusters > 20) { usage(); return 2; }
     num_matrix m;
     gi_err e;
-    if (matrix_read(acts, &m, &e)) { fprintf(stderr, "grokinfo oinfo-npy: %s\n", e.msg); return 1; }
+    if (matrix_read_finite(acts, &m, &e)) { fprintf(stderr, "grokinfo oinfo-npy: %s\n", e.msg); return 1; }
     int *labels = malloc((size_t)m.cols * sizeof(int));
     double t0 = now_s();
     oinfo_row r;

@@ -28,6 +28,11 @@ static int ae_create(autoencoder *ae, int d, int hidden, int latent) {
     return mlp_create_dims(&ae->net, AE_LAYERS, dims, acts, 1);
 }
 
+/* weights and biases of in -> hidden -> latent -> hidden -> in */
+static uint64_t ae_param_count(uint64_t d, uint64_t hidden, uint64_t latent) {
+    return 2 * d * hidden + 2 * hidden * latent + 2 * hidden + latent + d;
+}
+
 void ae_free(autoencoder *ae) { mlp_free(&ae->net); }
 
 static int ae_train_serial(autoencoder *ae, const float *x, int n, int d, const ae_options *o, double *final_loss,
@@ -197,10 +202,13 @@ int ae_load(autoencoder *ae, const char *path, gi_err *e) {
     else if (memcmp(h.magic, AE_MAGIC, 8) != 0) gi_fail(e, "%s: not a grokinfo autoencoder (bad magic)", path);
     else if (h.version != AE_VERSION) gi_fail(e, "%s: autoencoder version %u, expected %u", path, h.version, AE_VERSION);
     else if (crc != (uint32_t)crc32(0L, b, (uInt)(n - 4))) gi_fail(e, "%s: autoencoder file is corrupt (CRC mismatch)", path);
-    else if (h.d < 1 || h.hidden < 1 || h.latent < 1 || h.d > 1u << 20 || h.hidden > 1u << 16 || h.latent > 1u << 10 ||
-             ae_create(ae, (int)h.d, (int)h.hidden, (int)h.latent))
+    else if (h.d < 1 || h.hidden < 1 || h.latent < 1 || h.d > 1u << 20 || h.hidden > 1u << 16 || h.latent > 1u << 10)
         gi_fail(e, "%s: bad autoencoder shape %u-%u-%u", path, h.d, h.hidden, h.latent);
-    else if (ae->net.n_params != h.n_params || (size_t)n != sizeof h + h.n_params * sizeof(float) + 4) {
+    else if (h.n_params != ae_param_count(h.d, h.hidden, h.latent) || (uint64_t)n != sizeof h + h.n_params * sizeof(float) + 4)
+        gi_fail(e, "%s: autoencoder size does not match its shape", path); /* checked before allocating */
+    else if (ae_create(ae, (int)h.d, (int)h.hidden, (int)h.latent))
+        gi_fail(e, "%s: cannot allocate an autoencoder %u-%u-%u", path, h.d, h.hidden, h.latent);
+    else if (ae->net.n_params != h.n_params) {
         ae_free(ae);
         gi_fail(e, "%s: autoencoder size does not match its shape", path);
     } else {

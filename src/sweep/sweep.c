@@ -16,17 +16,25 @@ static int next(reader *r, yaml_event_t *ev) { return yaml_next_event(&r->p, r->
 
 static size_t line_of(const yaml_event_t *ev) { return (size_t)ev->start_mark.line + 1; }
 
-/* The scalars of a sequence whose start was consumed. */
+static void free_list(char ***items, int *n) {
+    for (int i = 0; i < *n; i++) free((*items)[i]);
+    free(*items);
+    *items = NULL;
+    *n = 0;
+}
+
+/* The scalars of a sequence whose start was consumed; nothing is kept on an error. */
 static int read_list(reader *r, char ***out, int *n) {
     *out = NULL;
     *n = 0;
     for (;;) {
         yaml_event_t ev;
-        if (next(r, &ev)) return -1;
+        if (next(r, &ev)) { free_list(out, n); return -1; }
         if (ev.type == YAML_SEQUENCE_END_EVENT) { yaml_event_delete(&ev); return 0; }
         if (ev.type != YAML_SCALAR_EVENT) {
             size_t line = line_of(&ev);
             yaml_event_delete(&ev);
+            free_list(out, n);
             return gi_fail(r->e, "%s:%zu: expected a list of values", r->path, line);
         }
         *out = realloc(*out, (size_t)(*n + 1) * sizeof **out);
@@ -102,8 +110,7 @@ static int read_range(reader *r, sweep_axis *a, size_t line) {
     if (rc == 0 && n == 3) { lo = strtod(items[0], &end1); hi = strtod(items[1], &end2); cnt = strtod(items[2], &end3); }
     int ok = rc == 0 && n == 3 && !*end1 && !*end2 && !*end3 && cnt >= 1 && cnt <= 1000 && cnt == floor(cnt) &&
              (!is_log || (lo > 0 && hi > 0));
-    for (int i = 0; i < n; i++) free(items[i]);
-    free(items);
+    free_list(&items, &n);
     if (!ok) return gi_fail(r->e, "%s:%zu: axes: %s: expected [from, to, n] with n >= 1%s", r->path, line, a->key,
                             is_log ? " and from, to > 0" : "");
     if (next(r, &end)) return -1;

@@ -447,6 +447,17 @@ int64_t matrix_first_nonfinite(const num_matrix *m) {
     return -1;
 }
 
+int matrix_read_finite(const char *path, num_matrix *out, gi_err *e) {
+    if (matrix_read(path, out, e)) return -1;
+    int64_t bad = matrix_first_nonfinite(out);
+    if (bad < 0) return 0;
+    int is_nan = isnan(out->data[bad]);
+    int64_t cols = out->cols > 0 ? out->cols : 1;
+    matrix_free(out);
+    return gi_fail(e, "%s: value %s at row %lld, column %lld: NaN and Inf are not allowed", path, is_nan ? "NaN" : "Inf",
+                   (long long)(bad / cols), (long long)(bad % cols));
+}
+
 int64_t matrix_count_nonfinite(const num_matrix *m) {
     int64_t n = m->rows * m->cols, k = 0;
     for (int64_t i = 0; i < n; i++) k += !isfinite(m->data[i]);

@@ -30,6 +30,8 @@ int npy_parse(const uint8_t *buf, size_t n, const char *name, num_matrix *out, g
 int csv_read(const char *path, num_matrix *out, gi_err *e);
 /* Reads .npy (by its magic "\x93NUMPY", whatever the file name) or else CSV. */
 int matrix_read(const char *path, num_matrix *out, gi_err *e);
+/* matrix_read, then refuses a NaN or Inf value, naming the first one's row and column. */
+int matrix_read_finite(const char *path, num_matrix *out, gi_err *e);
 /* Writes a float64 or float32 .npy (version 1.0, '<f8' / '<f4', C order) atomically;
  * cols == 0 writes a 1-D array of length rows. The bytes match numpy.save for the same array. */
 int npy_write_f64(const char *path, const double *data, int64_t rows, int64_t cols, gi_err *e);
