@@ -22,7 +22,7 @@ expect_error() {
 strip_seconds() { sed 's/,[^,]*$//' "$1"; }
 small="train.threads=1 train.train_points=200 train.batch_size=100 model.width=64 train.freqLog=50 train.n_first_steps_to_log=3 mi.enabled=false plot.enabled=false --quiet"
 # the information plane on, X by PCA (the autoencoder has its own test below)
-withmi="mi.enabled=true mi.x_compression=pca mi.k=5"  # k = 5: about 20 points per class here
+withmi="mi.enabled=true mi.x_compression=pca mi.k=5 mi.eval_points=1000"  # k = 5: about 20 points per class here
 
 # --- a short run on the embedded digits memorises
 if "$bin" train $small model.initialization_scale=1 train.lr=3e-3 train.optimization_steps=400 train.freqLog=100 --out "$tmp/mem" >"$tmp/mem.out" 2>&1; then
@@ -112,6 +112,14 @@ inode=$(stat -c %i data/ae-mnist-4242-*.bin 2>/dev/null)
 if [ -n "$inode" ] && [ "$inode" = "$(stat -c %i data/ae-mnist-4242-*.bin)" ] && cmp -s "$tmp/ae1/mi.csv" "$tmp/ae2/mi.csv"; then
     ok autoencoder_cached
 else fail autoencoder_cached "not trained once and then loaded"; fi
+# mi.eval_points: the same training rows, other evaluation rows, the same cached autoencoder
+"$bin" train $aeflags mi.eval_points=500 --out "$tmp/ae3" >/dev/null 2>&1
+if [ "$inode" = "$(stat -c %i data/ae-mnist-4242-*.bin)" ] && [ -s "$tmp/ae3/mi.csv" ] &&
+   diff <(grep ',train,' "$tmp/ae1/mi.csv") <(grep ',train,' "$tmp/ae3/mi.csv") >/dev/null &&
+   ! diff <(grep ',eval,' "$tmp/ae1/mi.csv") <(grep ',eval,' "$tmp/ae3/mi.csv") >/dev/null; then
+    ok mi_eval_points
+else fail mi_eval_points "training rows changed, evaluation rows did not, or the autoencoder was trained again"; fi
+expect_error mi_eval_points_too_many "mi.eval_points: 20000, but the evaluation set has 9800 rows" "$bin" train $aeflags mi.eval_points=20000 --out "$tmp/ae4"
 rm -f data/ae-mnist-4242-*
 
 # --- the modular task (configs/modular.yaml, a small modulus): memorises within 300 steps; with

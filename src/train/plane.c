@@ -6,8 +6,9 @@
 #include "measure/autoencoder.h"
 #include "measure/compress.h"
 #include "util/clock.h"
+#include "util/rng.h"
 
-enum { STREAM_PLANE = 31 };
+enum { STREAM_PLANE = 31, STREAM_PLANE_ROWS = 32 };
 
 int plane_options(const gi_config *c, infoplane_options *o, gi_err *e) {
     memset(o, 0, sizeof *o);
@@ -51,63 +52,109 @@ static double *to_double(const float *x, size_t n) {
     return d;
 }
 
+/* mi.eval_points rows of n drawn with the seed, ascending */
+static int *draw_rows(uint64_t seed, int n, int k) {
+    int *all = gi_malloc((size_t)n * sizeof(int));
+    for (int i = 0; i < n; i++) all[i] = i;
+    rng_t r;
+    rng_seed(&r, noise_key(seed, STREAM_PLANE_ROWS, 0, 0));
+    rng_shuffle_int(&r, all, n);
+    char *pick = calloc((size_t)n, 1);
+    for (int i = 0; i < k; i++) pick[all[i]] = 1;
+    for (int i = 0, j = 0; i < n; i++)
+        if (pick[i]) all[j++] = i;
+    free(pick);
+    return all;
+}
+
+static void gather_floats(const float *src, int cols, const int *rows, int n, float *dst) {
+    for (int i = 0; i < n; i++) memcpy(dst + (size_t)i * cols, src + (size_t)rows[i] * cols, (size_t)cols * sizeof(float));
+}
+
+/* the rows of a subset the plane measures: all of them, or mi.eval_points of the evaluation set */
+static dataset measured_rows(const plane *p, const dataset *set, int s) {
+    if (!p->rows[s]) return *set;
+    dataset d = *set;
+    d.n = p->n_rows[s];
+    d.x = gi_malloc((size_t)d.n * d.dim * sizeof(float));
+    d.y = gi_malloc((size_t)d.n);
+    gather_floats(set->x, set->dim, p->rows[s], d.n, d.x);
+    for (int i = 0; i < d.n; i++) d.y[i] = set->y[p->rows[s][i]];
+    return d;
+}
+
 int plane_create(plane *p, trainer *t, const char *cache_dir, gi_err *e) {
     memset(p, 0, sizeof *p);
     const gi_config *c = &t->cfg;
     if (plane_options(c, &p->opt, e)) return -1;
     double t0 = now_s();
-    const dataset *sets = t->sets;
+    int n_eval = t->sets[SUBSET_EVAL].n, k_eval = c->mi.eval_points;
+    if (k_eval > n_eval)
+        return gi_fail(e, "mi.eval_points: %d, but the evaluation set has %d rows (0 = all of them)", k_eval, n_eval);
+    if (k_eval > 0 && k_eval < n_eval) {
+        p->rows[SUBSET_EVAL] = draw_rows((uint64_t)c->seed, n_eval, k_eval);
+        p->n_rows[SUBSET_EVAL] = k_eval;
+    }
+    dataset sets[2];
+    for (int s = 0; s < 2; s++) sets[s] = measured_rows(p, &t->sets[s], s);
     int d = sets[0].dim, dx = p->opt.dim;
     double *codes[2] = {NULL, NULL};
-    autoencoder ae = {0};
+    int rc = 0;
     if (p->opt.compression == LAYER_SLICED) {
         dx = d;
         for (int s = 0; s < 2; s++) codes[s] = to_double(sets[s].x, (size_t)sets[s].n * d);
     } else if (strcmp(c->mi.x_compression, "autoencoder") == 0) {
-        /* trained on every image the run has (for the embedded digits: all of them) */
-        int n_all = sets[0].n + sets[1].n;
+        /* trained on every image the run has (for the embedded digits: all of them), whatever
+         * mi.eval_points is: runs that differ only in it share the cache */
+        const dataset *whole = t->sets;
+        int n_all = whole[0].n + whole[1].n;
         float *all = gi_malloc((size_t)n_all * d * sizeof(float));
-        memcpy(all, sets[0].x, (size_t)sets[0].n * d * sizeof(float));
-        memcpy(all + (size_t)sets[0].n * d, sets[1].x, (size_t)sets[1].n * d * sizeof(float));
+        memcpy(all, whole[0].x, (size_t)whole[0].n * d * sizeof(float));
+        memcpy(all + (size_t)whole[0].n * d, whole[1].x, (size_t)whole[1].n * d * sizeof(float));
         snprintf(p->ae_path, sizeof p->ae_path, "%s/ae-%s-%lld-%016llx.bin", cache_dir, c->data.name,
                  (long long)c->seed, (unsigned long long)ae_hash(c));
         ae_options ao = {c->ae.hidden, c->ae.L_latent_dim, c->ae.epochs, c->ae.batch_size, c->ae.lr,
                          (float)c->ae.latent_noise, (uint64_t)c->seed};
-        int rc = ae_cached(&ae, p->ae_path, all, n_all, d, &ao, &p->ae_trained, e);
+        autoencoder ae = {0};
+        rc = ae_cached(&ae, p->ae_path, all, n_all, d, &ao, &p->ae_trained, e);
         free(all);
-        if (rc) return -1;
-        for (int s = 0; s < 2; s++) {
+        for (int s = 0; s < 2 && !rc; s++) {
             codes[s] = gi_malloc((size_t)sets[s].n * dx * sizeof(double));
             ae_encode(&ae, sets[s].x, sets[s].n, codes[s]);
         }
-        ae_free(&ae);
+        if (!rc) ae_free(&ae);
     } else { /* whitened PCA of the images, fitted on each subset */
-        for (int s = 0; s < 2; s++) {
+        for (int s = 0; s < 2 && !rc; s++) {
             double *raw = to_double(sets[s].x, (size_t)sets[s].n * d);
             codes[s] = gi_malloc((size_t)sets[s].n * dx * sizeof(double));
-            int rc = pca_compress(raw, sets[s].n, d, dx, 1, codes[s], e);
+            rc = pca_compress(raw, sets[s].n, d, dx, 1, codes[s], e);
             free(raw);
-            if (rc) { free(codes[0]); free(codes[1]); return -1; }
         }
     }
-    int rc = 0;
     for (int s = 0; s < 2 && !rc; s++)
         rc = infoplane_subset_create(&p->sub[s], &p->opt, codes[s], dx, sets[s].y, sets[s].n,
                                      noise_key((uint64_t)c->seed, STREAM_PLANE, (uint64_t)s, 0), e);
     free(codes[0]); free(codes[1]);
+    for (int s = 0; s < 2; s++)
+        if (p->rows[s]) { free(sets[s].x); free(sets[s].y); }
     if (rc) { plane_free(p, t); return -1; }
     const mlp *m = &t->model;
+    int widest = 0;
     for (int s = 0; s < 2; s++)
         for (int l = 0; l < m->n_layers; l++) {
-            p->layer_out[s][l] = gi_malloc((size_t)sets[s].n * m->dims[l + 1] * sizeof(float));
+            p->layer_out[s][l] = gi_malloc((size_t)t->sets[s].n * m->dims[l + 1] * sizeof(float));
             t->capture[s][l] = p->layer_out[s][l];
+            if (m->dims[l + 1] > widest) widest = m->dims[l + 1];
         }
+    if (p->rows[SUBSET_EVAL]) p->gathered = gi_malloc((size_t)p->n_rows[SUBSET_EVAL] * widest * sizeof(float));
     p->seconds_x = now_s() - t0;
     return 0;
 }
 
 void plane_free(plane *p, trainer *t) {
+    free(p->gathered);
     for (int s = 0; s < 2; s++) {
+        free(p->rows[s]);
         infoplane_subset_free(&p->sub[s]);
         for (int l = 0; l < MLP_MAX_LAYERS; l++) {
             free(p->layer_out[s][l]);
@@ -130,7 +177,12 @@ int plane_measure(plane *p, const trainer *t, FILE *csv, gi_err *e) {
             infoplane_point pt;
             gi_err why = {{0}};
             uint64_t key = noise_key((uint64_t)t->cfg.seed, STREAM_PLANE, (uint64_t)t->step, (uint64_t)(s * 64 + l + 1));
-            if (infoplane_measure(&p->sub[s], p->layer_out[s][l], m->dims[l + 1], key, &pt, &why))
+            const float *out = p->layer_out[s][l];
+            if (p->rows[s]) {
+                gather_floats(out, m->dims[l + 1], p->rows[s], p->n_rows[s], p->gathered);
+                out = p->gathered;
+            }
+            if (infoplane_measure(&p->sub[s], out, m->dims[l + 1], key, &pt, &why))
                 return gi_fail(e, "information plane, step %lld: %s", (long long)t->step, why.msg);
             p->seconds_compress += pt.seconds_compress;
             p->seconds_estimate += pt.seconds_estimate;

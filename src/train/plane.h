@@ -15,6 +15,9 @@ typedef struct {
     infoplane_options opt;
     infoplane_subset sub[2];
     float *layer_out[2][MLP_MAX_LAYERS]; /* the trainer's capture buffers */
+    int *rows[2];                        /* with mi.eval_points: the rows measured (ascending); NULL = all */
+    int n_rows[2];
+    float *gathered;                     /* a layer's outputs on those rows */
     int warned;
     double seconds_x;                    /* X's compression (incl. the autoencoder) */
     double seconds_compress, seconds_estimate;

@@ -82,6 +82,7 @@ static const option options[] = {
      "pca|autoencoders|autoencoder|first_coords|smi"},
     {"mi.x_compression", T_ENUM, FLD(mi.x_compression), "autoencoder", ANY, 0, "autoencoder|pca"},
     {"mi.n_projections", T_INT, FLD(mi.n_projections), "1000", GE(1), 0, NULL},
+    {"mi.eval_points", T_INT, FLD(mi.eval_points), "0", GE(0), 0, NULL},
     {"mi.pca.whiten_flag", T_BOOL, FLD(mi.pca_whiten), "true", ANY, 0, NULL},
     {"mi.filter_mi_plots_flag", T_BOOL, FLD(mi.filter_mi_plots), "false", ANY, UNUSED, NULL},
     {"ae.L_latent_dim", T_INT, FLD(ae.L_latent_dim), "4", GE(1), 0, NULL},

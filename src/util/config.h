@@ -62,6 +62,7 @@ typedef struct {
         char compression[32];   /* layers: pca|first_coords|smi (autoencoder(s): pca, X by the autoencoder) */
         char x_compression[32]; /* X: autoencoder|pca */
         int n_projections;      /* smi */
+        int eval_points;        /* rows of the evaluation set the plane uses: 0 = all */
         int pca_whiten;
         int filter_mi_plots;
     } mi;
