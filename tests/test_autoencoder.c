@@ -4,6 +4,7 @@
  * trains once. */
 #include <stdlib.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "measure/autoencoder.h"
 #include "util/rng.h"
 #include "test.h"
@@ -151,4 +152,22 @@ TEST(ae_codes_do_not_depend_on_the_thread_count) {
 #endif
     ae_free(&ae);
     free(c1); free(c2); free(x);
+}
+
+/* A file whose header claims a huge shape (with a valid CRC) is refused by its size, before any
+ * allocation of that shape: fuzz/fuzz_autoencoder.c reaches this. */
+TEST(ae_load_checks_the_size_before_allocating) {
+    uint8_t b[32 + 4] = "GRKAENC\x1a";
+    uint32_t version = 1, d = 1u << 20, hidden = 1u << 16, latent = 1u << 10;
+    uint64_t n_params = 2ull * d * hidden + 2ull * hidden * latent + 2ull * hidden + latent + d;
+    memcpy(b + 8, &version, 4); memcpy(b + 12, &d, 4); memcpy(b + 16, &hidden, 4); memcpy(b + 20, &latent, 4);
+    memcpy(b + 24, &n_params, 8);
+    uint32_t crc = (uint32_t)crc32(0L, b, 32);
+    memcpy(b + 32, &crc, 4);
+    const char *path = test_tmp_path("ae_huge.bin");
+    test_write_bytes(path, b, sizeof b);
+    autoencoder ae;
+    gi_err e = {{0}};
+    CHECK(ae_load(&ae, path, &e) == -1);
+    CHECK_STR_CONTAINS(e.msg, "ae_huge.bin: autoencoder size does not match its shape");
 }
