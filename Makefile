@@ -79,7 +79,7 @@ grokinfo-vg: $(CLI_OBJ) $(BUILD)/libgrokinfo.a
 # `make fuzz`: every parser under libFuzzer (Debian's clang) with ASan + UBSan, FUZZ_SECONDS each
 # (default 600), FUZZ_JOBS at a time, starting from fuzz/corpus/NAME; a crashing input is left as
 # build-fuzz/crash-* (see fuzz/run.sh). `make fuzz-smoke`: the same, 30 s each, as CI runs it.
-FUZZERS      = npy idx json config csv checkpoint sweep autoencoder
+FUZZERS      = npy idx json config csv table resume_csv checkpoint sweep autoencoder
 FUZZ_SECONDS ?= 600
 FUZZ_JOBS    ?= 2
 FUZZ_FLAGS   = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include "data/idx.h"
 #include "measure/autoencoder.h"
+#include "report/table.h"
 #include "sweep/sweep.h"
 #include "train/trainer.h"
 #include "util/config.h"
@@ -33,6 +34,9 @@ static int parse_as(const char *parser, const char *path, gi_err *e) {
     } else if (!strcmp(parser, "csv")) {
         num_matrix m;
         if ((rc = csv_read(path, &m, e)) == 0) matrix_free(&m);
+    } else if (!strcmp(parser, "table")) {
+        table t;
+        if ((rc = table_read(path, "subset,estimator", &t, e)) == 0) table_free(&t);
     } else if (!strcmp(parser, "config")) {
         gi_config c;
         config_defaults(&c);

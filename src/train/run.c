@@ -14,22 +14,11 @@
 #include "report/summary.h"
 #include "train/oinfo_run.h"
 #include "train/plane.h"
+#include "train/run_csv.h"
 #include "train/schedule.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
 #include "util/clock.h"
-
-/* metrics.csv lives in memory as text and is rewritten whole at every evaluation */
-typedef struct { char *text; size_t len; } csv_text;
-
-static void csv_append(csv_text *c, const char *s, size_t n) {
-    char *p = realloc(c->text, c->len + n + 1);
-    if (!p) { fprintf(stderr, "grokinfo: out of memory\n"); abort(); }
-    c->text = p;
-    memcpy(c->text + c->len, s, n);
-    c->len += n;
-    c->text[c->len] = '\0';
-}
 
 static void csv_append_row(csv_text *c, const metrics_row *r, int n_layers) {
     char *s = NULL;
@@ -39,35 +28,6 @@ static void csv_append_row(csv_text *c, const metrics_row *r, int n_layers) {
     fclose(f);
     csv_append(c, s, n);
     free(s);
-}
-
-/* Keeps the header and the rows with step < keep_below; refills the accuracy history. */
-static int csv_load_for_resume(csv_text *c, const char *path, const char *header, int64_t keep_below,
-                               acc_history *h, double *seconds_offset, gi_err *e) {
-    FILE *f = fopen(path, "r");
-    if (!f) return gi_fail(e, "%s: cannot open (%s)", path, strerror(errno));
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len = getline(&line, &cap, f);
-    if (len <= 0 || strcmp(line, header) != 0) {
-        free(line); fclose(f);
-        return gi_fail(e, "%s: header does not match this run's columns", path);
-    }
-    csv_append(c, line, (size_t)len);
-    while ((len = getline(&line, &cap, f)) > 0) {
-        if (line[len - 1] != '\n') break; /* a line cut by a kill */
-        long long step;
-        double tl, ta, el, ea;
-        if (sscanf(line, "%lld,%lf,%lf,%lf,%lf", &step, &tl, &ta, &el, &ea) != 5) break;
-        if (step >= keep_below) break;
-        csv_append(c, line, (size_t)len);
-        history_push(h, step, ta, ea, tl, el);
-        const char *last = strrchr(line, ',');
-        if (last) *seconds_offset = atof(last + 1);
-    }
-    free(line);
-    fclose(f);
-    return 0;
 }
 
 /* A measurement's rows for this evaluation, appended to its CSV text (kept even on failure). */
@@ -84,31 +44,6 @@ static int append_rows(csv_text *c, rows_fn fn, void *ctx, const trainer *t, gi_
     csv_append(c, rows, n);
     free(rows);
     return rc;
-}
-
-/* Keeps the header and the rows whose first field (the step) is below keep_below. A missing
- * file is fine (the run had not measured yet); a different header is not. */
-static int csv_load_rows_below(csv_text *c, const char *path, const char *header, int64_t keep_below, gi_err *e) {
-    FILE *f = fopen(path, "r");
-    csv_append(c, header, strlen(header));
-    if (!f) return 0;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len = getline(&line, &cap, f);
-    if (len > 0 && strcmp(line, header) != 0) {
-        free(line); fclose(f);
-        return gi_fail(e, "%s: header does not match this run's columns", path);
-    }
-    while ((len = getline(&line, &cap, f)) > 0) {
-        if (line[len - 1] != '\n') break;
-        char *end;
-        long long step = strtoll(line, &end, 10);
-        if (end == line || *end != ',' || step >= keep_below) break;
-        csv_append(c, line, (size_t)len);
-    }
-    free(line);
-    fclose(f);
-    return 0;
 }
 
 static int write_config(const gi_config *cfg, const char *path, gi_err *e) {
@@ -198,7 +133,7 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
     if (with_oinfo) oinfo_run_create(&oi, &t);
     if (opt->resume) {
         if (trainer_load(&t, latest, e)) goto done;
-        if (csv_load_for_resume(&csv, metrics_path, header, t.step, &hist, &seconds_offset, e)) goto done;
+        if (csv_load_metrics(&csv, metrics_path, header, t.step, &hist, &seconds_offset, e)) goto done;
         if (with_mi && csv_load_rows_below(&mi_csv, mi_path, PLANE_CSV_HEADER, t.step, e)) goto done;
         if (with_oinfo && csv_load_rows_below(&oinfo_csv, oinfo_path, oinfo_run_header(&oi), t.step, e)) goto done;
         oi.evals_seen = (int)hist.n; /* every `every`-th evaluation counts from the run's first */
