@@ -69,7 +69,8 @@ grokinfo-san: $(CLI_OBJ) $(BUILD)/libgrokinfo.a
 
 # `make valgrind`: short runs under valgrind's memcheck (tests/valgrind.sh), built for x86-64-v3
 # because valgrind cannot run the AVX-512 code that -march=native emits on this machine.
-valgrind:
+valgrind: $(DATA)
+	@command -v valgrind >/dev/null || { echo "make valgrind: valgrind not found (Debian: apt-get install valgrind)"; exit 1; }
 	$(MAKE) BUILD=build-vg MARCH=-march=x86-64-v3 grokinfo-vg
 	bash tests/valgrind.sh ./grokinfo-vg
 

@@ -59,26 +59,29 @@ else fail resume_bit_identical "checkpoint or metrics differ"; fi
 grep -q "optimization_steps: 300" "$tmp/part/config.yaml" && ok resume_records_extension ||
     fail resume_records_extension "config.yaml does not record the extended optimization_steps"
 
-# --- SIGKILL at times drawn from a fixed seed, five times, each time resumed: still bit-identical
+# --- SIGKILL five times, each at a delay drawn from a fixed seed after the running process has
+# written a checkpoint of its own, and resumed each time: still bit-identical
 rm -rf "$tmp/killed"
 "$bin" train $small $withmi train.optimization_steps=300 --out "$tmp/killed" >/dev/null 2>&1 &
 pid=$!
-RANDOM=20261124
-kills=0
+ck="$tmp/killed/ckpt/latest.bin"
+RANDOM=20261124   # (drawn in this shell: a $(...) subshell would reseed it)
+kills=0 resumes=0
 for i in 1 2 3 4 5; do
-    sleep "$(printf '0.%03d' $((100 + RANDOM % 300)))"; kill -9 $pid 2>/dev/null && kills=$((kills + 1)); wait $pid 2>/dev/null
-    if [ -f "$tmp/killed/ckpt/latest.bin" ]; then
-        "$bin" train --resume "$tmp/killed" --quiet >/dev/null 2>&1 & pid=$!
-    else
-        rm -rf "$tmp/killed"; "$bin" train $small $withmi train.optimization_steps=300 --out "$tmp/killed" >/dev/null 2>&1 & pid=$!
-    fi
+    # every checkpoint is a new file renamed into place: a new inode
+    ino=$(stat -c %i "$ck" 2>/dev/null)
+    while kill -0 $pid 2>/dev/null && [ "$(stat -c %i "$ck" 2>/dev/null)" = "$ino" ]; do sleep 0.005; done
+    printf -v delay '0.%03d' $((RANDOM % 100))
+    sleep "$delay"; kill -9 $pid 2>/dev/null && kills=$((kills + 1)); wait $pid 2>/dev/null
+    "$bin" train --resume "$tmp/killed" --quiet >/dev/null 2>&1 & pid=$!; resumes=$((resumes + 1))
 done
 wait $pid
 ls "$tmp/killed" "$tmp/killed/ckpt" | grep -q '\.tmp\.' && fail no_partial_files "temporary file left: $(ls "$tmp/killed")"
 if cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/killed/ckpt/latest.bin" && cmp -s "$tmp/full/mi.csv" "$tmp/killed/mi.csv" &&
    diff <(strip_seconds "$tmp/full/metrics.csv") <(strip_seconds "$tmp/killed/metrics.csv") >/dev/null; then
-    [ $kills -ge 1 ] && ok kill_resume_bit_identical || fail kill_resume_bit_identical "the run ended before any SIGKILL"
-else fail kill_resume_bit_identical "checkpoint or metrics differ after $kills SIGKILLs + resumes"; fi
+    [ $kills -ge 3 ] && ok kill_resume_bit_identical ||
+        fail kill_resume_bit_identical "only $kills of 5 SIGKILLs landed before the run ended (want 3 or more)"
+else fail kill_resume_bit_identical "checkpoint or metrics differ after $kills SIGKILLs and $resumes resumes"; fi
 
 # --- the information plane: every evaluation x 2 subsets x 3 layers, finite, and measured again
 # from the checkpoints with the same numbers exactly; another estimator goes to its own file
@@ -114,12 +117,13 @@ if [ -n "$inode" ] && [ "$inode" = "$(stat -c %i data/ae-mnist-4242-*.bin)" ] &&
 else fail autoencoder_cached "not trained once and then loaded"; fi
 # mi.eval_points: the same training rows, other evaluation rows, the same cached autoencoder
 "$bin" train $aeflags mi.eval_points=500 --out "$tmp/ae3" >/dev/null 2>&1
-if [ "$inode" = "$(stat -c %i data/ae-mnist-4242-*.bin)" ] && [ -s "$tmp/ae3/mi.csv" ] &&
+if [ -n "$inode" ] && [ "$inode" = "$(stat -c %i data/ae-mnist-4242-*.bin)" ] && [ -s "$tmp/ae3/mi.csv" ] &&
    diff <(grep ',train,' "$tmp/ae1/mi.csv") <(grep ',train,' "$tmp/ae3/mi.csv") >/dev/null &&
    ! diff <(grep ',eval,' "$tmp/ae1/mi.csv") <(grep ',eval,' "$tmp/ae3/mi.csv") >/dev/null; then
     ok mi_eval_points
 else fail mi_eval_points "training rows changed, evaluation rows did not, or the autoencoder was trained again"; fi
 expect_error mi_eval_points_too_many "mi.eval_points: 20000, but the evaluation set has 9800 rows" "$bin" train $aeflags mi.eval_points=20000 --out "$tmp/ae4"
+expect_error mi_eval_points_below_k "mi.eval_points: 5 rows, but the estimator needs more than k = 5" "$bin" train $aeflags mi.eval_points=5 --out "$tmp/ae5"
 rm -f data/ae-mnist-4242-*
 
 # --- the modular task (configs/modular.yaml, a small modulus): memorises within 300 steps; with

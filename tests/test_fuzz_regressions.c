@@ -8,6 +8,7 @@
 #include "measure/autoencoder.h"
 #include "report/table.h"
 #include "sweep/sweep.h"
+#include "train/run_csv.h"
 #include "train/trainer.h"
 #include "util/config.h"
 #include "util/json.h"
@@ -45,7 +46,14 @@ static int parse_as(const char *parser, const char *path, gi_err *e) {
     } else if (!strcmp(parser, "sweep")) {
         sweep_spec s;
         if ((rc = sweep_load(path, &s, e)) == 0) sweep_free(&s);
-    } else if (!strcmp(parser, "ae")) {
+    } else if (!strcmp(parser, "resume_csv")) { /* as fuzz/fuzz_resume_csv.c: only a bad header is refused */
+        csv_text c = {0};
+        acc_history h = {0};
+        double seconds = 0;
+        rc = csv_load_metrics(&c, path, "step,train_loss,train_acc,eval_loss,eval_acc,seconds\n", 1000, &h, &seconds, e);
+        free(c.text);
+        history_free(&h);
+    } else if (!strcmp(parser, "ae") || !strcmp(parser, "autoencoder")) {
         autoencoder ae;
         if ((rc = ae_load(&ae, path, e)) == 0) ae_free(&ae);
     } else if (!strcmp(parser, "checkpoint")) {

@@ -59,7 +59,8 @@ static int *draw_rows(uint64_t seed, int n, int k) {
     rng_t r;
     rng_seed(&r, noise_key(seed, STREAM_PLANE_ROWS, 0, 0));
     rng_shuffle_int(&r, all, n);
-    char *pick = calloc((size_t)n, 1);
+    char *pick = gi_malloc((size_t)n);
+    memset(pick, 0, (size_t)n);
     for (int i = 0; i < k; i++) pick[all[i]] = 1;
     for (int i = 0, j = 0; i < n; i++)
         if (pick[i]) all[j++] = i;
@@ -91,6 +92,8 @@ int plane_create(plane *p, trainer *t, const char *cache_dir, gi_err *e) {
     int n_eval = t->sets[SUBSET_EVAL].n, k_eval = c->mi.eval_points;
     if (k_eval > n_eval)
         return gi_fail(e, "mi.eval_points: %d, but the evaluation set has %d rows (0 = all of them)", k_eval, n_eval);
+    if (k_eval > 0 && k_eval <= p->opt.est.k)
+        return gi_fail(e, "mi.eval_points: %d rows, but the estimator needs more than k = %d", k_eval, p->opt.est.k);
     if (k_eval > 0 && k_eval < n_eval) {
         p->rows[SUBSET_EVAL] = draw_rows((uint64_t)c->seed, n_eval, k_eval);
         p->n_rows[SUBSET_EVAL] = k_eval;
