@@ -22,9 +22,9 @@ vg() {
 small="train.threads=1 train.train_points=200 train.batch_size=100 model.width=64 train.freqLog=50 train.n_first_steps_to_log=2 plot.enabled=false --quiet"
 vg train_mnist 0 train $small train.optimization_steps=60 mi.enabled=false --out "$tmp/mnist"
 vg resume 0 train --resume "$tmp/mnist" train.optimization_steps=100 --quiet
-# the information plane (X by PCA) and O-information on the small modular task
+# the information plane (X by PCA, 200 evaluation rows) and O-information on the small modular task
 vg modular_mi_oinfo 0 train --config configs/modular.yaml data.p=23 train.optimization_steps=40 train.freqLog=20 \
-    train.threads=1 mi.enabled=true mi.x_compression=pca mi.k=5 plot.enabled=false --quiet --out "$tmp/mod"
+    train.threads=1 mi.enabled=true mi.x_compression=pca mi.k=5 mi.eval_points=200 plot.enabled=false --quiet --out "$tmp/mod"
 vg mi_ksg 0 mi --x tests/data/mi/g2x2_x.npy --y tests/data/mi/g2x2_y.npy --estimator ksg --k 5
 vg bad_key 2 train model.widht=3 --out "$tmp/bad"
 echo "valgrind: $clean clean, $dirty with errors"
