@@ -4,8 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-#include <zlib.h>
+#include "fuzz_file.h"
 #include "train/trainer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n) {
@@ -13,16 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n) {
     static int ready;
     if (!ready) { mlp_create(&m, 784, 200, 3, 10, ACT_RELU, 1); ready = 1; }
     char path[64];
-    snprintf(path, sizeof path, "/tmp/grokinfo-fuzz-ckpt.%d.bin", (int)getpid());
     for (int with_crc = 0; with_crc < 2; with_crc++) {
-        FILE *f = fopen(path, "wb");
-        if (!f) return 0;
-        fwrite(data, 1, n, f);
-        if (with_crc) {
-            uint32_t crc = (uint32_t)crc32(0L, data, (uInt)n);
-            fwrite(&crc, 4, 1, f);
-        }
-        fclose(f);
+        if (fuzz_write_file(path, sizeof path, "ckpt", data, n, with_crc)) return 0;
         int64_t step;
         gi_err e;
         checkpoint_load_params(path, &m, &step, &e);

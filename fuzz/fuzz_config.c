@@ -4,16 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include "fuzz_file.h"
 #include "util/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n) {
     char path[64];
-    snprintf(path, sizeof path, "/tmp/grokinfo-fuzz-config.%d.yaml", (int)getpid());
-    FILE *f = fopen(path, "wb");
-    if (!f) return 0;
-    fwrite(data, 1, n, f);
-    fclose(f);
+    if (fuzz_write_file(path, sizeof path, "config", data, n, 0)) return 0;
     gi_config c;
     gi_err e;
     config_defaults(&c);

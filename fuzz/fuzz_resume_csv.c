@@ -3,18 +3,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
+#include "fuzz_file.h"
 #include "train/plane.h"
 #include "train/run_csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n) {
     static const char metrics_header[] = "step,train_loss,train_acc,eval_loss,eval_acc,seconds\n";
     char path[64];
-    snprintf(path, sizeof path, "/tmp/grokinfo-fuzz-resume.%d.csv", (int)getpid());
-    FILE *f = fopen(path, "wb");
-    if (!f) return 0;
-    fwrite(data, 1, n, f);
-    fclose(f);
+    if (fuzz_write_file(path, sizeof path, "resume", data, n, 0)) return 0;
     int64_t keep_below = n ? data[n - 1] * 10 : 0;
     gi_err e;
     csv_text c = {0};

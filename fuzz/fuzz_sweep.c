@@ -2,16 +2,12 @@
  * on arbitrary text, then every point's configuration and name, at most 64 of them (make fuzz). */
 #include <stdint.h>
 #include <stdio.h>
-#include <unistd.h>
+#include "fuzz_file.h"
 #include "sweep/sweep.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n) {
     char path[64];
-    snprintf(path, sizeof path, "/tmp/grokinfo-fuzz-sweep.%d.yaml", (int)getpid());
-    FILE *f = fopen(path, "wb");
-    if (!f) return 0;
-    fwrite(data, 1, n, f);
-    fclose(f);
+    if (fuzz_write_file(path, sizeof path, "sweep", data, n, 0)) return 0;
     sweep_spec s;
     gi_err e;
     if (sweep_load(path, &s, &e) == 0) {

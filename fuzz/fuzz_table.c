@@ -3,16 +3,12 @@
  * row check on every row (make fuzz). */
 #include <stdint.h>
 #include <stdio.h>
-#include <unistd.h>
+#include "fuzz_file.h"
 #include "report/table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n) {
     char path[64];
-    snprintf(path, sizeof path, "/tmp/grokinfo-fuzz-table.%d.csv", (int)getpid());
-    FILE *f = fopen(path, "wb");
-    if (!f) return 0;
-    fwrite(data, 1, n, f);
-    fclose(f);
+    if (fuzz_write_file(path, sizeof path, "table", data, n, 0)) return 0;
     table t;
     gi_err e;
     if (table_read(path, "subset,estimator", &t, &e) == 0) {
