@@ -316,6 +316,13 @@ TEST(config_validate_errors) {
     strcpy(c.model.activation, "relu"); /* not canonical */
     CHECK(config_validate(&c, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "model.activation");
+    config_defaults(&c); /* k = k_neighbours = 20 */
+    CHECK(config_override(&c, "mi.eval_points=20", &e) == 0);
+    CHECK(config_validate(&c, &e) == -1);
+    CHECK_STR_CONTAINS(e.msg, "mi.eval_points: 20 rows, but the estimator needs more than k = 20");
+    CHECK(config_override(&c, "mi.eval_points=21", &e) == 0 && config_validate(&c, &e) == 0);
+    CHECK(config_override(&c, "mi.enabled=false", &e) == 0 && config_override(&c, "mi.eval_points=3", &e) == 0);
+    CHECK(config_validate(&c, &e) == 0);
 }
 
 TEST(config_run_names) {

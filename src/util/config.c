@@ -614,5 +614,8 @@ int config_validate(const gi_config *c, gi_err *e) {
     if (modular && c->data.path[0]) return gi_fail(e, "data.path: the modular task makes its own data; leave data.path empty");
     if (modular && c->mi.enabled && strcmp(c->mi.x_compression, "autoencoder") == 0)
         return gi_fail(e, "mi.x_compression: the autoencoder is for images; use pca with data.name=modular");
+    int k = c->mi.k > 0 ? c->mi.k : c->mi.k_neighbours;
+    if (c->mi.enabled && c->mi.eval_points > 0 && c->mi.eval_points <= k) /* (the upper bound needs the data) */
+        return gi_fail(e, "mi.eval_points: %d rows, but the estimator needs more than k = %d", c->mi.eval_points, k);
     return 0;
 }
