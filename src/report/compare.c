@@ -73,8 +73,7 @@ int compare_load(char *const *dirs, int n_dirs, compare_run **runs, int *n_runs,
         int failed = 0;
         for (int i = 0; i < m; i++) {
             if (!failed) {
-                if (n == cap) r = realloc(r, (size_t)(cap *= 2) * sizeof *r);
-                if (!r) { fprintf(stderr, "grokinfo: out of memory\n"); abort(); }
+                if (n == cap) r = gi_realloc(r, (size_t)(cap *= 2) * sizeof *r);
                 if (load_run(list[i], &r[n], e)) { json_free(&r[n].summary); failed = 1; }
                 else n++;
             }
@@ -98,9 +97,8 @@ static const char *const not_swept[] = {"custom_run_name", "project_name", "down
                                         "mi.entropy_estimator_params.functional_params.n_jobs"};
 
 static void add_col(compare_table *t, const char *name, int numeric) {
-    t->col = realloc(t->col, (size_t)(t->n_cols + 1) * sizeof *t->col);
-    t->numeric = realloc(t->numeric, (size_t)(t->n_cols + 1) * sizeof *t->numeric);
-    if (!t->col || !t->numeric) { fprintf(stderr, "grokinfo: out of memory\n"); abort(); }
+    t->col = gi_realloc(t->col, (size_t)(t->n_cols + 1) * sizeof *t->col);
+    t->numeric = gi_realloc(t->numeric, (size_t)(t->n_cols + 1) * sizeof *t->numeric);
     t->col[t->n_cols] = strdup(name);
     t->numeric[t->n_cols] = numeric;
     t->n_cols++;

@@ -7,15 +7,11 @@
 void history_push(acc_history *h, int64_t step, double train_acc, double eval_acc, double train_loss, double eval_loss) {
     if (h->n == h->cap) {
         h->cap = h->cap ? 2 * h->cap : 256;
-        h->step = realloc(h->step, (size_t)h->cap * sizeof(int64_t));
-        h->train_acc = realloc(h->train_acc, (size_t)h->cap * sizeof(double));
-        h->eval_acc = realloc(h->eval_acc, (size_t)h->cap * sizeof(double));
-        h->train_loss = realloc(h->train_loss, (size_t)h->cap * sizeof(double));
-        h->eval_loss = realloc(h->eval_loss, (size_t)h->cap * sizeof(double));
-        if (!h->step || !h->train_acc || !h->eval_acc || !h->train_loss || !h->eval_loss) {
-            fprintf(stderr, "grokinfo: out of memory\n");
-            abort();
-        }
+        h->step = gi_realloc(h->step, (size_t)h->cap * sizeof(int64_t));
+        h->train_acc = gi_realloc(h->train_acc, (size_t)h->cap * sizeof(double));
+        h->eval_acc = gi_realloc(h->eval_acc, (size_t)h->cap * sizeof(double));
+        h->train_loss = gi_realloc(h->train_loss, (size_t)h->cap * sizeof(double));
+        h->eval_loss = gi_realloc(h->eval_loss, (size_t)h->cap * sizeof(double));
     }
     h->step[h->n] = step;
     h->train_acc[h->n] = train_acc;

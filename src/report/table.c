@@ -45,12 +45,10 @@ static int split(char *line, char **field, int max) {
 static void grow(table *t, int *cap) {
     *cap = *cap ? 2 * *cap : 256;
     for (int c = 0; c < t->n_cols; c++) {
-        if (t->num[c]) t->num[c] = realloc(t->num[c], (size_t)*cap * sizeof(double));
-        else t->text[c] = realloc(t->text[c], (size_t)*cap * sizeof(char *));
-        if (!(t->num[c] || t->text[c])) { fprintf(stderr, "grokinfo: out of memory\n"); abort(); }
+        if (t->num[c]) t->num[c] = gi_realloc(t->num[c], (size_t)*cap * sizeof(double));
+        else t->text[c] = gi_realloc(t->text[c], (size_t)*cap * sizeof(char *));
     }
-    t->line = realloc(t->line, (size_t)*cap * sizeof(long));
-    if (!t->line) { fprintf(stderr, "grokinfo: out of memory\n"); abort(); }
+    t->line = gi_realloc(t->line, (size_t)*cap * sizeof(long));
 }
 
 int table_read(const char *path, const char *text_cols, table *t, gi_err *e) {

@@ -37,15 +37,15 @@ static int read_list(reader *r, char ***out, int *n) {
             free_list(out, n);
             return gi_fail(r->e, "%s:%zu: expected a list of values", r->path, line);
         }
-        *out = realloc(*out, (size_t)(*n + 1) * sizeof **out);
+        *out = gi_realloc(*out, (size_t)(*n + 1) * sizeof **out);
         (*out)[(*n)++] = yaml_scalar_text(&ev);
         yaml_event_delete(&ev);
     }
 }
 
 static void push_base(sweep_spec *s, const char *key, char *value) {
-    s->base_key = realloc(s->base_key, (size_t)(s->n_base + 1) * sizeof *s->base_key);
-    s->base_value = realloc(s->base_value, (size_t)(s->n_base + 1) * sizeof *s->base_value);
+    s->base_key = gi_realloc(s->base_key, (size_t)(s->n_base + 1) * sizeof *s->base_key);
+    s->base_value = gi_realloc(s->base_value, (size_t)(s->n_base + 1) * sizeof *s->base_value);
     s->base_key[s->n_base] = strdup(key);
     s->base_value[s->n_base++] = value;
 }

@@ -27,8 +27,7 @@ typedef struct { uint8_t *p; size_t n, cap; } buf;
 static void put(buf *b, const void *src, size_t n) {
     if (b->n + n > b->cap) {
         b->cap = (b->n + n) * 2;
-        uint8_t *q = realloc(b->p, b->cap);
-        if (!q) { free(b->p); b->p = gi_malloc(b->cap); } else b->p = q; /* gi_malloc aborts on OOM */
+        b->p = gi_realloc(b->p, b->cap);
     }
     memcpy(b->p + b->n, src, n);
     b->n += n;

@@ -26,8 +26,7 @@ static char **step_checkpoints(const char *ckpt_dir, int *count) {
         if (strncmp(ent->d_name, "step_", 5) != 0 || len < 9 || strcmp(ent->d_name + len - 4, ".bin") != 0) continue;
         if (*count == cap) {
             cap = cap ? 2 * cap : 64;
-            names = realloc(names, (size_t)cap * sizeof *names);
-            if (!names) { closedir(d); return NULL; }
+            names = gi_realloc(names, (size_t)cap * sizeof *names);
         }
         names[(*count)++] = strdup(ent->d_name);
     }

@@ -6,9 +6,7 @@
 #include <string.h>
 
 void csv_append(csv_text *c, const char *s, size_t n) {
-    char *p = realloc(c->text, c->len + n + 1);
-    if (!p) { fprintf(stderr, "grokinfo: out of memory\n"); abort(); }
-    c->text = p;
+    c->text = gi_realloc(c->text, c->len + n + 1);
     memcpy(c->text + c->len, s, n);
     c->len += n;
     c->text[c->len] = '\0';

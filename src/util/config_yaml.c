@@ -73,7 +73,7 @@ static int load_value(loader *L, const char *key, const yaml_event_t *v, int dep
             if (!end && !bad) {
                 char *t = yaml_scalar_text(&it);
                 size_t n = strlen(t);
-                if (len + n + 4 > cap && !(list = realloc(list, cap = 2 * (len + n + 4)))) abort();
+                if (len + n + 4 > cap) list = gi_realloc(list, cap = 2 * (len + n + 4));
                 len += (size_t)sprintf(list + len, "%s%s", len > 1 ? ", " : "", t);
                 free(t);
             }

@@ -19,6 +19,12 @@ void *gi_malloc_(size_t n, const char *file, int line) {
     return p;
 }
 
+void *gi_realloc_(void *p, size_t n, const char *file, int line) {
+    void *q = realloc(p, n ? n : 1);
+    if (!q) { fprintf(stderr, "grokinfo: out of memory (%zu bytes) at %s:%d\n", n, file, line); abort(); }
+    return q;
+}
+
 void *gi_calloc_(size_t n, size_t size, const char *file, int line) {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p) { fprintf(stderr, "grokinfo: out of memory (%zu x %zu bytes) at %s:%d\n", n, size, file, line); abort(); }

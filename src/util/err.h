@@ -15,6 +15,8 @@ int gi_fail(gi_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* Allocation that never returns NULL: out-of-memory aborts with file and line. */
 void *gi_malloc_(size_t n, const char *file, int line);
 void *gi_calloc_(size_t n, size_t size, const char *file, int line);
+void *gi_realloc_(void *p, size_t n, const char *file, int line);
 #define gi_malloc(n) gi_malloc_((n), __FILE__, __LINE__)
 #define gi_calloc(n, s) gi_calloc_((n), (s), __FILE__, __LINE__)
+#define gi_realloc(p, n) gi_realloc_((p), (n), __FILE__, __LINE__)
 #endif

@@ -33,9 +33,7 @@ static json_leaf *push(parser *ps, const char *key, json_kind kind) {
     json_doc *d = ps->d;
     if (d->n == d->cap) {
         d->cap = d->cap ? 2 * d->cap : 32;
-        json_leaf *l = realloc(d->leaf, (size_t)d->cap * sizeof *l);
-        if (!l) { fprintf(stderr, "grokinfo: out of memory\n"); abort(); }
-        d->leaf = l;
+        d->leaf = gi_realloc(d->leaf, (size_t)d->cap * sizeof *d->leaf);
     }
     json_leaf *l = &d->leaf[d->n++];
     *l = (json_leaf){.kind = kind, .num = NAN};
@@ -77,8 +75,7 @@ static int parse_string(parser *ps, char **out) {
             default: ps->p--; free(b); return fail(ps, "unknown escape in a string");
             }
         }
-        if (k + 2 > cap) b = realloc(b, cap *= 2);
-        if (!b) { fprintf(stderr, "grokinfo: out of memory\n"); abort(); }
+        if (k + 2 > cap) b = gi_realloc(b, cap *= 2);
         b[k++] = c;
     }
     b[k] = 0;
@@ -174,11 +171,7 @@ int json_read_file(const char *path, json_doc *d, gi_err *e) {
     char *buf = gi_malloc(cap);
     for (size_t got; (got = fread(buf + n, 1, cap - n - 1, f)) > 0;) {
         n += got;
-        if (n + 1 == cap) {
-            char *b = realloc(buf, cap *= 2);
-            if (!b) { fprintf(stderr, "grokinfo: out of memory\n"); abort(); }
-            buf = b;
-        }
+        if (n + 1 == cap) buf = gi_realloc(buf, cap *= 2);
     }
     int err = ferror(f);
     fclose(f);
