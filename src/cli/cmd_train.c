@@ -1,20 +1,15 @@
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "cli/cli.h"
 #include "train/run.h"
+#include "util/atomic_file.h"
 #include "util/config.h"
-
-static int is_dir(const char *p) {
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 /* The embedded digits: ./data/mnist, else data/mnist beside the executable. */
 void cli_default_data_dir(char *out, size_t n) {
     snprintf(out, n, "data/mnist");
-    if (is_dir(out)) return;
+    if (path_is_dir(out)) return;
     char exe[900];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (len <= 0) return;
@@ -24,7 +19,7 @@ void cli_default_data_dir(char *out, size_t n) {
     *slash = '\0';
     char alt[1000];
     snprintf(alt, sizeof alt, "%s/data/mnist", exe);
-    if (is_dir(alt)) snprintf(out, n, "%s", alt);
+    if (path_is_dir(alt)) snprintf(out, n, "%s", alt);
 }
 
 /* Only these may change when a run is resumed: the rest would break bit-identity. */

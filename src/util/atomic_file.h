@@ -15,4 +15,8 @@ void atomic_abort(atomic_file *af);
 int atomic_write(const char *path, const void *data, size_t n, gi_err *e);
 /* mkdir -p; a component that exists and is not a directory is an error naming it. */
 int make_dirs(const char *path, gi_err *e);
+/* Whether path exists (stat succeeds), and whether it is a directory / a regular file. */
+int path_exists(const char *path);
+int path_is_dir(const char *path);
+int path_is_file(const char *path);
 #endif
