@@ -26,18 +26,14 @@ static void note(compare_notes *n, const char *fmt, ...) {
     va_end(ap);
 }
 
-/* the distinct values of column c, sorted (numerically when the column is numeric) */
-static const compare_table *sort_t;
-static int sort_c, sort_numeric;
-static int cmp_val(const void *a, const void *b) {
-    const char *x = *(char *const *)a, *y = *(char *const *)b;
-    if (sort_numeric) {
-        double u = strtod(x, NULL), v = strtod(y, NULL);
-        return (u > v) - (u < v);
-    }
-    return strcmp(x, y);
+static int cmp_number(const void *a, const void *b) {
+    double u = strtod(*(char *const *)a, NULL), v = strtod(*(char *const *)b, NULL);
+    return (u > v) - (u < v);
 }
 
+static int cmp_text(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* the distinct values of column c, sorted (numerically when the column is numeric) */
 static int distinct(const compare_table *t, int c, char **out) {
     int n = 0;
     for (int r = 0; r < t->n_rows; r++) {
@@ -45,8 +41,7 @@ static int distinct(const compare_table *t, int c, char **out) {
         for (int k = 0; k < n && !seen; k++) seen = !strcmp(out[k], t->cell[r][c]);
         if (!seen) out[n++] = t->cell[r][c];
     }
-    sort_t = t, sort_c = c, sort_numeric = t->numeric[c];
-    qsort(out, (size_t)n, sizeof *out, cmp_val);
+    qsort(out, (size_t)n, sizeof *out, t->numeric[c] ? cmp_number : cmp_text);
     return n;
 }
 
