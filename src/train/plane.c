@@ -92,8 +92,6 @@ int plane_create(plane *p, trainer *t, const char *cache_dir, gi_err *e) {
     int n_eval = t->sets[SUBSET_EVAL].n, k_eval = c->mi.eval_points;
     if (k_eval > n_eval)
         return gi_fail(e, "mi.eval_points: %d, but the evaluation set has %d rows (0 = all of them)", k_eval, n_eval);
-    if (k_eval > 0 && k_eval <= p->opt.est.k)
-        return gi_fail(e, "mi.eval_points: %d rows, but the estimator needs more than k = %d", k_eval, p->opt.est.k);
     if (k_eval > 0 && k_eval < n_eval) {
         p->rows[SUBSET_EVAL] = draw_rows((uint64_t)c->seed, n_eval, k_eval);
         p->n_rows[SUBSET_EVAL] = k_eval;
