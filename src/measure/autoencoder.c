@@ -15,6 +15,7 @@
 #include "nn/optim.h"
 #include "nn/sparse.h"
 #include "util/atomic_file.h"
+#include "util/checked_file.h"
 #include "util/rng.h"
 
 #define AE_MAGIC "GRKAENC\x1a"
@@ -184,27 +185,15 @@ int ae_save(const autoencoder *ae, const char *path, gi_err *e) {
 }
 
 int ae_load(autoencoder *ae, const char *path, gi_err *e) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return gi_fail(e, "%s: cannot open (%s)", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
     ae_header h;
-    if (n < (long)(sizeof h + 4)) { fclose(f); return gi_fail(e, "%s: truncated autoencoder file (%ld bytes)", path, n); }
-    uint8_t *b = gi_malloc((size_t)n);
-    size_t got = fread(b, 1, (size_t)n, f);
-    fclose(f);
-    int rc = -1;
-    uint32_t crc;
+    size_t n;
+    uint8_t *b = checked_file_read(path, AE_MAGIC, AE_VERSION, "autoencoder file", sizeof h, &n, e);
+    if (!b) return -1;
     memcpy(&h, b, sizeof h);
-    memcpy(&crc, b + n - 4, 4);
-    if (got != (size_t)n) gi_fail(e, "%s: read error", path);
-    else if (memcmp(h.magic, AE_MAGIC, 8) != 0) gi_fail(e, "%s: not a grokinfo autoencoder (bad magic)", path);
-    else if (h.version != AE_VERSION) gi_fail(e, "%s: autoencoder version %u, expected %u", path, h.version, AE_VERSION);
-    else if (crc != (uint32_t)crc32(0L, b, (uInt)(n - 4))) gi_fail(e, "%s: autoencoder file is corrupt (CRC mismatch)", path);
-    else if (h.d < 1 || h.hidden < 1 || h.latent < 1 || h.d > 1u << 20 || h.hidden > 1u << 16 || h.latent > 1u << 10)
+    int rc = -1;
+    if (h.d < 1 || h.hidden < 1 || h.latent < 1 || h.d > 1u << 20 || h.hidden > 1u << 16 || h.latent > 1u << 10)
         gi_fail(e, "%s: bad autoencoder shape %u-%u-%u", path, h.d, h.hidden, h.latent);
-    else if (h.n_params != ae_param_count(h.d, h.hidden, h.latent) || (uint64_t)n != sizeof h + h.n_params * sizeof(float) + 4)
+    else if (h.n_params != ae_param_count(h.d, h.hidden, h.latent) || n != sizeof h + h.n_params * sizeof(float) + 4)
         gi_fail(e, "%s: autoencoder size does not match its shape", path); /* checked before allocating */
     else if (ae_create(ae, (int)h.d, (int)h.hidden, (int)h.latent))
         gi_fail(e, "%s: cannot allocate an autoencoder %u-%u-%u", path, h.d, h.hidden, h.latent);

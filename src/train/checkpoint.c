@@ -7,6 +7,7 @@
 #include <zlib.h>
 #include "train/trainer.h"
 #include "util/atomic_file.h"
+#include "util/checked_file.h"
 
 #define CKPT_MAGIC "GRKINFO\x1a"
 #define CKPT_VERSION 1u
@@ -66,26 +67,14 @@ int trainer_save(const trainer *t, const char *path, int full, gi_err *e) {
 
 /* Reads and verifies a checkpoint file; returns its bytes (caller frees). */
 static uint8_t *read_verified(const char *path, size_t *n_out, ckpt_header *h, gi_err *e) {
-    FILE *f = fopen(path, "rb");
-    if (!f) { gi_fail(e, "%s: cannot open checkpoint", path); return NULL; }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    if (n < (long)(sizeof *h + 4)) { fclose(f); gi_fail(e, "%s: truncated checkpoint (%ld bytes)", path, n); return NULL; }
-    uint8_t *p = gi_malloc((size_t)n);
-    size_t got = fread(p, 1, (size_t)n, f);
-    fclose(f);
-    if (got != (size_t)n) { free(p); gi_fail(e, "%s: read error", path); return NULL; }
+    size_t n;
+    uint8_t *p = checked_file_read(path, CKPT_MAGIC, CKPT_VERSION, "checkpoint", sizeof *h, &n, e);
+    if (!p) return NULL;
     memcpy(h, p, sizeof *h);
-    if (memcmp(h->magic, CKPT_MAGIC, 8) != 0) { free(p); gi_fail(e, "%s: not a grokinfo checkpoint (bad magic)", path); return NULL; }
-    if (h->version != CKPT_VERSION) { free(p); gi_fail(e, "%s: checkpoint version %u, expected %u", path, h->version, CKPT_VERSION); return NULL; }
-    uint32_t crc;
-    memcpy(&crc, p + n - 4, 4);
-    if (crc != (uint32_t)crc32(0L, p, (uInt)(n - 4))) { free(p); gi_fail(e, "%s: checkpoint is corrupt (CRC mismatch)", path); return NULL; }
     size_t need = sizeof *h + h->n_params * sizeof(float) * (h->kind == CKPT_FULL ? 3 : 1) +
                   (h->kind == CKPT_FULL ? (size_t)h->n_perm * sizeof(int) : 0) + 4;
-    if ((size_t)n != need) { free(p); gi_fail(e, "%s: checkpoint size %ld, expected %zu", path, n, need); return NULL; }
-    *n_out = (size_t)n;
+    if (n != need) { free(p); gi_fail(e, "%s: checkpoint size %zu, expected %zu", path, n, need); return NULL; }
+    *n_out = n;
     return p;
 }
 
