@@ -20,7 +20,7 @@ endif
 LDFLAGS += $(OPENMP) $(EXTRA_LDFLAGS)
 INC     = -Isrc
 
-LIB_SRC  = $(sort $(wildcard src/util/*.c src/data/*.c src/nn/*.c src/train/*.c src/measure/*.c src/report/*.c src/sweep/*.c))
+LIB_SRC  = $(sort $(wildcard src/util/*.c src/data/*.c src/nn/*.c src/train/*.c src/run/*.c src/measure/*.c src/report/*.c src/sweep/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -28,7 +28,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
 DATA     = data/mnist/npm10k-images-idx3-ubyte data/mnist/npm10k-labels-idx1-ubyte
 
-.PHONY: all probe test unit e2e check bench data clean fuzz fuzz-smoke fuzz-build valgrind
+.PHONY: all probe layers test unit e2e check bench data clean fuzz fuzz-smoke fuzz-build valgrind
 all: probe grokinfo $(DATA)
 
 probe:
@@ -50,9 +50,13 @@ $(BUILD)/test_runner: $(TEST_OBJ) $(BUILD)/libgrokinfo.a
 
 # `make test`: the unit tests (synthetic data), then the end-to-end tests on the embedded digits;
 # then the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer (`make check`).
-test: all $(BUILD)/test_runner
+test: layers all $(BUILD)/test_runner
 	@bash tests/run_all.sh $(BUILD)/test_runner ./grokinfo
 	@$(MAKE) --no-print-directory check
+
+# `make layers`: every include points down the layers (tools/check_layers.sh holds the table)
+layers:
+	@bash tools/check_layers.sh src
 
 unit: $(BUILD)/test_runner
 	$(BUILD)/test_runner $(T)

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "fuzz_file.h"
-#include "measure/autoencoder.h"
+#include "nn/autoencoder.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n) {
     char path[64];

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "fuzz_file.h"
-#include "train/plane.h"
-#include "train/run_csv.h"
+#include "run/plane.h"
+#include "run/run_csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n) {
     static const char metrics_header[] = "step,train_loss,train_acc,eval_loss,eval_acc,seconds\n";

@@ -358,5 +358,24 @@ mkdir -p "$tmp/noruns/empty"
 expect_error compare_no_runs "noruns: no run directories in it" "$bin" compare "$tmp/noruns"
 expect_error compare_unknown_run "--runs: no run named 'zz'" "$bin" compare "$sw" --runs a1-s0,zz
 
+# --- make layers: the real tree passes; a planted wrong-way include (measure -> run) and a relative
+#     path each fail, naming the file and the rule
+layers_src=src
+if out=$(bash tools/check_layers.sh "$layers_src" 2>&1); then ok layers_tree_passes
+else fail layers_tree_passes "$out"; fi
+cp -r "$layers_src" "$tmp/layers"
+sed -i '1a #include "run/run.h"' "$tmp/layers/measure/knn.c"
+out=$(bash tools/check_layers.sh "$tmp/layers" 2>&1)
+if [ $? -ne 0 ] && grep -q 'measure/knn.c:2 includes "run/run.h": measure may include only util' <<<"$out"; then
+    ok layers_wrong_way_fails
+else fail layers_wrong_way_fails "$out"; fi
+sed -i '2d; 1a #include "../util/err.h"' "$tmp/layers/measure/knn.c"
+echo '#include "data/dataset.h"' >>"$tmp/layers/nn/sparse.h"
+out=$(bash tools/check_layers.sh "$tmp/layers" 2>&1)
+if [ $? -ne 0 ] && grep -q 'knn.c:2 includes "../util/err.h": name the folder' <<<"$out" &&
+   grep -q 'nn/sparse.h:[0-9]* includes "data/dataset.h": nn may include only util' <<<"$out"; then
+    ok layers_relative_and_nn_data_fail
+else fail layers_relative_and_nn_data_fail "$out"; fi
+
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

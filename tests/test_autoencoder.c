@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <zlib.h>
-#include "measure/autoencoder.h"
+#include "run/ae_cache.h"
 #include "util/rng.h"
 #include "test.h"
 #ifdef _OPENMP

@@ -5,10 +5,10 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include "data/idx.h"
-#include "measure/autoencoder.h"
+#include "nn/autoencoder.h"
 #include "report/table.h"
 #include "sweep/sweep.h"
-#include "train/run_csv.h"
+#include "run/run_csv.h"
 #include "train/trainer.h"
 #include "util/config.h"
 #include "util/json.h"

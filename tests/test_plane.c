@@ -1,6 +1,6 @@
 /* The information plane's settings from the configuration: the seed's keys map onto grokinfo's
  * (method KL -> wkl, k_neighbours -> k, rescale, compression), and grokinfo's own keys win. */
-#include "train/plane.h"
+#include "run/plane.h"
 #include "test.h"
 
 TEST(plane_options_from_the_seed_keys_and_ours) {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
-#include "train/run.h"
+#include "run/run.h"
 
 static int remeasure(const char *cmd, int argc, char **argv) {
     int oinfo = strcmp(cmd, "oinfo") == 0;

@@ -2,7 +2,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
-#include "train/run.h"
+#include "run/run.h"
 #include "util/atomic_file.h"
 #include "util/config.h"
 

@@ -1,10 +1,10 @@
-#include "dataset.h"
+#include "data/dataset.h"
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "idx.h"
+#include "data/idx.h"
 #include "util/atomic_file.h"
 
 #define N_CLASSES 10

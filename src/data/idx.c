@@ -1,4 +1,4 @@
-#include "idx.h"
+#include "data/idx.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "compress.h"
+#include "measure/compress.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>

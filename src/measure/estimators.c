@@ -1,4 +1,4 @@
-#include "estimators.h"
+#include "measure/estimators.h"
 #include <math.h>
 #include <stdlib.h>
 #include <stdio.h>

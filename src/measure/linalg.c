@@ -1,4 +1,4 @@
-#include "linalg.h"
+#include "measure/linalg.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

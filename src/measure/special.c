@@ -1,4 +1,4 @@
-#include "special.h"
+#include "measure/special.h"
 #include <math.h>
 
 double digamma(double x) {

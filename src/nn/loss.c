@@ -1,4 +1,4 @@
-#include "loss.h"
+#include "nn/loss.h"
 #include <math.h>
 #include <string.h>
 

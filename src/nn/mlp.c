@@ -1,4 +1,4 @@
-#include "mlp.h"
+#include "nn/mlp.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>

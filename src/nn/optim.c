@@ -1,4 +1,4 @@
-#include "optim.h"
+#include "nn/optim.h"
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "sparse.h"
+#include "nn/sparse.h"
 #include <stdlib.h>
 #include <string.h>
 #include "util/err.h"

@@ -1,5 +1,5 @@
 /* compare.c — finding the runs, the comparison table, the seed groups, CSV and printing. */
-#include "compare.h"
+#include "report/compare.h"
 #include <dirent.h>
 #include <math.h>
 #include <stdlib.h>

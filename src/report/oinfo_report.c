@@ -1,4 +1,4 @@
-#include "oinfo_report.h"
+#include "report/oinfo_report.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "phases.h"
+#include "report/phases.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "plot.h"
+#include "report/plot.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

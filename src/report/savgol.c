@@ -1,4 +1,4 @@
-#include "savgol.h"
+#include "report/savgol.h"
 #include <math.h>
 #include <stdlib.h>
 

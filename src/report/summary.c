@@ -1,4 +1,4 @@
-#include "summary.h"
+#include "report/summary.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include "util/atomic_file.h"

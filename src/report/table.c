@@ -1,4 +1,4 @@
-#include "table.h"
+#include "report/table.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

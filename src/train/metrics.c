@@ -1,4 +1,4 @@
-#include "metrics.h"
+#include "train/metrics.h"
 #include <math.h>
 
 void metrics_header(FILE *f, int L) {

@@ -1,4 +1,4 @@
-#include "trainer.h"
+#include "train/trainer.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>

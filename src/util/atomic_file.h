@@ -3,7 +3,7 @@
 #ifndef GI_ATOMIC_FILE_H
 #define GI_ATOMIC_FILE_H
 #include <stdio.h>
-#include "err.h"
+#include "util/err.h"
 
 typedef struct { FILE *f; char path[1024]; char tmp[1100]; } atomic_file;
 

@@ -1,5 +1,5 @@
 /* checked_file.c — reading a binary file with a magic, a version and a trailing CRC-32. */
-#include "checked_file.h"
+#include "util/checked_file.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

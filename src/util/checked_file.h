@@ -5,7 +5,7 @@
 #define GI_CHECKED_FILE_H
 #include <stddef.h>
 #include <stdint.h>
-#include "err.h"
+#include "util/err.h"
 
 /* The whole file (caller frees) and its size in *n, after checking that it holds at least
  * header_size + 4 bytes, starts with magic and version, and ends with the CRC of the rest.

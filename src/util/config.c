@@ -1,6 +1,6 @@
 /* config.c — one table of options; files (libyaml events) and overrides both go through
  * config_set, which parses the text for the option's type and checks its bounds. */
-#include "config.h"
+#include "util/config.h"
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>

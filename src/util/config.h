@@ -6,7 +6,7 @@
 #define GI_CONFIG_H
 #include <stdint.h>
 #include <stdio.h>
-#include "err.h"
+#include "util/err.h"
 
 #define CFG_STR 256
 #define CFG_PATH 1024

@@ -1,12 +1,12 @@
 /* config_yaml.c — reading a YAML config file with libyaml's event API: nested maps flatten to
  * dotted keys, every value goes through config_set with "FILE:LINE" for its messages. */
-#include "config.h"
+#include "util/config.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
-#include "yaml_text.h"
+#include "util/yaml_text.h"
 
 /* ---- YAML file loading ---- */
 

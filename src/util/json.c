@@ -1,5 +1,5 @@
 /* json.c — recursive descent over the text, appending a leaf for every scalar. */
-#include "json.h"
+#include "util/json.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

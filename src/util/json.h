@@ -6,7 +6,7 @@
 #ifndef GI_JSON_H
 #define GI_JSON_H
 #include <stdio.h>
-#include "err.h"
+#include "util/err.h"
 
 typedef enum { JSON_NULL, JSON_NUM, JSON_STR, JSON_BOOL } json_kind;
 

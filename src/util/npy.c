@@ -2,14 +2,14 @@
  * An .npy file is: "\x93NUMPY", major, minor, header length (u16 LE for 1.x, u32 LE for 2.x/3.x),
  * a Python dict literal {'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), } padded with
  * spaces and '\n', then the raw data. */
-#include "npy.h"
+#include "util/npy.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "atomic_file.h"
+#include "util/atomic_file.h"
 
 #define NPY_MAGIC "\x93NUMPY"
 #define NPY_MAX_HEADER (1u << 20)  /* NumPy itself refuses headers over 10000 bytes by default */

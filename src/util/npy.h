@@ -5,7 +5,7 @@
 #define GI_NPY_H
 #include <stddef.h>
 #include <stdint.h>
-#include "err.h"
+#include "util/err.h"
 
 typedef struct {
     int ndim;            /* 1 or 2 (CSV always gives 2; a single column is rows x 1) */

@@ -3,7 +3,7 @@
 #ifndef GI_YAML_TEXT_H
 #define GI_YAML_TEXT_H
 #include <yaml.h>
-#include "err.h"
+#include "util/err.h"
 
 /* The next event, or a "PATH:LINE: YAML syntax error: ..." failure. */
 int yaml_next_event(yaml_parser_t *p, const char *path, yaml_event_t *ev, gi_err *e);

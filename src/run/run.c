@@ -1,4 +1,4 @@
-#include "run.h"
+#include "run/run.h"
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -11,9 +11,9 @@
 #include "report/plot.h"
 #include "report/progress.h"
 #include "report/summary.h"
-#include "train/oinfo_run.h"
-#include "train/plane.h"
-#include "train/run_csv.h"
+#include "run/oinfo_run.h"
+#include "run/plane.h"
+#include "run/run_csv.h"
 #include "train/schedule.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"

@@ -1,5 +1,5 @@
 /* oinfo_run.c — O-information rows of a run. */
-#include "train/oinfo_run.h"
+#include "run/oinfo_run.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

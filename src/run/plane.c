@@ -1,9 +1,9 @@
 /* plane.c — the information plane of a training run. */
-#include "train/plane.h"
+#include "run/plane.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "measure/autoencoder.h"
+#include "run/ae_cache.h"
 #include "measure/compress.h"
 #include "util/clock.h"
 #include "util/rng.h"

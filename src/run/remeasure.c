@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "train/oinfo_run.h"
-#include "train/plane.h"
-#include "train/run.h"
+#include "run/oinfo_run.h"
+#include "run/plane.h"
+#include "run/run.h"
 #include "util/atomic_file.h"
 #include "util/npy.h"
 #include "util/clock.h"

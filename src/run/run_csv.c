@@ -1,5 +1,5 @@
 /* run_csv.c — a run's CSV outputs in memory, and reading them back for a resume. */
-#include "train/run_csv.h"
+#include "run/run_csv.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
