@@ -44,7 +44,7 @@ static int parse_header(const uint8_t *buf, size_t n, const char *name, idx_arra
 int idx_parse(const uint8_t *buf, size_t n, const char *name, idx_array *out, gi_err *e) {
     memset(out, 0, sizeof *out);
     idx_array a = {0};
-    size_t hdr;
+    size_t hdr = 0; /* parse_header sets it on success; initialised for gcc 12's -Wmaybe-uninitialized */
     if (parse_header(buf, n, name, &a, &hdr, e)) return -1;
     size_t have = n - hdr;
     if (have < a.count) return gi_fail(e, "%s: truncated: %zu bytes of data, expected %zu", name, have, a.count);
