@@ -309,6 +309,34 @@ mkdir -p "$tmp/plot_bad"; sed '5s/^3,[^,]*,/3,oops,/' tests/data/plot/metrics.cs
 expect_error plot_bad_number "metrics.csv:5: column 2 'train_loss': expected a number" "$bin" plot "$tmp/plot_bad"
 expect_error plot_no_gnuplot "gnuplot not found" env PATH=/nonexistent "$bin" plot "$tmp/plot_nomi"
 
+# --- one milestone rule: with the run's own thresholds (not the defaults 0.99 / 0.5), summary.json,
+# the phases and O-information printouts and every figure name the same memorisation and grokking
+# steps, at the end of training (with and without MI) and again from `grokinfo plot`
+thr="summary.train_acc=0.9 summary.eval_acc=0.795"
+msrun="$small $thr model.initialization_scale=1 train.lr=3e-3 oinfo.enabled=true plot.enabled=true train.optimization_steps=400 train.freqLog=25"
+"$bin" train $msrun $withmi --out "$tmp/ms" >"$tmp/ms.out" 2>&1
+"$bin" train $msrun --out "$tmp/msnomi" >"$tmp/msnomi.out" 2>&1
+first_step() { awk -F, -v c="$2" -v t="$3" 'NR > 1 && $c >= t { print $1; exit }' "$1"; }
+M=$(first_step "$tmp/ms/metrics.csv" 3 0.9) G=$(first_step "$tmp/ms/metrics.csv" 5 0.795)
+M0=$(first_step "$tmp/ms/metrics.csv" 3 0.99) G0=$(first_step "$tmp/ms/metrics.csv" 5 0.5)
+milestones_agree() { # $1: the run, $2: its printout
+    { [ ! -e "$1/mi.csv" ] || grep -q "^phases (.*): memorised at $M, grokked at $G\$" <<<"$2"; } &&
+    grep -q "\"memorisation_step\": $M,\$" "$1/summary.json" && grep -q "\"grokking_step\": $G,\$" "$1/summary.json" &&
+    grep -q "^O-information (.*): memorised (train_acc>=0.9) at $M, grokked (eval_acc>=0.795) at $G\$" <<<"$2" &&
+    grep -q "^set label \"grokking\" at $G, graph" "$1/figures/accuracy.gp" &&
+    grep -q "title \"memorisation (step $M)\"" "$1/figures/oinfo.gp" && grep -q "title \"grokking (step $G)\"" "$1/figures/oinfo.gp"
+}
+if [ -n "$M" ] && [ -n "$G" ] && [ "$M $G" != "$M0 $G0" ] &&
+   diff <(strip_seconds "$tmp/ms/metrics.csv") <(strip_seconds "$tmp/msnomi/metrics.csv") >/dev/null; then
+    for r in ms msnomi; do
+        milestones_agree "$tmp/$r" "$(cat "$tmp/$r.out")" && ok "milestones_one_rule_in_training_$r" ||
+            fail "milestones_one_rule_in_training_$r" "want memorisation $M, grokking $G (defaults: $M0, $G0): $(cat "$tmp/$r.out")"
+        rm -rf "$tmp/$r/figures"
+        out=$("$bin" plot "$tmp/$r" 2>&1)
+        milestones_agree "$tmp/$r" "$out" && ok "milestones_one_rule_in_plot_$r" || fail "milestones_one_rule_in_plot_$r" "want $M, $G: $out"
+    done
+else fail milestones_one_rule "the runs differ or the thresholds do not move the milestones ($M $G vs $M0 $G0)"; fi
+
 # --- O-information figures on a small synthetic run with two hidden layers (tests/data/oinfo_plot, made by its make.py)
 cp -r tests/data/oinfo_plot "$tmp/oplot"
 if out=$("$bin" plot "$tmp/oplot" 2>&1); then

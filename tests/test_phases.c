@@ -161,7 +161,9 @@ TEST(phases_from_run_reads_metrics_and_mi) {
     fclose(f);
     phase_report r;
     gi_err e = {""};
-    CHECK(phases_from_run(dir, NULL, NULL, PHASES_FROM_METRICS, PHASES_FROM_METRICS, NULL, &r, &e) == 0);
+    milestones ms = {.train_threshold = 0.99, .eval_threshold = 0.5};
+    CHECK(milestones_read(&ms, dir, &e) == 0);
+    CHECK(phases_from_run(dir, NULL, NULL, &ms, NULL, &r, &e) == 0);
     if (e.msg[0]) fprintf(stderr, "  %s\n", e.msg);
     CHECK(r.memorisation_step == 1000 && r.grokking_step == 2000);
     CHECK(r.n_curves == 4 && r.n_layers == 2);
@@ -190,15 +192,15 @@ TEST(phases_from_run_reads_metrics_and_mi) {
     free(json);
     phases_free(&r);
     /* given milestones win over metrics.csv; an unknown estimator and a bad subset are errors */
-    CHECK(phases_from_run(dir, NULL, "kl", 7, -1, NULL, &r, &e) == 0);
+    CHECK(phases_from_run(dir, NULL, "kl", &(milestones){.memorisation = 7, .grokking = -1}, NULL, &r, &e) == 0);
     CHECK(r.memorisation_step == 7 && r.grokking_step == -1 && r.n_curves == 2);
     phases_free(&r);
-    CHECK(phases_from_run(dir, NULL, "wkl", 7, -1, NULL, &r, &e) == -1);
+    CHECK(phases_from_run(dir, NULL, "wkl", &(milestones){.memorisation = 7, .grokking = -1}, NULL, &r, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "no rows with estimator 'wkl'");
     write_text(path, "step,subset,layer,ixl,ily\n0,eval,1,1,1\n0,test,1,1,1\n");
-    CHECK(phases_from_run(dir, path, NULL, 1, 1, NULL, &r, &e) == -1);
+    CHECK(phases_from_run(dir, path, NULL, &(milestones){.memorisation = 1, .grokking = 1}, NULL, &r, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "phases.json:3: subset 'test', expected train or eval");
     write_text(path, "step,subset,layer,ily\n0,eval,1,1\n");
-    CHECK(phases_from_run(dir, path, NULL, 1, 1, NULL, &r, &e) == -1);
+    CHECK(phases_from_run(dir, path, NULL, &(milestones){.memorisation = 1, .grokking = 1}, NULL, &r, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "no column 'ixl'");
 }

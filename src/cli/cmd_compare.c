@@ -43,20 +43,18 @@ int cmd_compare(int argc, char **argv) {
     }
     /* OUT_DIR: the first DIR when it is a sweep's folder, else the current directory */
     if (!out) out = sweep_folder ? dirs[0] : ".";
-    char path[1200];
+    char path[GI_PATH];
     compare_table t, g;
     compare_build(runs, n_runs, &t);
     int rc = 0;
     printf("%d run%s, %d swept key%s\n", n_runs, n_runs == 1 ? "" : "s", t.n_keys, t.n_keys == 1 ? "" : "s");
     compare_print(stdout, &t);
-    snprintf(path, sizeof path, "%s/compare.csv", out);
-    if (make_dirs(out, &e) || compare_write_csv(path, &t, &e)) { fprintf(stderr, "grokinfo compare: %s\n", e.msg); rc = 1; goto done; }
+    if (make_dirs(out, &e) || path_join(path, sizeof path, out, "compare.csv", &e) || compare_write_csv(path, &t, &e)) { fprintf(stderr, "grokinfo compare: %s\n", e.msg); rc = 1; goto done; }
     printf("wrote %s\n", path);
     if (compare_seed_groups(&t, &g) > 0) {
         printf("\nseeds grouped (mean ± standard deviation (n) over the runs that have the value):\n");
         compare_print_groups(stdout, &g);
-        snprintf(path, sizeof path, "%s/compare_seeds.csv", out);
-        int bad = compare_write_csv(path, &g, &e);
+        int bad = path_join(path, sizeof path, out, "compare_seeds.csv", &e) || compare_write_csv(path, &g, &e);
         compare_table_free(&g);
         if (bad) { fprintf(stderr, "grokinfo compare: %s\n", e.msg); rc = 1; goto done; }
         printf("wrote %s\n", path);

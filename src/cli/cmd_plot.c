@@ -1,12 +1,13 @@
 /* grokinfo plot — a run's phases and O-information peaks, printed, and its figures in RUN_DIR/figures/. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "cli/cli.h"
 #include "report/oinfo_report.h"
 #include "report/phases.h"
 #include "report/plot.h"
+#include "util/atomic_file.h"
 #include "util/config.h"
+#include "util/run_layout.h"
 
 static void usage(void) { fprintf(stderr, "usage: grokinfo plot RUN_DIR [--mi FILE] [--estimator NAME]\n"); }
 
@@ -19,18 +20,28 @@ int cmd_plot(int argc, char **argv) {
         else { fprintf(stderr, "grokinfo plot: unknown or incomplete option '%s'\n", argv[i]); usage(); return 2; }
     }
     if (!run_dir) { fprintf(stderr, "grokinfo plot: RUN_DIR is required\n"); usage(); return 2; }
-    struct stat st;
-    if (stat(run_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (!path_is_dir(run_dir)) {
         fprintf(stderr, "grokinfo plot: %s: no such run directory\n", run_dir);
         return 1;
     }
-    char default_mi[1100];
-    snprintf(default_mi, sizeof default_mi, "%s/mi.csv", run_dir);
-    int have_mi = mi != NULL || stat(default_mi, &st) == 0;
+    /* the run's own thresholds (its config.yaml, else the defaults) place the milestones */
+    gi_config cfg;
     gi_err e;
+    char default_mi[GI_PATH], oinfo_csv[GI_PATH], config_yaml[GI_PATH];
+    config_defaults(&cfg);
+    if (path_join(default_mi, sizeof default_mi, run_dir, RUN_MI, &e) ||
+        path_join(oinfo_csv, sizeof oinfo_csv, run_dir, RUN_OINFO, &e) ||
+        path_join(config_yaml, sizeof config_yaml, run_dir, RUN_CONFIG, &e) ||
+        (path_exists(config_yaml) && config_load_run(&cfg, run_dir, &e))) {
+        fprintf(stderr, "grokinfo plot: %s\n", e.msg);
+        return 1;
+    }
+    milestones ms = {.train_threshold = cfg.summary.train_acc, .eval_threshold = cfg.summary.eval_acc};
+    if (milestones_read(&ms, run_dir, &e)) { fprintf(stderr, "grokinfo plot: %s\n", e.msg); return 1; }
+    int have_mi = mi != NULL || path_exists(default_mi);
     phase_report ph;
     if (have_mi) {
-        if (phases_from_run(run_dir, mi, estimator, PHASES_FROM_METRICS, PHASES_FROM_METRICS, NULL, &ph, &e)) {
+        if (phases_from_run(run_dir, mi, estimator, &ms, NULL, &ph, &e)) {
             fprintf(stderr, "grokinfo plot: %s\n", e.msg);
             return 1;
         }
@@ -38,23 +49,13 @@ int cmd_plot(int argc, char **argv) {
     } else {
         printf("no %s: drawing training and accuracy only (no information plane, no phases)\n", default_mi);
     }
-    int n = plot_run(run_dir, have_mi ? &ph : NULL, &e);
+    int n = plot_run(run_dir, have_mi ? &ph : NULL, &ms, &e);
     if (have_mi) phases_free(&ph);
     if (n < 0) { fprintf(stderr, "grokinfo plot: %s\n", e.msg); return 1; }
-    /* O-information, when the run measured it; thresholds from the run's config.yaml (else the defaults) */
-    char oinfo_csv[1100], config_yaml[1100];
-    snprintf(oinfo_csv, sizeof oinfo_csv, "%s/oinfo.csv", run_dir);
-    snprintf(config_yaml, sizeof config_yaml, "%s/config.yaml", run_dir);
     int n_oinfo = 0;
-    if (stat(oinfo_csv, &st) == 0) {
-        gi_config cfg;
-        config_defaults(&cfg);
-        if (stat(config_yaml, &st) == 0 && config_load_file(&cfg, config_yaml, &e)) {
-            fprintf(stderr, "grokinfo plot: %s\n", e.msg);
-            return 1;
-        }
+    if (path_exists(oinfo_csv)) {
         oinfo_report orep;
-        if (oinfo_report_read(run_dir, cfg.summary.train_acc, cfg.summary.eval_acc, &orep, &e)) {
+        if (oinfo_report_read(run_dir, ms.train_threshold, ms.eval_threshold, &orep, &e)) {
             fprintf(stderr, "grokinfo plot: %s\n", e.msg);
             return 1;
         }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "run/run.h"
+#include "util/atomic_file.h"
 
 static int remeasure(const char *cmd, int argc, char **argv) {
     int oinfo = strcmp(cmd, "oinfo") == 0;
@@ -27,10 +28,7 @@ static int remeasure(const char *cmd, int argc, char **argv) {
     }
     gi_config cfg;
     gi_err e;
-    char cfg_path[1100];
-    snprintf(cfg_path, sizeof cfg_path, "%s/config.yaml", run_dir);
-    config_defaults(&cfg);
-    if (config_load_file(&cfg, cfg_path, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
+    if (config_load_run(&cfg, run_dir, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strchr(a, '=') || a[0] == '-') continue;
@@ -45,7 +43,7 @@ static int remeasure(const char *cmd, int argc, char **argv) {
         if (config_override(&cfg, a, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 2; }
     }
     if (config_validate(&cfg, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 2; }
-    char data_dir[1000], out[1300];
+    char data_dir[1000], out[GI_PATH];
     cli_default_data_dir(data_dir, sizeof data_dir);
     run_options opt = {.run_dir = run_dir, .data_dir = data_dir, .progress = !quiet};
     int rc = oinfo ? run_oinfo(&cfg, &opt, out, sizeof out, &e) : run_infoplane(&cfg, &opt, out, sizeof out, &e);
@@ -77,10 +75,8 @@ int cmd_acts(int argc, char **argv) {
     }
     gi_config cfg;
     gi_err e;
-    char cfg_path[1100], data_dir[1000];
-    snprintf(cfg_path, sizeof cfg_path, "%s/config.yaml", run_dir);
-    config_defaults(&cfg);
-    if (config_load_file(&cfg, cfg_path, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
+    char data_dir[1000];
+    if (config_load_run(&cfg, run_dir, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
     cli_default_data_dir(data_dir, sizeof data_dir);
     run_options opt = {.run_dir = run_dir, .data_dir = data_dir};
     if (run_export_acts(&cfg, &opt, step, layer, strcmp(subset, "eval") == 0, out, &e)) {

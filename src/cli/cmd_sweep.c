@@ -9,6 +9,8 @@
 #include "cli/cli.h"
 #include "sweep/sweep.h"
 #include "util/json.h"
+#include "util/atomic_file.h"
+#include "util/run_layout.h"
 #ifdef GI_MPI
 #include <mpi.h>
 #endif
@@ -24,9 +26,10 @@ static void print_table(const sweep_spec *s, const char *out_dir) {
     for (int i = 0; i < s->n_points; i++) {
         gi_config c;
         gi_err e;
-        char name[512], path[2048];
+        char name[512], path[GI_PATH], file[600];
         if (sweep_point(s, i, &c, name, sizeof name, &e)) continue;
-        snprintf(path, sizeof path, "%s/%s/summary.json", out_dir, name);
+        snprintf(file, sizeof file, "%s/" RUN_SUMMARY, name);
+        if (path_join(path, sizeof path, out_dir, file, &e)) continue;
         json_doc d;
         if (access(path, F_OK) != 0 || json_read_file(path, &d, &e)) { printf("%-48s %-9s\n", name, "not run"); continue; }
         const char *status = json_str(&d, "status");
@@ -79,7 +82,7 @@ int cmd_sweep(int argc, char **argv) {
 #endif
         return 1;
     }
-    char out_dir[1100], exe[1024];
+    char out_dir[GI_PATH], exe[1024];
     if (out) snprintf(out_dir, sizeof out_dir, "%s", out);
     else {
         const char *base = strrchr(file, '/');

@@ -5,6 +5,7 @@
 #include "run/run.h"
 #include "util/atomic_file.h"
 #include "util/config.h"
+#include "util/run_layout.h"
 
 /* The embedded digits: ./data/mnist, else data/mnist beside the executable. */
 void cli_default_data_dir(char *out, size_t n) {
@@ -49,20 +50,20 @@ int cmd_train(int argc, char **argv) {
             return 2;
         }
     }
-    char resume_cfg[1100];
     if (resume) {
         if (config_file) { fprintf(stderr, "grokinfo train: --resume takes the run's own config.yaml; drop --config\n"); return 2; }
-        char latest[1100];
-        snprintf(latest, sizeof latest, "%s/ckpt/latest.bin", resume);
+        char latest[GI_PATH];
+        if (path_join(latest, sizeof latest, resume, RUN_LATEST, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
         if (access(latest, R_OK) != 0) {
             fprintf(stderr, "grokinfo: %s: no checkpoint to resume from (expected %s)\n", resume, latest);
             return 1;
         }
-        snprintf(resume_cfg, sizeof resume_cfg, "%s/config.yaml", resume);
-        config_file = resume_cfg;
         out = resume;
     }
-    if (config_file && config_load_file(&cfg, config_file, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
+    if (resume ? config_load_run(&cfg, resume, &e) : config_file && config_load_file(&cfg, config_file, &e)) {
+        fprintf(stderr, "grokinfo: %s\n", e.msg);
+        return 1;
+    }
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--config") == 0 || strcmp(a, "--out") == 0 || strcmp(a, "--resume") == 0) { i++; continue; }
@@ -80,7 +81,7 @@ int cmd_train(int argc, char **argv) {
         for (int i = 0; i < cfg.n_unused; i++) fprintf(stderr, "%s %s", i ? "," : "", cfg.unused[i]);
         fprintf(stderr, "\n");
     }
-    char run_dir[1100], name[512];
+    char run_dir[GI_PATH], name[512];
     if (!out) {
         if (config_run_name(&cfg, name, sizeof name, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 2; }
         snprintf(run_dir, sizeof run_dir, "runs/%s", name);

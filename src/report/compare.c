@@ -5,25 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/atomic_file.h"
+#include "util/run_layout.h"
 
 static int has_config(const char *dir) {
-    char p[1300];
-    snprintf(p, sizeof p, "%s/config.yaml", dir);
-    return path_is_file(p);
+    char p[GI_PATH];
+    return path_join(p, sizeof p, dir, RUN_CONFIG, NULL) == 0 && path_is_file(p);
 }
 
 static int load_run(const char *dir, compare_run *r, gi_err *e) {
-    char p[1100];
+    char p[GI_PATH];
     *r = (compare_run){0};
+    if (strlen(dir) >= sizeof r->dir) return gi_fail(e, "%s: path too long", dir);
     snprintf(r->dir, sizeof r->dir, "%s", dir);
     size_t len = strlen(r->dir);
     while (len > 1 && r->dir[len - 1] == '/') r->dir[--len] = 0;
     const char *slash = strrchr(r->dir, '/');
     snprintf(r->name, sizeof r->name, "%.255s", slash ? slash + 1 : r->dir);
-    config_defaults(&r->cfg);
-    snprintf(p, sizeof p, "%s/config.yaml", r->dir);
-    if (config_load_file(&r->cfg, p, e)) return -1;
-    snprintf(p, sizeof p, "%s/summary.json", r->dir);
+    if (config_load_run(&r->cfg, r->dir, e) || path_join(p, sizeof p, r->dir, RUN_SUMMARY, e)) return -1;
     if (path_is_file(p)) {
         if (json_read_file(p, &r->summary, e)) return -1;
         r->has_summary = 1;
@@ -47,9 +45,9 @@ int compare_load(char *const *dirs, int n_dirs, compare_run **runs, int *n_runs,
             if (!dp) { compare_runs_free(r, n); return gi_fail(e, "%s: cannot list", dirs[d]); }
             for (struct dirent *de; (de = readdir(dp)) && m < 4096;) {
                 if (de->d_name[0] == '.') continue;
-                char p[1100];
-                snprintf(p, sizeof p, "%s/%s", dirs[d], de->d_name);
-                if (path_is_dir(p) && has_config(p)) list[m++] = strdup(p);
+                char p[GI_PATH];
+                if (path_join(p, sizeof p, dirs[d], de->d_name, NULL) == 0 && path_is_dir(p) && has_config(p))
+                    list[m++] = strdup(p);
             }
             closedir(dp);
             if (m == 0) {

@@ -2,7 +2,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "report/milestones.h"
 #include "report/table.h"
+#include "util/atomic_file.h"
+#include "util/run_layout.h"
 #include "util/json.h"
 
 /* The paper's convention, from its code (github.com/kclauw/grokking-oinformation-icml):
@@ -38,7 +41,7 @@ int oinfo_argmax(const double *x, int n) {
 }
 
 static int read_milestones(const char *run_dir, oinfo_report *r, gi_err *e) {
-    snprintf(r->metrics_path, sizeof r->metrics_path, "%s/metrics.csv", run_dir);
+    if (path_join(r->metrics_path, sizeof r->metrics_path, run_dir, RUN_METRICS, e)) return -1;
     table t;
     if (table_read(r->metrics_path, NULL, &t, e)) return -1;
     const double *step = table_num(&t, "step", e), *tr = step ? table_num(&t, "train_acc", e) : NULL,
@@ -52,9 +55,11 @@ static int read_milestones(const char *run_dir, oinfo_report *r, gi_err *e) {
         r->acc_step[i] = (int64_t)step[i];
         r->train_acc[i] = tr[i];
         r->eval_acc[i] = ev[i];
-        if (r->memorisation_step < 0 && tr[i] >= r->train_threshold) r->memorisation_step = (int64_t)step[i];
-        if (r->grokking_step < 0 && ev[i] >= r->eval_threshold) r->grokking_step = (int64_t)step[i];
     }
+    milestones ms = {.train_threshold = r->train_threshold, .eval_threshold = r->eval_threshold};
+    milestones_find(&ms, step, tr, ev, t.n_rows);
+    r->memorisation_step = ms.memorisation;
+    r->grokking_step = ms.grokking;
     table_free(&t);
     return 0;
 }
@@ -83,7 +88,7 @@ int oinfo_report_read(const char *run_dir, double train_threshold, double eval_t
     r->train_threshold = train_threshold;
     r->eval_threshold = eval_threshold;
     r->memorisation_step = r->grokking_step = -1;
-    snprintf(r->oinfo_path, sizeof r->oinfo_path, "%s/oinfo.csv", run_dir);
+    if (path_join(r->oinfo_path, sizeof r->oinfo_path, run_dir, RUN_OINFO, e)) return -1;
     table t;
     if (table_read(r->oinfo_path, NULL, &t, e)) return -1;
     int rc = -1;

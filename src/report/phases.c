@@ -4,6 +4,8 @@
 #include <string.h>
 #include "report/savgol.h"
 #include "report/table.h"
+#include "util/atomic_file.h"
+#include "util/run_layout.h"
 #include "util/json.h"
 
 const char *phase_name(phase_kind k) {
@@ -112,21 +114,6 @@ done:
     return count;
 }
 
-int run_milestones(const char *metrics_csv, int64_t *memorisation, int64_t *grokking, gi_err *e) {
-    table t;
-    if (table_read(metrics_csv, NULL, &t, e)) return -1;
-    const double *step = table_num(&t, "step", e), *tr = step ? table_num(&t, "train_acc", e) : NULL;
-    const double *ev = tr ? table_num(&t, "eval_acc", e) : NULL;
-    if (!ev) { table_free(&t); return -1; }
-    *memorisation = *grokking = -1;
-    for (int i = 0; i < t.n_rows; i++) {
-        if (*memorisation < 0 && tr[i] >= 0.99) *memorisation = (int64_t)step[i];
-        if (*grokking < 0 && ev[i] >= 0.5) *grokking = (int64_t)step[i];
-    }
-    table_free(&t);
-    return 0;
-}
-
 typedef struct { double step; int row; } keyed_row;
 
 static int cmp_keyed(const void *a, const void *b) {
@@ -169,22 +156,16 @@ static int gather(const table *t, const double *step, char *const *subset, const
     return 0;
 }
 
-int phases_from_run(const char *run_dir, const char *mi_path, const char *estimator, int64_t memorisation,
-                    int64_t grokking, const phase_params *p, phase_report *r, gi_err *e) {
+int phases_from_run(const char *run_dir, const char *mi_path, const char *estimator, const milestones *ms,
+                    const phase_params *p, phase_report *r, gi_err *e) {
     *r = (phase_report){0};
     r->params = p ? *p : phase_defaults();
-    if (mi_path) snprintf(r->mi_path, sizeof r->mi_path, "%s", mi_path);
-    else snprintf(r->mi_path, sizeof r->mi_path, "%s/mi.csv", run_dir);
-    r->memorisation_step = memorisation;
-    r->grokking_step = grokking;
-    if (memorisation == PHASES_FROM_METRICS || grokking == PHASES_FROM_METRICS) {
-        char path[1100];
-        int64_t m, g;
-        snprintf(path, sizeof path, "%s/metrics.csv", run_dir);
-        if (run_milestones(path, &m, &g, e)) return -1;
-        if (memorisation == PHASES_FROM_METRICS) r->memorisation_step = m;
-        if (grokking == PHASES_FROM_METRICS) r->grokking_step = g;
-    }
+    if (mi_path) {
+        if (strlen(mi_path) >= sizeof r->mi_path) return gi_fail(e, "%s: path too long", mi_path);
+        snprintf(r->mi_path, sizeof r->mi_path, "%s", mi_path);
+    } else if (path_join(r->mi_path, sizeof r->mi_path, run_dir, RUN_MI, e)) return -1;
+    r->memorisation_step = ms->memorisation;
+    r->grokking_step = ms->grokking;
     table t;
     if (table_read(r->mi_path, "subset,estimator", &t, e)) return -1;
     int rc = -1;

@@ -21,6 +21,7 @@
 #define GI_PHASES_H
 #include <stdint.h>
 #include <stdio.h>
+#include "report/milestones.h"
 #include "util/err.h"
 
 typedef enum { PHASE_NONE = 0, PHASE_MEMORISATION, PHASE_FITTING, PHASE_COMPRESSION } phase_kind;
@@ -42,8 +43,6 @@ typedef struct {
 int phases_detect(const int64_t *step, const double *ixl, const double *ily, int n, const phase_params *p,
                   phase_segment *seg, int max_seg, gi_err *e);
 
-/* Milestones from metrics.csv: first step with train_acc >= 0.99 and with eval_acc >= 0.5, -1 if never. */
-int run_milestones(const char *metrics_csv, int64_t *memorisation, int64_t *grokking, gi_err *e);
 
 typedef struct {
     char subset[8];          /* "eval" or "train" */
@@ -63,13 +62,12 @@ typedef struct {
     phase_curve *curve;      /* eval layers 1..L, then train layers 1..L (a subset may be absent) */
 } phase_report;
 
-#define PHASES_FROM_METRICS (-2)
-/* Reads mi_path (NULL: RUN_DIR/mi.csv; columns step,subset,layer,ixl,ily,estimator at least) and,
- * for milestones passed as PHASES_FROM_METRICS, RUN_DIR/metrics.csv. estimator NULL takes the
- * estimator of the file's first row; rows of other estimators are ignored. Rows whose ixl or ily
- * is not finite are skipped. */
-int phases_from_run(const char *run_dir, const char *mi_path, const char *estimator, int64_t memorisation,
-                    int64_t grokking, const phase_params *p, phase_report *r, gi_err *e);
+/* Reads mi_path (NULL: RUN_DIR/mi.csv; columns step,subset,layer,ixl,ily,estimator at least); the
+ * milestones are the run's (report/milestones.h), kept to place the phases. estimator NULL takes
+ * the estimator of the file's first row; rows of other estimators are ignored. Rows whose ixl or
+ * ily is not finite are skipped. */
+int phases_from_run(const char *run_dir, const char *mi_path, const char *estimator, const milestones *ms,
+                    const phase_params *p, phase_report *r, gi_err *e);
 /* A few lines: the milestones, then one line per curve with its segments. */
 void phases_print(FILE *f, const phase_report *r);
 /* A JSON object (no trailing newline) to embed as the value of "phases" in summary.json;

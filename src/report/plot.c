@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "report/table.h"
 #include "util/atomic_file.h"
+#include "util/run_layout.h"
 
 /* layer colours, shared by every figure (plot_oinfo.c too) */
 const char *const plot_layer_colour[PLOT_N_COLOURS] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
@@ -230,8 +231,10 @@ static int write_infoplane_gp(const char *path, const phase_report *ph, const ch
 
 /* runs `gnuplot NAME.gp` inside fig_dir writing NAME.{png,pdf}.tmp.PID, checks them and renames them into place */
 int plot_gnuplot_run(const char *gnuplot, const char *fig_dir, const char *name, gi_err *e) {
-    char cmd[3000];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' -e 'suffix=\".tmp.%ld\"' %s.gp 2>&1", fig_dir, gnuplot, (long)getpid(), name);
+    char cmd[2 * GI_PATH];
+    int len = snprintf(cmd, sizeof cmd, "cd '%s' && '%s' -e 'suffix=\".tmp.%ld\"' %s.gp 2>&1", fig_dir, gnuplot,
+                       (long)getpid(), name);
+    if (len < 0 || (size_t)len >= sizeof cmd) return gi_fail(e, "%s: path too long for the gnuplot command", fig_dir);
     FILE *p = popen(cmd, "r");
     if (!p) return gi_fail(e, "cannot run %s (%s)", gnuplot, strerror(errno));
     char first[300] = "", line[300];
@@ -240,13 +243,15 @@ int plot_gnuplot_run(const char *gnuplot, const char *fig_dir, const char *name,
     int status = pclose(p);
     first[strcspn(first, "\n")] = '\0';
     static const char *const ext[2] = {"png", "pdf"};
-    char tmp[1200], out[1200];
+    char tmp[GI_PATH], out[GI_PATH], file[300];
     int rc = 0;
     if (status != 0) rc = gi_fail(e, "gnuplot failed on %s/%s.gp (exit %d): %s", fig_dir, name,
                                   WIFEXITED(status) ? WEXITSTATUS(status) : -1, first[0] ? first : "no message");
     for (int k = 0; k < 2; k++) {
-        snprintf(tmp, sizeof tmp, "%s/%s.%s.tmp.%ld", fig_dir, name, ext[k], (long)getpid());
-        snprintf(out, sizeof out, "%s/%s.%s", fig_dir, name, ext[k]);
+        snprintf(file, sizeof file, "%s.%s.tmp.%ld", name, ext[k], (long)getpid());
+        if (path_join(tmp, sizeof tmp, fig_dir, file, e)) return -1;
+        snprintf(file, sizeof file, "%s.%s", name, ext[k]);
+        if (path_join(out, sizeof out, fig_dir, file, e)) return -1;
         struct stat st;
         if (rc == 0 && (stat(tmp, &st) != 0 || st.st_size == 0))
             rc = gi_fail(e, "gnuplot wrote no %s from %s/%s.gp%s%s", out, fig_dir, name, first[0] ? ": " : "", first);
@@ -266,39 +271,29 @@ void plot_run_title(const char *run_dir, char *title, size_t size) {
     title[n] = '\0';
 }
 
-int plot_run(const char *run_dir, const phase_report *ph, gi_err *e) {
-    char gnuplot[1024], path[1200], fig_dir[1100];
-    if (plot_find_gnuplot(gnuplot, sizeof gnuplot, e)) return -1;
-    snprintf(path, sizeof path, "%s/metrics.csv", run_dir);
+int plot_run(const char *run_dir, const phase_report *ph, const milestones *ms, gi_err *e) {
+    char gnuplot[1024], path[GI_PATH], fig_dir[GI_PATH];
+    if (plot_find_gnuplot(gnuplot, sizeof gnuplot, e) || path_join(path, sizeof path, run_dir, RUN_METRICS, e)) return -1;
     table t;
     if (table_read(path, NULL, &t, e)) return -1;
     int rc = -1, drawn = 0;
     static const char *const need[] = {"step", "train_loss", "train_acc", "eval_loss", "eval_acc", "weight_norm"};
     for (size_t i = 0; i < sizeof need / sizeof *need; i++)
         if (!table_num(&t, need[i], e)) goto done;
-    int64_t grok = ph ? ph->grokking_step : -1;
-    if (!ph) {
-        const double *step = table_num(&t, "step", e), *acc = table_num(&t, "eval_acc", e);
-        for (int r = 0; r < t.n_rows && grok < 0; r++)
-            if (acc[r] >= 0.5) grok = (int64_t)step[r];
-    }
     char title[128];
     plot_run_title(run_dir, title, sizeof title);
-    snprintf(fig_dir, sizeof fig_dir, "%s/figures", run_dir);
-    if (make_dirs(fig_dir, e)) goto done;
-    snprintf(path, sizeof path, "%s/metrics.dat", fig_dir);
-    if (write_metrics_dat(path, &t, e)) goto done;
+    if (path_join(fig_dir, sizeof fig_dir, run_dir, RUN_FIGURES, e) || make_dirs(fig_dir, e)) goto done;
+    if (path_join(path, sizeof path, fig_dir, "metrics.dat", e) || write_metrics_dat(path, &t, e)) goto done;
     if (ph) {
-        snprintf(path, sizeof path, "%s/mi.dat", fig_dir);
-        if (write_mi_dat(path, ph, e)) goto done;
-        snprintf(path, sizeof path, "%s/infoplane.gp", fig_dir);
-        if (write_infoplane_gp(path, ph, title, e) || plot_gnuplot_run(gnuplot, fig_dir, "infoplane", e)) goto done;
+        if (path_join(path, sizeof path, fig_dir, "mi.dat", e) || write_mi_dat(path, ph, e)) goto done;
+        if (path_join(path, sizeof path, fig_dir, "infoplane.gp", e) || write_infoplane_gp(path, ph, title, e) ||
+            plot_gnuplot_run(gnuplot, fig_dir, "infoplane", e)) goto done;
         drawn++;
     }
-    snprintf(path, sizeof path, "%s/accuracy.gp", fig_dir);
-    if (write_accuracy_gp(path, &t, ph, grok, title, e) || plot_gnuplot_run(gnuplot, fig_dir, "accuracy", e)) goto done;
-    snprintf(path, sizeof path, "%s/training.gp", fig_dir);
-    if (write_training_gp(path, &t, title, e) || plot_gnuplot_run(gnuplot, fig_dir, "training", e)) goto done;
+    if (path_join(path, sizeof path, fig_dir, "accuracy.gp", e) || write_accuracy_gp(path, &t, ph, ms->grokking, title, e) ||
+        plot_gnuplot_run(gnuplot, fig_dir, "accuracy", e)) goto done;
+    if (path_join(path, sizeof path, fig_dir, "training.gp", e) || write_training_gp(path, &t, title, e) ||
+        plot_gnuplot_run(gnuplot, fig_dir, "training", e)) goto done;
     rc = drawn + 2;
 done:
     table_free(&t);

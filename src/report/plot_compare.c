@@ -16,6 +16,7 @@
 #include "report/plot.h"
 #include "report/table.h"
 #include "util/atomic_file.h"
+#include "util/run_layout.h"
 
 static void note(compare_notes *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(compare_notes *n, const char *fmt, ...) {
@@ -78,10 +79,12 @@ static int grok_vs_alpha(const char *fig_dir, const char *gnuplot, const compare
     }
     if (!(top > 0)) top = 1;
     if (!isfinite(lo) || lo <= 0) lo = fmin(1, top);
-    char path[1300];
-    snprintf(path, sizeof path, "%s/grok_vs_alpha.dat", fig_dir);
+    char path[GI_PATH];
     atomic_file af;
-    if (atomic_open(&af, path, e)) { free(alpha); free(wd); return -1; }
+    if (path_join(path, sizeof path, fig_dir, "grok_vs_alpha.dat", e) || atomic_open(&af, path, e)) {
+        free(alpha); free(wd);
+        return -1;
+    }
     FILE *f = af.f;
     fprintf(f, "# grokking step against model.initialization_scale; per weight decay two blocks:\n"
                "# index 2k: alpha, mean grokking step over the runs that grokked, how many, of how many\n"
@@ -107,8 +110,7 @@ static int grok_vs_alpha(const char *fig_dir, const char *gnuplot, const compare
         }
     }
     if (atomic_commit(&af, e)) { free(alpha); free(wd); return -1; }
-    snprintf(path, sizeof path, "%s/grok_vs_alpha.gp", fig_dir);
-    if (atomic_open(&af, path, e)) { free(alpha); free(wd); return -1; }
+    if (path_join(path, sizeof path, fig_dir, "grok_vs_alpha.gp", e) || atomic_open(&af, path, e)) { free(alpha); free(wd); return -1; }
     f = af.f;
     plot_gp_begin(f, "grok_vs_alpha", "grokking step against the initialisation scale, a line per weight decay (grok_vs_alpha.dat)",
                   1100, 720);
@@ -152,12 +154,14 @@ static int eval_heatmap(const char *fig_dir, const char *gnuplot, const compare_
     int cv = compare_col(t, "final_eval_acc");
     char **xs = gi_malloc((size_t)t->n_rows * sizeof(char *)), **ys = gi_malloc((size_t)t->n_rows * sizeof(char *));
     int nx = distinct(t, cx, xs), ny = distinct(t, cy, ys);
-    char path[1300], xl[200], yl[200];
+    char path[GI_PATH], xl[200], yl[200];
     gp_text(t->col[cx], xl, sizeof xl);
     gp_text(t->col[cy], yl, sizeof yl);
-    snprintf(path, sizeof path, "%s/eval_acc_heatmap.dat", fig_dir);
     atomic_file af;
-    if (atomic_open(&af, path, e)) { free(xs); free(ys); return -1; }
+    if (path_join(path, sizeof path, fig_dir, "eval_acc_heatmap.dat", e) || atomic_open(&af, path, e)) {
+        free(xs); free(ys);
+        return -1;
+    }
     fprintf(af.f, "# final eval accuracy, mean over the runs in a cell: x index, y index, mean, runs; x = %s, y = %s\n",
             t->col[cx], t->col[cy]);
     int other = t->n_keys > 2; /* keys besides x and y (seed too): cells are means */
@@ -173,8 +177,7 @@ static int eval_heatmap(const char *fig_dir, const char *gnuplot, const compare_
             if (k) fprintf(af.f, "%d %d %.6g %d\n", i, j, s / k, k);
         }
     if (atomic_commit(&af, e)) { free(xs); free(ys); return -1; }
-    snprintf(path, sizeof path, "%s/eval_acc_heatmap.gp", fig_dir);
-    if (atomic_open(&af, path, e)) { free(xs); free(ys); return -1; }
+    if (path_join(path, sizeof path, fig_dir, "eval_acc_heatmap.gp", e) || atomic_open(&af, path, e)) { free(xs); free(ys); return -1; }
     FILE *f = af.f;
     plot_gp_begin(f, "eval_acc_heatmap", "final eval accuracy over two swept keys (eval_acc_heatmap.dat)", 260 + 130 * nx,
                   220 + 90 * ny);
@@ -212,9 +215,9 @@ static int infoplane_overlay(const char *fig_dir, const char *gnuplot, const com
                              compare_notes *notes, gi_err *e) {
     int chosen[PLOT_N_COLOURS], n = 0, with_mi = 0;
     struct stat st;
-    char path[1300];
+    char path[GI_PATH];
     for (int r = 0; r < n_runs; r++) {
-        snprintf(path, sizeof path, "%s/mi.csv", runs[r].dir);
+        if (path_join(path, sizeof path, runs[r].dir, RUN_MI, e)) return -1;
         int has = stat(path, &st) == 0;
         with_mi += has;
         if (sel && !in_list(sel, runs[r].name)) continue;
@@ -241,8 +244,8 @@ static int infoplane_overlay(const char *fig_dir, const char *gnuplot, const com
     table mt[PLOT_N_COLOURS];
     int L = 0, nt = 0, rc = -1;
     for (int i = 0; i < n; i++, nt++) {
-        snprintf(path, sizeof path, "%s/mi.csv", runs[chosen[i]].dir);
-        if (table_read(path, "subset,estimator", &mt[i], e)) goto out;
+        if (path_join(path, sizeof path, runs[chosen[i]].dir, RUN_MI, e) || table_read(path, "subset,estimator", &mt[i], e))
+            goto out;
         const double *layer = table_num(&mt[i], "layer", e);
         if (!layer || !table_num(&mt[i], "ixl", e) || !table_num(&mt[i], "ily", e) || !table_num(&mt[i], "step", e) ||
             !table_text(&mt[i], "subset", e)) { nt++; goto out; }
@@ -250,9 +253,8 @@ static int infoplane_overlay(const char *fig_dir, const char *gnuplot, const com
             if (layer[k] > L) L = (int)layer[k];
     }
     if (L < 1) { gi_fail(e, "infoplane_overlay: no layers in the chosen runs' mi.csv"); goto out; }
-    snprintf(path, sizeof path, "%s/infoplane_overlay.dat", fig_dir);
     atomic_file af;
-    if (atomic_open(&af, path, e)) goto out;
+    if (path_join(path, sizeof path, fig_dir, "infoplane_overlay.dat", e) || atomic_open(&af, path, e)) goto out;
     fprintf(af.f, "# the eval subset's information plane; index (run i, layer l) = i*%d + l-1: step ixl ily\n", L);
     for (int i = 0; i < n; i++)
         for (int l = 1; l <= L; l++) {
@@ -266,8 +268,7 @@ static int infoplane_overlay(const char *fig_dir, const char *gnuplot, const com
             if (!rows) fprintf(af.f, "0 NaN NaN\n");
         }
     if (atomic_commit(&af, e)) goto out;
-    snprintf(path, sizeof path, "%s/infoplane_overlay.gp", fig_dir);
-    if (atomic_open(&af, path, e)) goto out;
+    if (path_join(path, sizeof path, fig_dir, "infoplane_overlay.gp", e) || atomic_open(&af, path, e)) goto out;
     FILE *f = af.f;
     plot_gp_begin(f, "infoplane_overlay", "the eval subset's information plane of chosen runs (infoplane_overlay.dat)",
                   120 + 520 * L, 700);
@@ -301,10 +302,9 @@ out:
 
 int plot_compare(const char *out_dir, const compare_run *runs, int n_runs, const compare_table *t, const char *runs_sel,
                  compare_notes *notes, gi_err *e) {
-    char gnuplot[1024], fig_dir[1100];
+    char gnuplot[1024], fig_dir[GI_PATH];
     if (plot_find_gnuplot(gnuplot, sizeof gnuplot, e)) return -1;
-    snprintf(fig_dir, sizeof fig_dir, "%s/figures", out_dir);
-    if (make_dirs(fig_dir, e)) return -1;
+    if (path_join(fig_dir, sizeof fig_dir, out_dir, RUN_FIGURES, e) || make_dirs(fig_dir, e)) return -1;
     int n = 0, k;
     if ((k = grok_vs_alpha(fig_dir, gnuplot, t, notes, e)) < 0) return -1;
     n += k;

@@ -12,6 +12,7 @@
 #include "report/oinfo_report.h"
 #include "report/plot.h"
 #include "util/atomic_file.h"
+#include "util/run_layout.h"
 
 #define SYN_COLOUR "#d62728"
 #define RED_COLOUR "#1f77b4"
@@ -42,7 +43,7 @@ static int write_oinfo_dat(const char *path, const oinfo_report *r, gi_err *e) {
 /* dashed verticals at the milestones (the key names them, with their steps) */
 static const char *const milestone_colour[2] = {"#777777", "black"};
 
-static void milestones(FILE *f, const oinfo_report *r) {
+static void milestone_lines(FILE *f, const oinfo_report *r) {
     fprintf(f, "unset arrow\n");
     const int64_t at[2] = {r->memorisation_step, r->grokking_step};
     for (int k = 0; k < 2; k++)
@@ -95,7 +96,7 @@ static int write_oinfo_gp(const char *path, const oinfo_report *r, const char *t
                    "set title \"layer %d: smoothed synergy peaks at step %lld, redundancy at %lld (dots)\" font \",12\"\n",
                 l == 0 ? "normalised value, accuracy" : "", c->layer, (long long)c->synergy_peak_step,
                 (long long)c->redundancy_peak_step);
-        milestones(f, r);
+        milestone_lines(f, r);
         if (l == L - 1)
             fprintf(f, "set key at screen %.4f, screen 0.90 left top Left reverse box samplen 3 spacing 1.25 width 1\n", keyx);
         else fprintf(f, "unset key\n");
@@ -116,7 +117,7 @@ static int write_oinfo_gp(const char *path, const oinfo_report *r, const char *t
         fprintf(f, "unset label\nset tmargin at screen 0.36\nset bmargin at screen 0.08\nset format x \"10^{%%L}\"\nset xlabel \"step\"\n"
                    "set yrange [0:%g]\nset ytics autofreq\nset ylabel \"%s\"\nset title \"size of the synergistic set\" font \",11\"\n",
                 ceil(1.08 * ymax), l == 0 ? "neurons" : "");
-        milestones(f, r);
+        milestone_lines(f, r);
         if (l == L - 1)
             fprintf(f, "set key at screen %.4f, screen 0.36 left top Left reverse box samplen 3 spacing 1.25 width 1\n", keyx);
         else fprintf(f, "unset key\n");
@@ -191,17 +192,15 @@ static int write_plane_gp(const char *path, const oinfo_report *r, const char *t
 }
 
 int plot_oinfo(const char *run_dir, const oinfo_report *r, gi_err *e) {
-    char gnuplot[1024], path[1200], fig_dir[1100], title[128];
+    char gnuplot[1024], path[GI_PATH], fig_dir[GI_PATH], title[128];
     if (plot_find_gnuplot(gnuplot, sizeof gnuplot, e)) return -1;
     if (r->n_layers < 1) return gi_fail(e, "%s: no layers to draw", r->oinfo_path);
     plot_run_title(run_dir, title, sizeof title);
-    snprintf(fig_dir, sizeof fig_dir, "%s/figures", run_dir);
-    if (make_dirs(fig_dir, e)) return -1;
-    snprintf(path, sizeof path, "%s/oinfo.dat", fig_dir);
-    if (write_oinfo_dat(path, r, e)) return -1;
-    snprintf(path, sizeof path, "%s/oinfo.gp", fig_dir);
-    if (write_oinfo_gp(path, r, title, e) || plot_gnuplot_run(gnuplot, fig_dir, "oinfo", e)) return -1;
-    snprintf(path, sizeof path, "%s/oinfo_plane.gp", fig_dir);
-    if (write_plane_gp(path, r, title, e) || plot_gnuplot_run(gnuplot, fig_dir, "oinfo_plane", e)) return -1;
+    if (path_join(fig_dir, sizeof fig_dir, run_dir, RUN_FIGURES, e) || make_dirs(fig_dir, e)) return -1;
+    if (path_join(path, sizeof path, fig_dir, "oinfo.dat", e) || write_oinfo_dat(path, r, e)) return -1;
+    if (path_join(path, sizeof path, fig_dir, "oinfo.gp", e) || write_oinfo_gp(path, r, title, e) ||
+        plot_gnuplot_run(gnuplot, fig_dir, "oinfo", e)) return -1;
+    if (path_join(path, sizeof path, fig_dir, "oinfo_plane.gp", e) || write_plane_gp(path, r, title, e) ||
+        plot_gnuplot_run(gnuplot, fig_dir, "oinfo_plane", e)) return -1;
     return 2;
 }

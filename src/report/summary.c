@@ -26,10 +26,10 @@ void history_free(acc_history *h) {
     *h = (acc_history){0};
 }
 
-int64_t history_first_reaching(const acc_history *h, const double *acc, double threshold) {
-    for (int64_t i = 0; i < h->n; i++)
-        if (acc[i] >= threshold) return h->step[i];
-    return -1;
+void history_milestones(const acc_history *h, milestones *m) {
+    int64_t i = milestone_index(h->train_acc, h->n, m->train_threshold), j = milestone_index(h->eval_acc, h->n, m->eval_threshold);
+    m->memorisation = i >= 0 ? h->step[i] : -1;
+    m->grokking = j >= 0 ? h->step[j] : -1;
 }
 
 static void json_step(FILE *f, const char *key, int64_t v) {
@@ -45,9 +45,9 @@ int summary_write(const char *path, const acc_history *h, const summary_info *s,
     fprintf(f, "{\n  \"status\": ");
     json_write_string(f, s->status);
     fprintf(f, ",\n");
-    json_step(f, "memorisation_step", history_first_reaching(h, h->train_acc, s->train_threshold));
-    json_step(f, "grokking_step", history_first_reaching(h, h->eval_acc, s->eval_threshold));
-    fprintf(f, "  \"memorisation_threshold\": %g,\n  \"grokking_threshold\": %g,\n", s->train_threshold, s->eval_threshold);
+    json_step(f, "memorisation_step", s->ms.memorisation);
+    json_step(f, "grokking_step", s->ms.grokking);
+    fprintf(f, "  \"memorisation_threshold\": %g,\n  \"grokking_threshold\": %g,\n", s->ms.train_threshold, s->ms.eval_threshold);
     if (last >= 0)
         fprintf(f, "  \"final_step\": %lld,\n  \"final_train_acc\": %.6g,\n  \"final_eval_acc\": %.6g,\n"
                    "  \"final_train_loss\": %.9g,\n  \"final_eval_loss\": %.9g,\n",

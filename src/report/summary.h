@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "report/milestones.h"
 #include "util/err.h"
 
 typedef struct {
@@ -14,8 +15,8 @@ typedef struct {
 
 void history_push(acc_history *h, int64_t step, double train_acc, double eval_acc, double train_loss, double eval_loss);
 void history_free(acc_history *h);
-/* First step whose accuracy reaches the threshold, or -1. */
-int64_t history_first_reaching(const acc_history *h, const double *acc, double threshold);
+/* The milestones of the rows so far, with m's thresholds (report/milestones.h's rule). */
+void history_milestones(const acc_history *h, milestones *m);
 
 /* Where a run's wall time went, in seconds. */
 typedef struct {
@@ -39,7 +40,7 @@ typedef struct {
     double seconds, steps_per_s;  /* this process's training loop */
     int threads, sparse_input;
     double input_density;
-    double train_threshold, eval_threshold;
+    milestones ms;                /* the run's thresholds and the steps found with them */
     const run_timing *timing;            /* optional */
     void (*extra)(FILE *f, void *ctx);   /* optional: more "key": value, lines (each ending ",\n") */
     void *extra_ctx;

@@ -8,6 +8,7 @@
 #include "run/plane.h"
 #include "run/run.h"
 #include "util/atomic_file.h"
+#include "util/run_layout.h"
 #include "util/npy.h"
 #include "util/clock.h"
 
@@ -23,7 +24,9 @@ static char **step_checkpoints(const char *ckpt_dir, int *count) {
     struct dirent *ent;
     while ((ent = readdir(d)) != NULL) {
         size_t len = strlen(ent->d_name);
-        if (strncmp(ent->d_name, "step_", 5) != 0 || len < 9 || strcmp(ent->d_name + len - 4, ".bin") != 0) continue;
+        size_t plen = strlen(RUN_STEP_PREFIX);
+        if (strncmp(ent->d_name, RUN_STEP_PREFIX, plen) != 0 || len < plen + 4 || strcmp(ent->d_name + len - 4, ".bin") != 0)
+            continue;
         if (*count == cap) {
             cap = cap ? 2 * cap : 64;
             names = gi_realloc(names, (size_t)cap * sizeof *names);
@@ -36,11 +39,13 @@ static char **step_checkpoints(const char *ckpt_dir, int *count) {
 }
 
 /* The first of BASE.csv, BASE-2.csv, ... that does not exist. */
-static void fresh_name(const char *run_dir, const char *base, char *out, size_t n) {
+static int fresh_name(const char *run_dir, const char *base, char *out, size_t n, gi_err *e) {
+    char name[128];
     for (int i = 1;; i++) {
-        if (i == 1) snprintf(out, n, "%s/%s.csv", run_dir, base);
-        else snprintf(out, n, "%s/%s-%d.csv", run_dir, base, i);
-        if (access(out, F_OK) != 0) return;
+        if (i == 1) snprintf(name, sizeof name, "%s.csv", base);
+        else snprintf(name, sizeof name, "%s-%d.csv", base, i);
+        if (path_join(out, n, run_dir, name, e)) return -1;
+        if (!path_exists(out)) return 0;
     }
 }
 
@@ -50,8 +55,8 @@ typedef int (*measure_fn)(void *ctx, trainer *t, FILE *csv, gi_err *e);
  * in training: its stream is keyed by the step), measured; out_path rewritten after each. */
 static int over_checkpoints(trainer *t, const run_options *opt, const char *header, const char *out_path,
                             measure_fn measure, void *ctx, gi_err *e) {
-    char ckpt_dir[1100], path[1300];
-    snprintf(ckpt_dir, sizeof ckpt_dir, "%s/ckpt", opt->run_dir);
+    char ckpt_dir[GI_PATH], path[GI_PATH];
+    if (path_join(ckpt_dir, sizeof ckpt_dir, opt->run_dir, RUN_CKPT_DIR, e)) return -1;
     int count, rc = -1;
     char **names = step_checkpoints(ckpt_dir, &count);
     if (count == 0) {
@@ -65,9 +70,8 @@ static int over_checkpoints(trainer *t, const run_options *opt, const char *head
     fputs(header, csv);
     double t0 = now_s();
     for (int i = 0; i < count; i++) {
-        snprintf(path, sizeof path, "%s/%s", ckpt_dir, names[i]);
         int64_t step;
-        if (checkpoint_load_params(path, &t->model, &step, e)) goto out;
+        if (path_join(path, sizeof path, ckpt_dir, names[i], e) || checkpoint_load_params(path, &t->model, &step, e)) goto out;
         t->step = step;
         metrics_row row;
         trainer_evaluate(t, &row);
@@ -95,7 +99,7 @@ int run_infoplane(const gi_config *cfg, const run_options *opt, char *out_path, 
     if (plane_options(cfg, &o, e)) return -1;
     char base[64], cache_dir[1000];
     snprintf(base, sizeof base, "mi-%s", estimator_name(o.est.kind));
-    fresh_name(opt->run_dir, base, out_path, n);
+    if (fresh_name(opt->run_dir, base, out_path, n, e)) return -1;
     trainer t;
     if (trainer_create(&t, cfg, opt->data_dir, e)) return -1;
     plane_cache_dir(opt->data_dir, cache_dir, sizeof cache_dir);
@@ -112,7 +116,7 @@ int run_infoplane(const gi_config *cfg, const run_options *opt, char *out_path, 
 static int measure_oinfo(void *ctx, trainer *t, FILE *csv, gi_err *e) { return oinfo_run_measure(ctx, t, csv, e); }
 
 int run_oinfo(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e) {
-    fresh_name(opt->run_dir, "oinfo", out_path, n);
+    if (fresh_name(opt->run_dir, "oinfo", out_path, n, e)) return -1;
     trainer t;
     if (trainer_create(&t, cfg, opt->data_dir, e)) return -1;
     oinfo_run oi;
@@ -125,8 +129,8 @@ int run_oinfo(const gi_config *cfg, const run_options *opt, char *out_path, size
 
 int run_export_acts(const gi_config *cfg, const run_options *opt, int64_t step, int layer, int subset,
                     const char *out_path, gi_err *e) {
-    char path[1300];
-    snprintf(path, sizeof path, "%s/ckpt/step_%07lld.bin", opt->run_dir, (long long)step);
+    char path[GI_PATH];
+    if (run_step_checkpoint(path, sizeof path, opt->run_dir, step, e)) return -1;
     trainer t;
     if (trainer_create(&t, cfg, opt->data_dir, e)) return -1;
     int rc = -1, L = t.model.n_layers;

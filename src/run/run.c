@@ -194,8 +194,7 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
         .threads = cfg->train.threads,
         .sparse_input = t.use_sparse,
         .input_density = t.density,
-        .train_threshold = cfg->summary.train_acc,
-        .eval_threshold = cfg->summary.eval_acc,
+        .ms = {.train_threshold = cfg->summary.train_acc, .eval_threshold = cfg->summary.eval_acc},
         .timing = &tm,
     };
     tm.layer_compression = pl.seconds_compress;
@@ -205,8 +204,8 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
     if (info.threads == 0) info.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 #endif
     int finished = strcmp(status, "finished") == 0;
-    int64_t mem = history_first_reaching(&hist, hist.train_acc, cfg->summary.train_acc);
-    int64_t grok = history_first_reaching(&hist, hist.eval_acc, cfg->summary.eval_acc);
+    history_milestones(&hist, &info.ms);
+    int64_t mem = info.ms.memorisation, grok = info.ms.grokking;
     /* the phases and the figures: a failure here is reported, and the results stay */
     phase_report ph;
     oinfo_report orep;
@@ -214,7 +213,7 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
     summary_extras extras = {NULL, NULL};
     if (finished && with_mi) {
         gi_err pe;
-        if (phases_from_run(dir, NULL, NULL, mem, grok, NULL, &ph, &pe) == 0) {
+        if (phases_from_run(dir, NULL, NULL, &info.ms, NULL, &ph, &pe) == 0) {
             have_phases = 1;
             extras.phases = &ph;
         } else fprintf(stderr, "grokinfo: warning: phases not found: %s\n", pe.msg);
@@ -224,7 +223,7 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e) {
         char gnuplot[1024];
         gi_err pe;
         if (plot_find_gnuplot(gnuplot, sizeof gnuplot, &pe)) fprintf(stderr, "grokinfo: figures skipped: %s\n", pe.msg);
-        else if (plot_run(dir, have_phases ? &ph : NULL, &pe) < 0) fprintf(stderr, "grokinfo: warning: figures: %s\n", pe.msg);
+        else if (plot_run(dir, have_phases ? &ph : NULL, &info.ms, &pe) < 0) fprintf(stderr, "grokinfo: warning: figures: %s\n", pe.msg);
         tm.plotting = now_s() - t_plot;
     }
     if (finished && with_oinfo) {

@@ -9,8 +9,9 @@
  *     train.lr: {log: [1e-4, 1e-2, 3]}     # 3 values log-spaced from 1e-4 to 1e-2 (also linear:)
  *
  * Each point is an ordinary run directory OUT/<name>, named from its values
- * (initialization_scale=8,weight_decay=1e-2). Points are claimed with an flock on
- * OUT/.locks/<name>.lock, so any number of workers — local processes, MPI ranks, shards on other
+ * (initialization_scale=8,weight_decay=1e-2), its output in OUT/<name>/train.log. Points are
+ * claimed with an flock on OUT/.sweep/<name>.lock (beside each point's resolved
+ * OUT/.sweep/<name>.yaml), so any number of workers — local processes, MPI ranks, shards on other
  * machines sharing OUT — can run one sweep together; a finished point (summary.json says
  * "finished") is skipped, an interrupted one resumed from its checkpoint. */
 #ifndef GI_SWEEP_H
@@ -20,6 +21,7 @@
 #include "util/err.h"
 
 #define SWEEP_MAX_AXES 8
+#define SWEEP_STATE_DIR ".sweep" /* OUT/.sweep/<name>.yaml and <name>.lock */
 
 typedef struct {
     char key[96];

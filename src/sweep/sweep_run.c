@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "sweep/sweep.h"
 #include "util/atomic_file.h"
+#include "util/run_layout.h"
 #include "util/json.h"
 #include "util/clock.h"
 
@@ -25,11 +26,10 @@ typedef enum { POINT_NEW, POINT_RESUME, POINT_FINISHED, POINT_FAILED } point_sta
 /* From the run directory: finished (summary says so, with the steps asked for), failed (a
  * summary with another status: diverged; not retried), resumable (a checkpoint), or new. */
 static point_state state_of(const char *run_dir, long long steps) {
-    char path[1300];
-    snprintf(path, sizeof path, "%s/summary.json", run_dir);
+    char path[GI_PATH];
     json_doc d;
     gi_err e;
-    if (path_exists(path) && json_read_file(path, &d, &e) == 0) {
+    if (path_join(path, sizeof path, run_dir, RUN_SUMMARY, &e) == 0 && path_exists(path) && json_read_file(path, &d, &e) == 0) {
         const char *status = json_str(&d, "status");
         double done = json_num(&d, "steps");
         int finished = status && !strcmp(status, "finished");
@@ -37,25 +37,26 @@ static point_state state_of(const char *run_dir, long long steps) {
         if (finished && done >= (double)steps) return POINT_FINISHED;
         if (!finished) return POINT_FAILED;
     }
-    snprintf(path, sizeof path, "%s/ckpt/latest.bin", run_dir);
-    return path_exists(path) ? POINT_RESUME : POINT_NEW;
+    return path_join(path, sizeof path, run_dir, RUN_LATEST, &e) == 0 && path_exists(path) ? POINT_RESUME : POINT_NEW;
 }
 
 typedef struct { pid_t pid; int lock_fd, index; double t0; char name[512]; } job;
 
 static int spawn_point(const sweep_options *o, const char *name, const gi_config *c, point_state st, int threads,
                        int lock_fd, pid_t *pid, gi_err *e) {
-    char run_dir[1300], cfg_path[1400], log_path[1400], threads_arg[64], steps_arg[96];
-    snprintf(run_dir, sizeof run_dir, "%s/%s", o->out_dir, name);
-    snprintf(cfg_path, sizeof cfg_path, "%s/.sweep/%s.yaml", o->out_dir, name);
+    char run_dir[GI_PATH], cfg_path[GI_PATH], log_path[GI_PATH], file[600], threads_arg[64], steps_arg[96];
+    snprintf(file, sizeof file, SWEEP_STATE_DIR "/%s.yaml", name);
+    if (path_join(run_dir, sizeof run_dir, o->out_dir, name, e) || path_join(cfg_path, sizeof cfg_path, o->out_dir, file, e) ||
+        path_join(log_path, sizeof log_path, run_dir, "train.log", e))
+        return -1;
     snprintf(threads_arg, sizeof threads_arg, "train.threads=%d", threads);
     snprintf(steps_arg, sizeof steps_arg, "train.optimization_steps=%lld", (long long)c->train.optimization_steps);
     if (st == POINT_NEW) {
         /* a run killed before its first checkpoint leaves files that a fresh start would refuse */
-        const char *stale[] = {"metrics.csv", "mi.csv", "oinfo.csv", "summary.json"};
+        const char *stale[] = {RUN_METRICS, RUN_MI, RUN_OINFO, RUN_SUMMARY};
         for (int i = 0; i < 4; i++) {
-            char p[1400];
-            snprintf(p, sizeof p, "%s/%s", run_dir, stale[i]);
+            char p[GI_PATH];
+            if (path_join(p, sizeof p, run_dir, stale[i], e)) return -1;
             unlink(p);
         }
         atomic_file af;
@@ -64,7 +65,6 @@ static int spawn_point(const sweep_options *o, const char *name, const gi_config
         if (atomic_commit(&af, e)) return -1;
     }
     if (make_dirs(run_dir, e)) return -1;
-    snprintf(log_path, sizeof log_path, "%s/train.log", run_dir);
     char *argv_new[] = {(char *)o->self_exe, "train", "--config", cfg_path, "--out", run_dir, "--quiet", threads_arg, NULL};
     char *argv_resume[] = {(char *)o->self_exe, "train", "--resume", run_dir, "--quiet", threads_arg, steps_arg, NULL};
     posix_spawn_file_actions_t fa;
@@ -88,8 +88,9 @@ static void reap(const sweep_options *o, job *jobs, int *running, int total, swe
         int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         if (ok) counts->done++; else counts->failed++;
         if (!o->quiet) {
-            char log[1400];
-            snprintf(log, sizeof log, "%s/%s/train.log", o->out_dir, jobs[j].name);
+            char log[GI_PATH], file[600];
+            snprintf(file, sizeof file, "%s/train.log", jobs[j].name);
+            if (path_join(log, sizeof log, o->out_dir, file, NULL)) snprintf(log, sizeof log, "%s", file);
             printf("[%d/%d] %s: %s in %.0f s%s%s\n", jobs[j].index + 1, total, jobs[j].name, ok ? "finished" : "FAILED",
                    now_s() - jobs[j].t0, ok ? "" : "; see ", ok ? "" : log);
             fflush(stdout);
@@ -103,9 +104,8 @@ static void reap(const sweep_options *o, job *jobs, int *running, int total, swe
 
 int sweep_run(const sweep_spec *s, const sweep_options *o, int threads_per_point, sweep_counts *counts, gi_err *e) {
     memset(counts, 0, sizeof *counts);
-    char dir[1300];
-    snprintf(dir, sizeof dir, "%s/.sweep", o->out_dir);
-    if (make_dirs(dir, e)) return -1;
+    char dir[GI_PATH];
+    if (path_join(dir, sizeof dir, o->out_dir, SWEEP_STATE_DIR, e) || make_dirs(dir, e)) return -1;
     int jobs_max = o->jobs > 0 ? o->jobs : 1, running = 0;
     job *jobs = gi_calloc((size_t)jobs_max, sizeof *jobs);
     int rc = 0;
@@ -117,9 +117,11 @@ int sweep_run(const sweep_spec *s, const sweep_options *o, int threads_per_point
             if (o->n_shards > 1 && i % o->n_shards != o->shard) continue;
             if (pass == 1 && !held[i]) continue;
             gi_config c;
-            char name[512], run_dir[1300], lock_path[1400];
+            char name[512], run_dir[GI_PATH], lock_path[GI_PATH], file[600];
             if (sweep_point(s, i, &c, name, sizeof name, e)) { rc = -1; break; }
-            snprintf(run_dir, sizeof run_dir, "%s/%s", o->out_dir, name);
+            snprintf(file, sizeof file, SWEEP_STATE_DIR "/%s.lock", name);
+            if (path_join(run_dir, sizeof run_dir, o->out_dir, name, e) ||
+                path_join(lock_path, sizeof lock_path, o->out_dir, file, e)) { rc = -1; break; }
             point_state st = state_of(run_dir, (long long)c.train.optimization_steps);
             if (st == POINT_FINISHED || st == POINT_FAILED) {
                 counts->skipped++;
@@ -128,7 +130,6 @@ int sweep_run(const sweep_spec *s, const sweep_options *o, int threads_per_point
                 continue;
             }
             while (running == jobs_max) reap(o, jobs, &running, s->n_points, counts);
-            snprintf(lock_path, sizeof lock_path, "%s/.sweep/%s.lock", o->out_dir, name);
             int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
             if (fd < 0) { rc = gi_fail(e, "%s: cannot open (%s)", lock_path, strerror(errno)); break; }
             if (flock(fd, pass == 0 ? LOCK_EX | LOCK_NB : LOCK_EX) != 0) { close(fd); held[i] = 1; continue; }

@@ -90,3 +90,10 @@ int path_is_file(const char *path) {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
+
+int path_join(char *out, size_t n, const char *dir, const char *name, gi_err *e) {
+    int len = snprintf(out, n, "%s/%s", dir, name);
+    if (len < 0 || (size_t)len >= n)
+        return gi_fail(e, "path too long (%d bytes, at most %zu): %s/%s", len, n - 1, dir, name);
+    return 0;
+}

@@ -19,4 +19,8 @@ int make_dirs(const char *path, gi_err *e);
 int path_exists(const char *path);
 int path_is_dir(const char *path);
 int path_is_file(const char *path);
+/* The longest path grokinfo builds; path buffers are GI_PATH bytes. */
+#define GI_PATH 4096
+/* out = dir/name; a result that does not fit in n bytes is an error naming both parts. */
+int path_join(char *out, size_t n, const char *dir, const char *name, gi_err *e);
 #endif

@@ -90,6 +90,8 @@ typedef struct {
 void config_defaults(gi_config *c);
 /* Reads a YAML file (nested maps flatten to dotted keys) and applies every key in order. */
 int config_load_file(gi_config *c, const char *path, gi_err *e);
+/* A run's configuration: the defaults, then RUN_DIR/config.yaml. */
+int config_load_run(gi_config *c, const char *run_dir, gi_err *e);
 /* One setting: dotted key and its value as text (YAML scalar syntax, `1_000`, `1e-3`, `null`,
  * `True`, quoted strings, `[0.9, 0.98]` for lists). Errors name the key and what is allowed;
  * an unknown key names the nearest known key. `where` prefixes the message (file:line or

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <yaml.h>
 #include "util/yaml_text.h"
+#include "util/atomic_file.h"
+#include "util/run_layout.h"
 
 /* ---- YAML file loading ---- */
 
@@ -134,3 +136,10 @@ int config_load_file(gi_config *c, const char *path, gi_err *e) {
     return rc;
 }
 
+
+int config_load_run(gi_config *c, const char *run_dir, gi_err *e) {
+    char path[GI_PATH];
+    config_defaults(c);
+    if (path_join(path, sizeof path, run_dir, RUN_CONFIG, e)) return -1;
+    return config_load_file(c, path, e);
+}

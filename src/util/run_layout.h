@@ -1,0 +1,28 @@
+/* run_layout.h — a run directory's files, named in one place:
+ *   RUN/config.yaml                 the resolved configuration
+ *   RUN/metrics.csv                 one row per evaluation
+ *   RUN/mi.csv, RUN/oinfo.csv       the per-evaluation measurements (run/measurement.h)
+ *   RUN/summary.json                milestones, phases, timings, at the end
+ *   RUN/ckpt/latest.bin             the checkpoint a resume starts from
+ *   RUN/ckpt/step_NNNNNNN.bin       one per evaluation (train.save_step_checkpoints)
+ *   RUN/figures/                    gnuplot scripts, data and PNG/PDF figures
+ * Paths are built with path_join (util/atomic_file.h), which fails on truncation. */
+#ifndef GI_RUN_LAYOUT_H
+#define GI_RUN_LAYOUT_H
+#include <stddef.h>
+#include <stdint.h>
+#include "util/err.h"
+
+#define RUN_CONFIG "config.yaml"
+#define RUN_METRICS "metrics.csv"
+#define RUN_MI "mi.csv"
+#define RUN_OINFO "oinfo.csv"
+#define RUN_SUMMARY "summary.json"
+#define RUN_CKPT_DIR "ckpt"
+#define RUN_LATEST RUN_CKPT_DIR "/latest.bin"
+#define RUN_STEP_PREFIX "step_"   /* RUN_CKPT_DIR/step_%07lld.bin: zero-padded, so names sort by step */
+#define RUN_FIGURES "figures"
+
+/* RUN/ckpt/step_NNNNNNN.bin of a step, or an error when the path does not fit in n */
+int run_step_checkpoint(char *out, size_t n, const char *run_dir, int64_t step, gi_err *e);
+#endif
