@@ -114,8 +114,8 @@ TEST(ae_training_reconstructs_a_manifold_and_round_trips) {
     int trained = -1;
     autoencoder c1, c2;
     o.epochs = 2;
-    CHECK(ae_cached(&c1, path, x, n, d, &o, &trained, &e) == 0 && trained == 1);
-    CHECK(ae_cached(&c2, path, x, n, d, &o, &trained, &e) == 0 && trained == 0);
+    CHECK(ae_cached(&c1, path, x, n, d, &o, &trained, NULL, &e) == 0 && trained == 1);
+    CHECK(ae_cached(&c2, path, x, n, d, &o, &trained, NULL, &e) == 0 && trained == 0);
     CHECK(memcmp(c1.net.params, c2.net.params, c1.net.n_params * sizeof(float)) == 0);
     ae_free(&c1); ae_free(&c2); ae_free(&ae);
     free(code); free(code2); free(x);

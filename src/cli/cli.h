@@ -2,6 +2,7 @@
 #ifndef GI_CLI_H
 #define GI_CLI_H
 #include <stddef.h>
+#include "util/err.h"
 int cmd_train(int argc, char **argv);
 int cmd_mi(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
@@ -13,4 +14,6 @@ int cmd_oinfo_npy(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 /* The embedded digits' folder: ./data/mnist, else data/mnist beside the executable. */
 void cli_default_data_dir(char *out, size_t n);
+/* The library's messages (warnings, notes), a line each on stderr. */
+gi_sink cli_stderr_sink(void);
 #endif

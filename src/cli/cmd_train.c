@@ -23,6 +23,13 @@ void cli_default_data_dir(char *out, size_t n) {
     if (path_is_dir(alt)) snprintf(out, n, "%s", alt);
 }
 
+static void print_line(void *ctx, const char *line) {
+    fprintf(ctx, "%s\n", line);
+    fflush(ctx);
+}
+
+gi_sink cli_stderr_sink(void) { return (gi_sink){print_line, stderr}; }
+
 /* Only these may change when a run is resumed: the rest would break bit-identity. */
 static int resumable_override(const char *arg) {
     while (*arg == '+') arg++;
@@ -89,7 +96,8 @@ int cmd_train(int argc, char **argv) {
     }
     char data_dir[1000];
     cli_default_data_dir(data_dir, sizeof data_dir);
-    run_options opt = {.run_dir = out, .data_dir = data_dir, .resume = resume != NULL, .progress = !quiet};
+    run_options opt = {.run_dir = out, .data_dir = data_dir, .resume = resume != NULL, .progress = !quiet,
+                       .log = cli_stderr_sink(), .report = stdout};
     if (run_train(&cfg, &opt, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
     return 0;
 }

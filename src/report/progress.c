@@ -42,6 +42,20 @@ void progress_eval(progress *p, int64_t step, double train_acc, double eval_acc)
     else if (t - p->last_line > 10.0 || step == p->total) { draw(p, step, 1); p->last_line = t; }
 }
 
+void progress_item(progress *p, const char *name, int64_t step, int64_t i, const char *what) {
+    if (!p->enabled) return;
+    double t = now_s();
+    if (p->tty) {
+        fprintf(stderr, "\r%s: step %lld (%lld/%lld %s, %.0f s)", name, (long long)step, (long long)i, (long long)p->total,
+                what, t - p->t0);
+    } else if (t - p->last_line > 10.0 || i == p->total) {
+        fprintf(stderr, "%s: step %lld (%lld/%lld %s, %.0f s)\n", name, (long long)step, (long long)i, (long long)p->total,
+                what, t - p->t0);
+        p->last_line = t;
+    }
+    fflush(stderr);
+}
+
 void progress_end(progress *p) {
     if (p->enabled && p->tty) fprintf(stderr, "\n");
 }

@@ -6,10 +6,11 @@
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include "util/atomic_file.h"
 
 int ae_cached(autoencoder *ae, const char *path, const float *x, int n, int d, const ae_options *o, int *trained,
-              gi_err *e) {
-    char lock_path[1100];
+              const gi_sink *log, gi_err *e) {
+    char lock_path[GI_PATH + 8];
     snprintf(lock_path, sizeof lock_path, "%s.lock", path);
     int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return gi_fail(e, "%s: cannot create the lock file (%s)", lock_path, strerror(errno));
@@ -27,8 +28,8 @@ int ae_cached(autoencoder *ae, const char *path, const float *x, int n, int d, c
         rc = 0;
     } else {
         if (access(path, F_OK) == 0) {
-            if (load_err.msg[0]) fprintf(stderr, "grokinfo: %s; training it again\n", load_err.msg);
-            else fprintf(stderr, "grokinfo: %s: an autoencoder of another shape; training it again\n", path);
+            if (load_err.msg[0]) gi_say(log, "grokinfo: %s; training it again", load_err.msg);
+            else gi_say(log, "grokinfo: %s: an autoencoder of another shape; training it again", path);
         }
         double loss;
         rc = ae_train(ae, x, n, d, o, &loss, e);

@@ -3,7 +3,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "report/oinfo_report.h"
+#include "run/measurement.h"
 #include "util/clock.h"
+#include "util/run_layout.h"
 
 void oinfo_run_create(oinfo_run *o, trainer *t) {
     memset(o, 0, sizeof *o);
@@ -32,8 +35,6 @@ void oinfo_run_free(oinfo_run *o, trainer *t) {
 const char *oinfo_run_header(const oinfo_run *o) {
     return o->params.greedy_max > 0 ? OINFO_CSV_HEADER_GREEDY : OINFO_CSV_HEADER;
 }
-
-int oinfo_run_due(oinfo_run *o) { return o->evals_seen++ % o->every == 0; }
 
 static void field(FILE *f, double v) {
     if (isfinite(v)) fprintf(f, ",%.10g", v);
@@ -65,3 +66,78 @@ int oinfo_run_measure(oinfo_run *o, const trainer *t, FILE *csv, gi_err *e) {
     o->seconds += now_s() - t0;
     return 0;
 }
+
+/* ---- the O-information as a run's measurement (run/measurement.h): oinfo.csv ---- */
+
+typedef struct {
+    oinfo_run run;
+    oinfo_report report;  /* at the end of a finished run */
+    int have_report;
+} oinfo_measurement;
+
+static int oinfo_enabled(const gi_config *c) { return c->oinfo.enabled; }
+
+static void *oinfo_create(trainer *t, const measurement_env *env, gi_err *e) {
+    oinfo_measurement *m = gi_calloc(1, sizeof *m);
+    oinfo_run_create(&m->run, t);
+    return m;
+}
+
+static void oinfo_destroy(void *ctx, trainer *t) {
+    oinfo_measurement *m = ctx;
+    if (m->have_report) oinfo_report_free(&m->report);
+    oinfo_run_free(&m->run, t);
+    free(m);
+}
+
+static const char *oinfo_header(const void *ctx) { return oinfo_run_header(&((const oinfo_measurement *)ctx)->run); }
+
+/* every `oinfo.every`-th evaluation, counted from the run's first */
+static int oinfo_due(const void *ctx, int64_t eval) { return eval % ((const oinfo_measurement *)ctx)->run.every == 0; }
+
+static int oinfo_rows(void *ctx, const trainer *t, FILE *csv, gi_err *e) {
+    return oinfo_run_measure(&((oinfo_measurement *)ctx)->run, t, csv, e);
+}
+
+static void oinfo_add_timing(const void *ctx, run_timing *tm) { tm->oinfo += ((const oinfo_measurement *)ctx)->run.seconds; }
+
+/* the synergy and redundancy peaks of the finished run's oinfo.csv, and their figures */
+static int oinfo_finish(void *ctx, measurement_end *end, gi_err *e) {
+    oinfo_measurement *m = ctx;
+    gi_err why, plot_err = {{0}};
+    int drawn = 0;
+    if (oinfo_report_finish(end->run_dir, end->ms.train_threshold, end->ms.eval_threshold, end->draw, &m->report, &drawn,
+                            &plot_err, &why))
+        return gi_fail(e, "O-information summary: %s", why.msg);
+    m->have_report = 1;
+    if (end->draw && !drawn) gi_say(end->log, "grokinfo: warning: O-information figures: %s", plot_err.msg);
+    return 0;
+}
+
+static void oinfo_print(const void *ctx, FILE *f) {
+    const oinfo_measurement *m = ctx;
+    if (m->have_report) oinfo_report_print(f, &m->report);
+}
+
+static void oinfo_summary_json(const void *ctx, FILE *f) {
+    const oinfo_measurement *m = ctx;
+    if (m->have_report) oinfo_report_json_extra(f, (void *)&m->report);
+}
+
+static void oinfo_remeasure_base(const void *ctx, char *out, size_t n) { snprintf(out, n, "oinfo"); }
+
+const measurement_type measurement_oinfo = {
+    .name = "oinfo",
+    .file = RUN_OINFO,
+    .enabled = oinfo_enabled,
+    .create = oinfo_create,
+    .destroy = oinfo_destroy,
+    .header = oinfo_header,
+    .due = oinfo_due,
+    .rows = oinfo_rows,
+    .add_timing = oinfo_add_timing,
+    .finish = oinfo_finish,
+    .print = oinfo_print,
+    .summary_json = oinfo_summary_json,
+    .remeasure_base = oinfo_remeasure_base,
+};

@@ -17,7 +17,7 @@
 
 typedef struct {
     oinfo_params params;
-    int subset, every, evals_seen;
+    int subset, every;
     float *own[MLP_MAX_LAYERS]; /* capture buffers this module allocated (others are shared) */
     double seconds;
 } oinfo_run;
@@ -27,8 +27,6 @@ void oinfo_run_create(oinfo_run *o, trainer *t);
 void oinfo_run_free(oinfo_run *o, trainer *t);
 /* The CSV header for these settings. */
 const char *oinfo_run_header(const oinfo_run *o);
-/* After trainer_evaluate(t): whether this evaluation is measured (every `every`-th), and if so
- * its rows into csv. */
-int oinfo_run_due(oinfo_run *o);
+/* After trainer_evaluate(t): its rows into csv (measured at every `every`-th evaluation). */
 int oinfo_run_measure(oinfo_run *o, const trainer *t, FILE *csv, gi_err *e);
 #endif

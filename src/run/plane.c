@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "run/ae_cache.h"
+#include "run/measurement.h"
 #include "measure/compress.h"
 #include "util/clock.h"
 #include "util/rng.h"
+#include "util/run_layout.h"
 
 enum { STREAM_PLANE = 31, STREAM_PLANE_ROWS = 32 };
 
@@ -84,8 +86,9 @@ static dataset measured_rows(const plane *p, const dataset *set, int s) {
     return d;
 }
 
-int plane_create(plane *p, trainer *t, const char *cache_dir, gi_err *e) {
+int plane_create(plane *p, trainer *t, const char *cache_dir, const gi_sink *log, gi_err *e) {
     memset(p, 0, sizeof *p);
+    p->log = log;
     const gi_config *c = &t->cfg;
     if (plane_options(c, &p->opt, e)) return -1;
     double t0 = now_s();
@@ -112,12 +115,13 @@ int plane_create(plane *p, trainer *t, const char *cache_dir, gi_err *e) {
         float *all = gi_malloc((size_t)n_all * d * sizeof(float));
         memcpy(all, whole[0].x, (size_t)whole[0].n * d * sizeof(float));
         memcpy(all + (size_t)whole[0].n * d, whole[1].x, (size_t)whole[1].n * d * sizeof(float));
-        snprintf(p->ae_path, sizeof p->ae_path, "%s/ae-%s-%lld-%016llx.bin", cache_dir, c->data.name,
-                 (long long)c->seed, (unsigned long long)ae_hash(c));
+        char name[CFG_PATH + 64];
+        snprintf(name, sizeof name, "ae-%s-%lld-%016llx.bin", c->data.name, (long long)c->seed, (unsigned long long)ae_hash(c));
+        rc = path_join(p->ae_path, sizeof p->ae_path, cache_dir, name, e);
         ae_options ao = {c->ae.hidden, c->ae.L_latent_dim, c->ae.epochs, c->ae.batch_size, c->ae.lr,
                          (float)c->ae.latent_noise, (uint64_t)c->seed};
         autoencoder ae = {0};
-        rc = ae_cached(&ae, p->ae_path, all, n_all, d, &ao, &p->ae_trained, e);
+        if (!rc) rc = ae_cached(&ae, p->ae_path, all, n_all, d, &ao, &p->ae_trained, log, e);
         free(all);
         for (int s = 0; s < 2 && !rc; s++) {
             codes[s] = gi_malloc((size_t)sets[s].n * dx * sizeof(double));
@@ -188,7 +192,7 @@ int plane_measure(plane *p, const trainer *t, FILE *csv, gi_err *e) {
             p->seconds_compress += pt.seconds_compress;
             p->seconds_estimate += pt.seconds_estimate;
             if ((!pt.ok_ixl || !pt.ok_ily) && p->warned++ < 3)
-                fprintf(stderr, "grokinfo: step %lld, %s subset, layer %d: %s not estimated (%s); left empty in mi.csv\n",
+                gi_say(p->log, "grokinfo: step %lld, %s subset, layer %d: %s not estimated (%s); left empty in mi.csv",
                         (long long)t->step, subset_names[s], l + 1, !pt.ok_ixl ? "I(X;L)" : "I(L;Y)", why.msg);
             fprintf(csv, "%lld,%s,%d", (long long)t->step, subset_names[s], l + 1);
             field(csv, pt.ok_ixl, pt.ixl);
@@ -199,3 +203,90 @@ int plane_measure(plane *p, const trainer *t, FILE *csv, gi_err *e) {
         }
     return 0;
 }
+
+/* ---- the information plane as a run's measurement (run/measurement.h): mi.csv ---- */
+
+typedef struct {
+    plane pl;
+    phase_report phases;  /* at the end of a finished run */
+    int have_phases;
+} mi_measurement;
+
+static int mi_enabled(const gi_config *c) { return c->mi.enabled; }
+
+static void *mi_create(trainer *t, const measurement_env *env, gi_err *e) {
+    mi_measurement *m = gi_calloc(1, sizeof *m);
+    char cache_dir[GI_PATH];
+    plane_cache_dir(env->data_dir, cache_dir, sizeof cache_dir);
+    if (plane_create(&m->pl, t, cache_dir, env->log, e)) { free(m); return NULL; }
+    const plane *p = &m->pl;
+    if (env->progress)
+        gi_say(env->log, "X compressed to %d dimensions (%s%s) in %.1f s", p->sub[0].dx,
+               p->opt.compression == LAYER_SLICED ? "none: sliced MI" : t->cfg.mi.x_compression,
+               p->ae_path[0] ? (p->ae_trained ? ", trained and cached" : ", from the cache") : "", p->seconds_x);
+    return m;
+}
+
+static void mi_destroy(void *ctx, trainer *t) {
+    mi_measurement *m = ctx;
+    if (m->have_phases) phases_free(&m->phases);
+    plane_free(&m->pl, t);
+    free(m);
+}
+
+static const char *mi_header(const void *ctx) { return PLANE_CSV_HEADER; }
+
+static int mi_rows(void *ctx, const trainer *t, FILE *csv, gi_err *e) {
+    return plane_measure(&((mi_measurement *)ctx)->pl, t, csv, e);
+}
+
+static void mi_add_timing(const void *ctx, run_timing *tm) {
+    const plane *p = &((const mi_measurement *)ctx)->pl;
+    tm->x_compression += p->seconds_x;
+    tm->layer_compression += p->seconds_compress;
+    tm->estimation += p->seconds_estimate;
+}
+
+/* the phases of the finished run's mi.csv; the run's figures draw them */
+static int mi_finish(void *ctx, measurement_end *end, gi_err *e) {
+    mi_measurement *m = ctx;
+    gi_err why;
+    if (phases_from_run(end->run_dir, NULL, NULL, &end->ms, NULL, &m->phases, &why))
+        return gi_fail(e, "phases not found: %s", why.msg);
+    m->have_phases = 1;
+    end->phases = &m->phases;
+    return 0;
+}
+
+static void mi_print(const void *ctx, FILE *f) {
+    const mi_measurement *m = ctx;
+    if (m->have_phases) phases_print(f, &m->phases);
+}
+
+static void mi_summary_json(const void *ctx, FILE *f) {
+    const mi_measurement *m = ctx;
+    if (!m->have_phases) return;
+    fprintf(f, "  \"phases\": ");
+    phases_write_json(f, &m->phases, 2);
+    fprintf(f, ",\n");
+}
+
+static void mi_remeasure_base(const void *ctx, char *out, size_t n) {
+    snprintf(out, n, "mi-%s", estimator_name(((const mi_measurement *)ctx)->pl.opt.est.kind));
+}
+
+const measurement_type measurement_mi = {
+    .name = "mi",
+    .file = RUN_MI,
+    .enabled = mi_enabled,
+    .create = mi_create,
+    .destroy = mi_destroy,
+    .header = mi_header,
+    .due = NULL, /* every evaluation */
+    .rows = mi_rows,
+    .add_timing = mi_add_timing,
+    .finish = mi_finish,
+    .print = mi_print,
+    .summary_json = mi_summary_json,
+    .remeasure_base = mi_remeasure_base,
+};

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include "measure/infoplane.h"
 #include "train/trainer.h"
+#include "util/atomic_file.h"
 
 #define PLANE_CSV_HEADER "step,subset,layer,ixl,ixl_err,ily,ily_err,estimator,dx,dl\n"
 
@@ -22,7 +23,8 @@ typedef struct {
     double seconds_x;                    /* X's compression (incl. the autoencoder) */
     double seconds_compress, seconds_estimate;
     int ae_trained;                      /* 1 if this run trained the autoencoder, 0 if cached */
-    char ae_path[1200];
+    char ae_path[GI_PATH];
+    const gi_sink *log;                  /* warnings: an estimate left empty, a cache replaced */
 } plane;
 
 /* The options from the configuration (mi.*, ae.*): the seed's keys and grokinfo's. */
@@ -30,7 +32,7 @@ int plane_options(const gi_config *c, infoplane_options *o, gi_err *e);
 /* The autoencoder cache folder: the parent of the embedded digits' folder (data/mnist -> data). */
 void plane_cache_dir(const char *data_dir, char *out, size_t n);
 /* cache_dir holds ae-<dataset>-<seed>-<hash>.bin. Sets t->capture. */
-int plane_create(plane *p, trainer *t, const char *cache_dir, gi_err *e);
+int plane_create(plane *p, trainer *t, const char *cache_dir, const gi_sink *log, gi_err *e);
 void plane_free(plane *p, trainer *t);
 /* After trainer_evaluate(t): the rows of this step into csv. */
 int plane_measure(plane *p, const trainer *t, FILE *csv, gi_err *e);

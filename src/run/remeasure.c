@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "run/oinfo_run.h"
-#include "run/plane.h"
+#include "report/progress.h"
+#include "run/measurement.h"
 #include "run/run.h"
 #include "util/atomic_file.h"
 #include "util/run_layout.h"
@@ -40,7 +40,7 @@ static char **step_checkpoints(const char *ckpt_dir, int *count) {
 
 /* The first of BASE.csv, BASE-2.csv, ... that does not exist. */
 static int fresh_name(const char *run_dir, const char *base, char *out, size_t n, gi_err *e) {
-    char name[128];
+    char name[256];
     for (int i = 1;; i++) {
         if (i == 1) snprintf(name, sizeof name, "%s.csv", base);
         else snprintf(name, sizeof name, "%s-%d.csv", base, i);
@@ -49,12 +49,10 @@ static int fresh_name(const char *run_dir, const char *base, char *out, size_t n
     }
 }
 
-typedef int (*measure_fn)(void *ctx, trainer *t, FILE *csv, gi_err *e);
-
 /* Every per-evaluation checkpoint in step order: parameters loaded, evaluated (the same noise as
  * in training: its stream is keyed by the step), measured; out_path rewritten after each. */
-static int over_checkpoints(trainer *t, const run_options *opt, const char *header, const char *out_path,
-                            measure_fn measure, void *ctx, gi_err *e) {
+static int over_checkpoints(trainer *t, const run_options *opt, const measurement_type *type, void *state,
+                            const char *out_path, gi_err *e) {
     char ckpt_dir[GI_PATH], path[GI_PATH];
     if (path_join(ckpt_dir, sizeof ckpt_dir, opt->run_dir, RUN_CKPT_DIR, e)) return -1;
     int count, rc = -1;
@@ -67,24 +65,23 @@ static int over_checkpoints(trainer *t, const run_options *opt, const char *head
     char *text = NULL;
     size_t len = 0;
     FILE *csv = open_memstream(&text, &len);
-    fputs(header, csv);
-    double t0 = now_s();
+    fputs(type->header(state), csv);
+    progress prog;
+    progress_start(&prog, opt->progress, 0, count);
     for (int i = 0; i < count; i++) {
         int64_t step;
         if (path_join(path, sizeof path, ckpt_dir, names[i], e) || checkpoint_load_params(path, &t->model, &step, e)) goto out;
         t->step = step;
         metrics_row row;
         trainer_evaluate(t, &row);
-        if (measure(ctx, t, csv, e)) goto out;
+        if (type->rows(state, t, csv, e)) goto out;
         fflush(csv);
         if (atomic_write(out_path, text, len, e)) goto out;
-        if (opt->progress)
-            fprintf(stderr, "\r%s: step %lld (%d/%d checkpoints, %.0f s)", out_path, (long long)step, i + 1, count,
-                    now_s() - t0);
+        progress_item(&prog, out_path, step, i + 1, "checkpoints");
     }
-    if (opt->progress) fputc('\n', stderr);
     rc = 0;
 out:
+    progress_end(&prog);
     fclose(csv);
     free(text);
     for (int i = 0; i < count; i++) free(names[i]);
@@ -92,39 +89,30 @@ out:
     return rc;
 }
 
-static int measure_plane(void *ctx, trainer *t, FILE *csv, gi_err *e) { return plane_measure(ctx, t, csv, e); }
-
-int run_infoplane(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e) {
-    infoplane_options o;
-    if (plane_options(cfg, &o, e)) return -1;
-    char base[64], cache_dir[1000];
-    snprintf(base, sizeof base, "mi-%s", estimator_name(o.est.kind));
-    if (fresh_name(opt->run_dir, base, out_path, n, e)) return -1;
+int run_remeasure(const gi_config *cfg, const run_options *opt, const char *name, char *out_path, size_t n, gi_err *e) {
+    const measurement_type *type = measurement_find(name);
+    if (!type) return gi_fail(e, "no measurement named '%s'", name);
     trainer t;
     if (trainer_create(&t, cfg, opt->data_dir, e)) return -1;
-    plane_cache_dir(opt->data_dir, cache_dir, sizeof cache_dir);
-    plane pl;
+    measurement_env env = {.data_dir = opt->data_dir, .progress = opt->progress, .log = &opt->log};
+    void *state = type->create(&t, &env, e);
     int rc = -1;
-    if (plane_create(&pl, &t, cache_dir, e) == 0) {
-        rc = over_checkpoints(&t, opt, PLANE_CSV_HEADER, out_path, measure_plane, &pl, e);
-        plane_free(&pl, &t);
+    if (state) {
+        char base[128];
+        type->remeasure_base(state, base, sizeof base);
+        if (fresh_name(opt->run_dir, base, out_path, n, e) == 0) rc = over_checkpoints(&t, opt, type, state, out_path, e);
+        type->destroy(state, &t);
     }
     trainer_free(&t);
     return rc;
 }
 
-static int measure_oinfo(void *ctx, trainer *t, FILE *csv, gi_err *e) { return oinfo_run_measure(ctx, t, csv, e); }
+int run_infoplane(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e) {
+    return run_remeasure(cfg, opt, "mi", out_path, n, e);
+}
 
 int run_oinfo(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e) {
-    if (fresh_name(opt->run_dir, "oinfo", out_path, n, e)) return -1;
-    trainer t;
-    if (trainer_create(&t, cfg, opt->data_dir, e)) return -1;
-    oinfo_run oi;
-    oinfo_run_create(&oi, &t);
-    int rc = over_checkpoints(&t, opt, oinfo_run_header(&oi), out_path, measure_oinfo, &oi, e);
-    oinfo_run_free(&oi, &t);
-    trainer_free(&t);
-    return rc;
+    return run_remeasure(cfg, opt, "oinfo", out_path, n, e);
 }
 
 int run_export_acts(const gi_config *cfg, const run_options *opt, int64_t step, int layer, int subset,

@@ -1,21 +1,25 @@
-/* run.h — one training run in its run directory:
+/* run.h — one training run in its run directory (util/run_layout.h names its files):
  *   RUN/config.yaml   the resolved configuration
  *   RUN/metrics.csv   one row per evaluation (rewritten atomically at each evaluation)
- *   RUN/summary.json  milestones and speed, at the end
+ *   RUN/mi.csv, RUN/oinfo.csv, ...   the per-evaluation measurements (run/measurement.h)
+ *   RUN/summary.json  milestones, the measurements' reports and speed, at the end
  *   RUN/ckpt/latest.bin and RUN/ckpt/step_NNNNNNN.bin
  * A killed run resumes from ckpt/latest.bin and ends bit-identical to an uninterrupted one. */
 #ifndef GI_RUN_H
 #define GI_RUN_H
-#include "util/config.h"
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include "util/config.h"
 #include "util/err.h"
 
 typedef struct {
     const char *run_dir;  /* required */
     const char *data_dir; /* the embedded digits' folder */
     int resume;           /* continue the run in run_dir */
-    int progress;         /* 1: progress bar / periodic lines on stderr */
+    int progress;         /* 1: progress bar / periodic lines on stderr, notes on what set-up did */
+    gi_sink log;          /* warnings and notes, a line each (NULL fn: dropped) */
+    FILE *report;         /* the end of a finished run: its summary line, phases, peaks, timing (NULL: none) */
 } run_options;
 
 int run_train(const gi_config *cfg, const run_options *opt, gi_err *e);
@@ -28,6 +32,9 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e);
 int run_infoplane(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e);
 /* The same for the O-information (oinfo.*): RUN/oinfo.csv if the run has none, else oinfo-2.csv, ... */
 int run_oinfo(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e);
+/* Either of them by the measurement's name ("mi", "oinfo": run/measurement.h). */
+int run_remeasure(const gi_config *cfg, const run_options *opt, const char *measurement, char *out_path, size_t n,
+                  gi_err *e);
 /* Layer `layer` (1..L) outputs over a subset at a checkpointed step, as evaluated in training (its
  * noise included), to a float32 .npy (samples x width). */
 int run_export_acts(const gi_config *cfg, const run_options *opt, int64_t step, int layer, int subset,

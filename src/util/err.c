@@ -13,6 +13,16 @@ int gi_fail(gi_err *e, const char *fmt, ...) {
     return -1;
 }
 
+void gi_say(const gi_sink *s, const char *fmt, ...) {
+    if (!s || !s->fn) return;
+    char line[2 * GI_ERRLEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    s->fn(s->ctx, line);
+}
+
 void *gi_malloc_(size_t n, const char *file, int line) {
     void *p = malloc(n ? n : 1);
     if (!p) { fprintf(stderr, "grokinfo: out of memory (%zu bytes) at %s:%d\n", n, file, line); abort(); }
