@@ -1,9 +1,11 @@
 /* The estimator table (measure/mi.h): every row is named and has the entry points its flags
  * promise, and the flags say what the functions do (k read or not, whitening or not, per-point
  * terms that average to the estimate); names are unique and found again by name; the lists built
- * from it are the ones the CLI prints. */
+ * from it are the ones the CLI prints; and config.c's allowed values for mi.estimator (util cannot
+ * include measure, so they are written out there) are "auto" and the table's names, in order. */
 #include <stdlib.h>
 #include "measure/mi.h"
+#include "util/config.h"
 #include "util/rng.h"
 #include "test.h"
 
@@ -42,6 +44,23 @@ TEST(estimator_lists_for_the_cli) {
     CHECK(strcmp(estimator_names(buf, sizeof buf, ", ", NULL, NULL), "ksg, kl, wkl, kde, gauss, gcmi") == 0);
     /* truncated to the buffer, still a string */
     CHECK(strcmp(estimator_names(buf, 6, "|", NULL, NULL), "ksg|k") == 0);
+}
+
+TEST(estimator_config_allows_auto_and_the_table) {
+    gi_config c;
+    gi_err e;
+    config_defaults(&c);
+    for (int k = 0; k < EST_COUNT; k++) {
+        const char *name = estimator_name((estimator_kind)k);
+        CHECK(config_set(&c, "mi.estimator", name, NULL, &e) == 0 && strcmp(c.mi.estimator, name) == 0);
+    }
+    /* the refusal lists every value config allows: exactly auto, then the table's rows in order */
+    char names[128], want[256];
+    snprintf(want, sizeof want, "mi.estimator: '?' is not one of auto, %s",
+             estimator_names(names, sizeof names, ", ", NULL, NULL));
+    CHECK(config_set(&c, "mi.estimator", "?", NULL, &e) != 0);
+    if (strcmp(e.msg, want) != 0) fprintf(stderr, "  config says \"%s\"\n  the table \"%s\"\n", e.msg, want);
+    CHECK(strcmp(e.msg, want) == 0);
 }
 
 /* x two correlated columns on different scales (whitening changes the neighbours), y one column */

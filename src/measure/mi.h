@@ -1,15 +1,17 @@
 /* mi.h — every MI estimator as one row of a table (estimator_traits, indexed by estimator_kind):
  * its name, what it can do, and its entry points. Everything that names or picks an estimator
  * reads the table: the lookup by name, `grokinfo mi` (its usage, its checks of --rescale and
- * --bootstrap) and the information plane's options.
+ * --bootstrap), the information plane's options, and the unit test that holds config.c's list
+ * of mi.estimator values (util cannot include measure) to it.
  *
  * Adding an estimator: a kind below (before EST_COUNT), its row in mi.c, and its name in
- * mi.estimator's allowed values in util/config.c. A row that estimates from two arrays sets .mi
- * (and .mi_classes for labels). A row that needs the whole uncompressed layer, the training
- * noise σ and the labels (a Gaussian-mixture noise-model estimator) sets .layer and leaves .mi
- * and .mi_classes NULL: mi_estimate refuses it by name, `grokinfo mi` does not list it
- * (estimator_on_arrays), and infoplane_measure would call .layer before compressing the layer
- * when the row has one (σ from mi.sigma, carried in infoplane_options). */
+ * mi.estimator's allowed values in util/config.c, in table order (the test says when they
+ * differ). A row that estimates from two arrays sets .mi (and .mi_classes for labels). A row
+ * that needs the whole uncompressed layer, the training noise σ and the labels (a
+ * Gaussian-mixture noise-model estimator) sets .layer and leaves .mi and .mi_classes NULL:
+ * mi_estimate refuses it by name, `grokinfo mi` does not list it (estimator_on_arrays), and
+ * infoplane_measure is then taught to call .layer on the layer before compressing it, with σ
+ * (mi.sigma) added to infoplane_options. */
 #ifndef GI_MI_H
 #define GI_MI_H
 #include <stddef.h>
