@@ -11,9 +11,39 @@
 #include "util/clock.h"
 
 static void usage(void) {
-    fprintf(stderr, "usage: grokinfo mi --x X.npy|X.csv --y Y.npy|Y.csv [--estimator ksg|kl|wkl|kde|gauss|gcmi] [--k K]\n"
+    char names[128];
+    fprintf(stderr, "usage: grokinfo mi --x X.npy|X.csv --y Y.npy|Y.csv [--estimator %s] [--k K]\n"
                     "                   [--discrete-y] [--compress pca:M|pca-white:M|first:M] [--rescale|--no-rescale]\n"
-                    "                   [--bias-correct] [--bootstrap B [--seed S]] [--json]\n");
+                    "                   [--bias-correct] [--bootstrap B [--seed S]] [--json]\n",
+            estimator_names(names, sizeof names, "|", NULL, estimator_on_arrays));
+}
+
+/* The rows --rescale and --bootstrap accept, among those this command can run. */
+static int rescalable(const estimator_traits *t) { return estimator_on_arrays(t) && t->rescale_allowed; }
+static int bootstrappable(const estimator_traits *t) { return estimator_on_arrays(t) && t->per_point; }
+
+/* The estimator by name, with whitening by default where its row says so; --rescale and
+ * --bootstrap checked against its row. Returns 0, or -1 after a one-line message. */
+static int choose_estimator(const char *name, int *rescale, int reps, estimator_kind *kind) {
+    char list[128];
+    if (estimator_from_name(name, kind) || !estimator_on_arrays(estimator_get(*kind))) {
+        fprintf(stderr, "grokinfo mi: --estimator: '%s' is not one of %s\n", name,
+                estimator_names(list, sizeof list, ", ", NULL, estimator_on_arrays));
+        return -1;
+    }
+    const estimator_traits *t = estimator_get(*kind);
+    if (*rescale < 0) *rescale = t->whitens_by_default;
+    if (*rescale && !t->rescale_allowed) {
+        fprintf(stderr, "grokinfo mi: --rescale applies to %s only\n",
+                estimator_names(list, sizeof list, ", ", " and ", rescalable));
+        return -1;
+    }
+    if (reps && !t->per_point) {
+        fprintf(stderr, "grokinfo mi: --bootstrap needs a per-point estimator (%s)\n",
+                estimator_names(list, sizeof list, ", ", NULL, bootstrappable));
+        return -1;
+    }
+    return 0;
 }
 
 static int read_finite(const char *path, num_matrix *m) {
@@ -120,20 +150,8 @@ int cmd_mi(int argc, char **argv) {
     }
     if (!xpath || !ypath) { fprintf(stderr, "grokinfo mi: --x and --y are required\n"); usage(); return 2; }
     mi_estimator est_cfg = {0};
-    if (estimator_from_name(estimator, &est_cfg.kind)) {
-        fprintf(stderr, "grokinfo mi: --estimator: '%s' is not one of ksg, kl, wkl, kde, gauss, gcmi\n", estimator);
-        return 2;
-    }
-    estimator_kind kind = est_cfg.kind;
-    if (rescale < 0) rescale = kind == EST_WKL || kind == EST_KDE; /* whitening by default for wkl and kde */
-    if (rescale && kind != EST_WKL && kind != EST_KDE) {
-        fprintf(stderr, "grokinfo mi: --rescale applies to wkl and kde only\n");
-        return 2;
-    }
-    if (reps && !estimator_per_point(kind)) {
-        fprintf(stderr, "grokinfo mi: --bootstrap needs a per-point estimator (ksg, kl, wkl, kde)\n");
-        return 2;
-    }
+    if (choose_estimator(estimator, &rescale, reps, &est_cfg.kind)) return 2;
+    const int uses_k = estimator_get(est_cfg.kind)->uses_k;
     est_cfg.k = k;
     est_cfg.rescale = rescale;
     est_cfg.bias_correct = bias_correct;
@@ -180,11 +198,11 @@ int cmd_mi(int argc, char **argv) {
     if (json)
         printf("{\"estimator\": \"%s\", \"mi\": %.17g, \"stderr\": %.17g, \"n\": %d, \"dx\": %d, \"dy\": %d, \"k\": %d, "
                "\"rescale\": %s, \"discrete_y\": %s, \"negative\": %s, %s\"seconds\": %.6f}\n",
-               estimator, est.value, est.stderr_, n, dx, dy, estimator_uses_k(kind) ? k : 0, rescale ? "true" : "false",
+               estimator, est.value, est.stderr_, n, dx, dy, uses_k ? k : 0, rescale ? "true" : "false",
                discrete ? "true" : "false", negative ? "true" : "false", boot_json, seconds);
     else {
         char kpart[32] = "";
-        if (estimator_uses_k(kind)) snprintf(kpart, sizeof kpart, ", k = %d", k);
+        if (uses_k) snprintf(kpart, sizeof kpart, ", k = %d", k);
         printf("%s: I(X;Y) = %.6f ± %.6f nats (N = %d, dx = %d, dy = %d%s)%s%s\n", estimator, est.value, est.stderr_, n,
                dx, dy, kpart, boot_text, negative ? "  [negative estimate]" : "");
     }

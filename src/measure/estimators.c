@@ -18,25 +18,6 @@ void estimate_from_terms(estimate *out, const double *t, int n, double shift) {
         for (int i = 0; i < n; i++) out->terms[i] = t[i] + shift;
 }
 
-void combine_entropy_terms(estimate *out, const estimate *hx, const estimate *hy, const estimate *hxy, int n) {
-    out->value = hx->value + hy->value - hxy->value;
-    out->stderr_ = hx->stderr_ + hy->stderr_ + hxy->stderr_;
-    if (out->terms)
-        for (int i = 0; i < n; i++) out->terms[i] = hx->terms[i] + hy->terms[i] - hxy->terms[i];
-}
-
-void entropy_terms_alloc(const estimate *out, int n, estimate *hx, estimate *hy, estimate *hxy) {
-    *hx = *hy = *hxy = (estimate){0, 0, NULL};
-    if (!out->terms) return;
-    hx->terms = gi_malloc((size_t)n * sizeof(double));
-    hy->terms = gi_malloc((size_t)n * sizeof(double));
-    hxy->terms = gi_malloc((size_t)n * sizeof(double));
-}
-
-void entropy_terms_free(estimate *hx, estimate *hy, estimate *hxy) {
-    free(hx->terms); free(hy->terms); free(hxy->terms);
-}
-
 int knn_check_sizes(int n, int k, const char *what, gi_err *e) {
     if (k < 1) return gi_fail(e, "%s: k must be >= 1 (got %d)", what, k);
     if (n <= k) return gi_fail(e, "%s: N = %d points but k = %d: need N > k", what, n, k);
@@ -83,15 +64,38 @@ double *hstack(const double *x, int dx, const double *y, int dy, int n) {
     return xy;
 }
 
-int mi_kl(const double *x, int dx, const double *y, int dy, int n, int k, estimate *out, gi_err *e) {
-    estimate hx, hy, hxy;
-    entropy_terms_alloc(out, n, &hx, &hy, &hxy);
+int mi_from_entropies(entropy_fn entropy, const void *params, entropy_order order, const double *x, int dx,
+                      const double *y, int dy, int n, estimate *out, gi_err *e) {
+    /* the three entropies keep per-point terms only when the caller wants the MI's */
+    estimate hx = {0}, hy = {0}, hxy = {0};
+    if (out->terms) {
+        hx.terms = gi_malloc((size_t)n * sizeof(double));
+        hy.terms = gi_malloc((size_t)n * sizeof(double));
+        hxy.terms = gi_malloc((size_t)n * sizeof(double));
+    }
     double *xy = hstack(x, dx, y, dy, n);
-    int rc = entropy_kl(x, n, dx, k, &hx, e) || entropy_kl(y, n, dy, k, &hy, e) || entropy_kl(xy, n, dx + dy, k, &hxy, e);
+    int rc = order == JOINT_FIRST
+                 ? entropy(xy, n, dx + dy, params, &hxy, e) || entropy(x, n, dx, params, &hx, e) ||
+                       entropy(y, n, dy, params, &hy, e)
+                 : entropy(x, n, dx, params, &hx, e) || entropy(y, n, dy, params, &hy, e) ||
+                       entropy(xy, n, dx + dy, params, &hxy, e);
     free(xy);
-    if (!rc) combine_entropy_terms(out, &hx, &hy, &hxy, n);
-    entropy_terms_free(&hx, &hy, &hxy);
+    if (!rc) {
+        out->value = hx.value + hy.value - hxy.value;
+        out->stderr_ = hx.stderr_ + hy.stderr_ + hxy.stderr_;
+        if (out->terms)
+            for (int i = 0; i < n; i++) out->terms[i] = hx.terms[i] + hy.terms[i] - hxy.terms[i];
+    }
+    free(hx.terms); free(hy.terms); free(hxy.terms);
     return rc ? -1 : 0;
+}
+
+static int kl_entropy_fn(const double *x, int n, int d, const void *params, estimate *out, gi_err *e) {
+    return entropy_kl(x, n, d, *(const int *)params, out, e);
+}
+
+int mi_kl(const double *x, int dx, const double *y, int dy, int n, int k, estimate *out, gi_err *e) {
+    return mi_from_entropies(kl_entropy_fn, &k, MARGINALS_FIRST, x, dx, y, dy, n, out, e);
 }
 
 typedef struct { int label, index; } label_index;
@@ -151,10 +155,6 @@ int mi_classes(const double *x, int dx, const int *labels, int n, entropy_fn ent
     out->value = value;
     out->stderr_ = err;
     return 0;
-}
-
-static int kl_entropy_fn(const double *x, int n, int d, const void *params, estimate *out, gi_err *e) {
-    return entropy_kl(x, n, d, *(const int *)params, out, e);
 }
 
 int mi_kl_classes(const double *x, int dx, const int *labels, int n, int k, estimate *out, gi_err *e) {

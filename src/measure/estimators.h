@@ -30,8 +30,16 @@ int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estim
 double gauss_mi_stderr(double mi, int m, int n);
 int mi_gauss(const double *x, int dx, const double *y, int dy, int n, estimate *out, gi_err *e);
 
-/* I(X;Y) = H(X) − Σ_c p(c) H(X | Y=c) for integer labels, with any entropy estimator. */
+/* An entropy estimator with its settings behind params, for the MIs built from entropies. */
 typedef int (*entropy_fn)(const double *x, int n, int d, const void *params, estimate *out, gi_err *e);
+/* I(X;Y) = H(X) + H(Y) − H(X,Y) with one entropy estimator: value and per-point terms (when
+ * out->terms is set) are h_x + h_y − h_xy, the error the sum of the three errors. The order
+ * matters only to an estimator with state in params (kde fits its bandwidth on the joint and
+ * reuses it) and to which error is reported when more than one entropy fails. */
+typedef enum { MARGINALS_FIRST, JOINT_FIRST } entropy_order;
+int mi_from_entropies(entropy_fn entropy, const void *params, entropy_order order, const double *x, int dx,
+                      const double *y, int dy, int n, estimate *out, gi_err *e);
+/* I(X;Y) = H(X) − Σ_c p(c) H(X | Y=c) for integer labels, with any entropy estimator. */
 int mi_classes(const double *x, int dx, const int *labels, int n, entropy_fn entropy, const void *params,
                estimate *out, gi_err *e);
 
@@ -43,10 +51,6 @@ void gather_rows(const double *x, int d, const int *rows, int m, double *out);
 
 /* value = mean(t) + shift, error = sd(t)/√N; copies t + shift into out->terms when set. */
 void estimate_from_terms(estimate *out, const double *t, int n, double shift);
-/* For an MI from entropies: per-point terms are allocated for hx, hy, hxy only when out wants them. */
-void entropy_terms_alloc(const estimate *out, int n, estimate *hx, estimate *hy, estimate *hxy);
-void combine_entropy_terms(estimate *out, const estimate *hx, const estimate *hy, const estimate *hxy, int n);
-void entropy_terms_free(estimate *hx, estimate *hy, estimate *hxy);
 
 /* k >= 1 and N > k, or an error prefixed with `what` */
 int knn_check_sizes(int n, int k, const char *what, gi_err *e);

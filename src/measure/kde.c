@@ -84,15 +84,16 @@ int entropy_kde(const double *x, int n, int d, int rescale, double *bandwidth, e
     return 0;
 }
 
+/* The bandwidth travels in params: the first entropy (the joint's) fits it, the others reuse it. */
+typedef struct { int rescale; double *bandwidth; } kde_params;
+
+static int kde_entropy_fn(const double *x, int n, int d, const void *params, estimate *out, gi_err *e) {
+    const kde_params *p = params;
+    return entropy_kde(x, n, d, p->rescale, p->bandwidth, out, e);
+}
+
 int mi_kde(const double *x, int dx, const double *y, int dy, int n, int rescale, estimate *out, gi_err *e) {
     double h = 0.0;
-    estimate hx, hy, hxy;
-    entropy_terms_alloc(out, n, &hx, &hy, &hxy);
-    double *xy = hstack(x, dx, y, dy, n);
-    int rc = entropy_kde(xy, n, dx + dy, rescale, &h, &hxy, e) || entropy_kde(x, n, dx, rescale, &h, &hx, e) ||
-             entropy_kde(y, n, dy, rescale, &h, &hy, e);
-    free(xy);
-    if (!rc) combine_entropy_terms(out, &hx, &hy, &hxy, n);
-    entropy_terms_free(&hx, &hy, &hxy);
-    return rc ? -1 : 0;
+    kde_params p = {rescale, &h};
+    return mi_from_entropies(kde_entropy_fn, &p, JOINT_FIRST, x, dx, y, dy, n, out, e);
 }

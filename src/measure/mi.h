@@ -1,24 +1,69 @@
-/* mi.h — one entry point to every MI estimator, by name, for continuous Y and for labels.
- * The CLI (`grokinfo mi`) and the information plane both go through it. */
+/* mi.h — every MI estimator as one row of a table (estimator_traits, indexed by estimator_kind):
+ * its name, what it can do, and its entry points. Everything that names or picks an estimator
+ * reads the table: the lookup by name, `grokinfo mi` (its usage, its checks of --rescale and
+ * --bootstrap), the information plane's options, and the unit test that holds config.c's list
+ * of mi.estimator values (util cannot include measure) to it.
+ *
+ * Adding an estimator: a kind below (before EST_COUNT), its row in mi.c, and its name in
+ * mi.estimator's allowed values in util/config.c, in table order (the test says when they
+ * differ). A row that estimates from two arrays sets .mi (and .mi_classes for labels). A row
+ * that needs the whole uncompressed layer, the training noise σ and the labels (a
+ * Gaussian-mixture noise-model estimator) sets .layer and leaves .mi and .mi_classes NULL:
+ * mi_estimate refuses it by name, `grokinfo mi` does not list it (estimator_on_arrays), and
+ * infoplane_measure is then taught to call .layer on the layer before compressing it, with σ
+ * (mi.sigma) added to infoplane_options. */
 #ifndef GI_MI_H
 #define GI_MI_H
+#include <stddef.h>
 #include "measure/estimators.h"
 
-typedef enum { EST_KSG, EST_KL, EST_WKL, EST_KDE, EST_GAUSS, EST_GCMI } estimator_kind;
+typedef enum { EST_KSG, EST_KL, EST_WKL, EST_KDE, EST_GAUSS, EST_GCMI, EST_COUNT } estimator_kind;
 
 typedef struct {
     estimator_kind kind;
-    int k;            /* neighbours (ksg, kl, wkl) */
-    int rescale;      /* whitening (wkl, kde) */
+    int k;            /* neighbours (rows with uses_k) */
+    int rescale;      /* whitening (rows with rescale_allowed) */
     int bias_correct; /* gcmi */
 } mi_estimator;
 
-/* "ksg", "kl", "wkl", "kde", "gauss", "gcmi"; -1 for anything else */
+/* I(X;Y), X n x dx and Y n x dy. */
+typedef int (*estimator_mi_fn)(const mi_estimator *est, const double *x, int dx, const double *y, int dy, int n,
+                               estimate *out, gi_err *e);
+/* I(X;Y) for integer labels Y. */
+typedef int (*estimator_classes_fn)(const mi_estimator *est, const double *x, int dx, const int *labels, int n,
+                                    estimate *out, gi_err *e);
+/* I(X;L) and I(L;Y) from a whole layer (n x width, not compressed), the noise σ added to it in
+ * training, and the labels. No row has one yet. */
+typedef int (*estimator_layer_fn)(const mi_estimator *est, const double *layer, int width, double sigma,
+                                  const int *labels, int n, estimate *ixl, estimate *ily, gi_err *e);
+
+typedef struct {
+    const char *name;         /* as the CLI and mi.estimator spell it */
+    int uses_k;               /* reads est->k */
+    int per_point;            /* fills estimate.terms (what the bootstrap resamples) */
+    int rescale_allowed;      /* whitens each entropy's data when est->rescale is set */
+    int whitens_by_default;   /* `grokinfo mi` whitens unless --no-rescale */
+    int handles_labels;       /* gives I(X;Y) for integer labels (.mi_classes or .layer) */
+    estimator_mi_fn mi;       /* NULL: the row estimates from a whole layer only */
+    entropy_fn entropy;       /* H(X) with params = the mi_estimator; NULL when there is none (ksg) */
+    estimator_classes_fn mi_classes;
+    estimator_layer_fn layer; /* NULL for every estimator on two arrays */
+} estimator_traits;
+
+/* The row of kind k (0 <= k < EST_COUNT). */
+const estimator_traits *estimator_get(estimator_kind k);
+/* Exact, case-sensitive lookup: 0 and *out, or -1 for a name no row has. */
 int estimator_from_name(const char *name, estimator_kind *out);
 const char *estimator_name(estimator_kind k);
-/* Whether the estimator has per-point terms (for the bootstrap) and uses k. */
-int estimator_per_point(estimator_kind k);
-int estimator_uses_k(estimator_kind k);
+
+/* Selects rows for estimator_names. */
+typedef int (*estimator_filter)(const estimator_traits *t);
+/* The rows on two arrays, the ones `grokinfo mi` can run. */
+int estimator_on_arrays(const estimator_traits *t);
+/* The names of the rows that keep accepts (every row when keep is NULL), in table order, joined
+ * by sep, the last two by last_sep (NULL: sep), into buf (truncated to size); returns buf.
+ * ("|", NULL) gives the usage's ksg|kl|wkl|kde|gauss|gcmi; (", ", " and ") gives "wkl and kde". */
+const char *estimator_names(char *buf, size_t size, const char *sep, const char *last_sep, estimator_filter keep);
 
 /* I(X;Y), X n x dx and Y n x dy. */
 int mi_estimate(const mi_estimator *est, const double *x, int dx, const double *y, int dy, int n, estimate *out,

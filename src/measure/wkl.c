@@ -75,23 +75,16 @@ int entropy_wkl(const double *x, int n, int d, int k, int rescale, estimate *out
     return 0;
 }
 
-int mi_wkl(const double *x, int dx, const double *y, int dy, int n, int k, int rescale, estimate *out, gi_err *e) {
-    estimate hx, hy, hxy;
-    entropy_terms_alloc(out, n, &hx, &hy, &hxy);
-    double *xy = hstack(x, dx, y, dy, n);
-    int rc = entropy_wkl(x, n, dx, k, rescale, &hx, e) || entropy_wkl(y, n, dy, k, rescale, &hy, e) ||
-             entropy_wkl(xy, n, dx + dy, k, rescale, &hxy, e);
-    free(xy);
-    if (!rc) combine_entropy_terms(out, &hx, &hy, &hxy, n);
-    entropy_terms_free(&hx, &hy, &hxy);
-    return rc ? -1 : 0;
-}
-
 typedef struct { int k, rescale; } wkl_params;
 
 static int wkl_entropy_fn(const double *x, int n, int d, const void *params, estimate *out, gi_err *e) {
     const wkl_params *p = params;
     return entropy_wkl(x, n, d, p->k, p->rescale, out, e);
+}
+
+int mi_wkl(const double *x, int dx, const double *y, int dy, int n, int k, int rescale, estimate *out, gi_err *e) {
+    wkl_params p = {k, rescale};
+    return mi_from_entropies(wkl_entropy_fn, &p, MARGINALS_FIRST, x, dx, y, dy, n, out, e);
 }
 
 int mi_wkl_classes(const double *x, int dx, const int *labels, int n, int k, int rescale, estimate *out, gi_err *e) {

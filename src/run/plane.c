@@ -16,9 +16,14 @@ int plane_options(const gi_config *c, infoplane_options *o, gi_err *e) {
     memset(o, 0, sizeof *o);
     const char *name = c->mi.estimator;
     if (strcmp(name, "auto") == 0) name = strcmp(c->mi.method, "KDE") == 0 ? "kde" : "wkl";
-    if (estimator_from_name(name, &o->est.kind)) return gi_fail(e, "mi.estimator: unknown '%s'", name);
+    if (estimator_from_name(name, &o->est.kind)) { /* (config_set refuses these first; a struct set by hand) */
+        char list[128];
+        return gi_fail(e, "mi.estimator: '%s' is not one of auto, %s", name,
+                       estimator_names(list, sizeof list, ", ", NULL, NULL));
+    }
     o->est.k = c->mi.k > 0 ? c->mi.k : c->mi.k_neighbours;
-    o->est.rescale = c->mi.rescale && (o->est.kind == EST_WKL || o->est.kind == EST_KDE);
+    /* rescale (true by default, as the seed) whitens where the estimator's row allows it */
+    o->est.rescale = c->mi.rescale && estimator_get(o->est.kind)->rescale_allowed;
     const char *comp = c->mi.compression;
     o->compression = strcmp(comp, "first_coords") == 0 ? LAYER_FIRST_COORDS
                    : strcmp(comp, "smi") == 0          ? LAYER_SLICED
