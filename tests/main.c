@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "test.h"
+#include <cblas.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -52,6 +53,7 @@ unsigned char *test_read_bytes(const char *path, size_t *n) {
 }
 
 int main(int argc, char **argv) {
+    openblas_set_num_threads(1); /* as grokinfo's main: the parallelism is OpenMP's */
     const char *filter = argc > 1 ? argv[1] : NULL;
     int passed = 0, failed = 0;
     for (int i = 0; i < n_tests; i++) {

@@ -16,4 +16,7 @@ int cmd_compare(int argc, char **argv);
 void cli_default_data_dir(char *out, size_t n);
 /* The library's messages (warnings, notes), a line each on stderr. */
 gi_sink cli_stderr_sink(void);
+/* OpenMP's threads for the whole process, set once by a command before it works: train.threads
+ * (0 = every core). OpenBLAS keeps one thread (main.c): the parallelism is grokinfo's own. */
+void cli_use_threads(int threads);
 #endif

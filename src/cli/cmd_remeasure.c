@@ -45,6 +45,7 @@ static int remeasure(const char *cmd, int argc, char **argv) {
     if (config_validate(&cfg, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 2; }
     char data_dir[1000], out[GI_PATH];
     cli_default_data_dir(data_dir, sizeof data_dir);
+    cli_use_threads(cfg.train.threads);
     run_options opt = {.run_dir = run_dir, .data_dir = data_dir, .progress = !quiet, .log = cli_stderr_sink()};
     int rc = oinfo ? run_oinfo(&cfg, &opt, out, sizeof out, &e) : run_infoplane(&cfg, &opt, out, sizeof out, &e);
     if (rc) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
@@ -78,6 +79,7 @@ int cmd_acts(int argc, char **argv) {
     char data_dir[1000];
     if (config_load_run(&cfg, run_dir, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
     cli_default_data_dir(data_dir, sizeof data_dir);
+    cli_use_threads(cfg.train.threads);
     run_options opt = {.run_dir = run_dir, .data_dir = data_dir, .log = cli_stderr_sink()};
     if (run_export_acts(&cfg, &opt, step, layer, strcmp(subset, "eval") == 0, out, &e)) {
         fprintf(stderr, "grokinfo: %s\n", e.msg);

@@ -1,6 +1,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "cli/cli.h"
 #include "run/run.h"
 #include "util/atomic_file.h"
@@ -29,6 +32,14 @@ static void print_line(void *ctx, const char *line) {
 }
 
 gi_sink cli_stderr_sink(void) { return (gi_sink){print_line, stderr}; }
+
+void cli_use_threads(int threads) {
+#ifdef _OPENMP
+    omp_set_num_threads(threads > 0 ? threads : omp_get_num_procs());
+#else
+    (void)threads;
+#endif
+}
 
 /* Only these may change when a run is resumed: the rest would break bit-identity. */
 static int resumable_override(const char *arg) {
@@ -96,6 +107,7 @@ int cmd_train(int argc, char **argv) {
     }
     char data_dir[1000];
     cli_default_data_dir(data_dir, sizeof data_dir);
+    cli_use_threads(cfg.train.threads);
     run_options opt = {.run_dir = out, .data_dir = data_dir, .resume = resume != NULL, .progress = !quiet,
                        .log = cli_stderr_sink(), .report = stdout};
     if (run_train(&cfg, &opt, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }

@@ -64,7 +64,7 @@ int infoplane_subset_create(infoplane_subset *s, const infoplane_options *o, con
         int P = o->n_projections;
         if (P < 1) return gi_fail(e, "mi.n_projections: expected >= 1, got %d", P);
         double *dirs = gi_malloc((size_t)P * dx * sizeof(double));
-        orthonormal_directions(dx, P, noise_key(seed, 21, 0, 0), dirs);
+        orthonormal_directions(dx, P, noise_key(seed, STREAM_SLICED_DIRECTIONS, 0, 0), dirs);
         s->x_proj = gi_malloc((size_t)P * n * sizeof(double));
         project(x, n, dx, dirs, P, s->x_proj);
         free(dirs);

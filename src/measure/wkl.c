@@ -12,7 +12,7 @@ int wkl_weights(int k, int d, double *w) {
     if (d <= 4) { w[0] = 1.0; return 0; }
     int n_gamma = d / 4;
     /* rows: the sum, the gamma constraints, then e_j for every j outside the kept set */
-    char *keep = calloc((size_t)k, 1);
+    char *keep = gi_calloc((size_t)k, 1);
     for (int i = 1; i <= d; i++) {
         int j = i * k / d - 1;
         if (j >= 0 && j < k) keep[j] = 1;

@@ -16,7 +16,7 @@
 
 #define AE_MAGIC "GRKAENC\x1a"
 #define AE_VERSION 1u
-enum { AE_LAYERS = 4, STREAM_AE_INIT = 11, STREAM_AE_SHUFFLE = 12, STREAM_AE_NOISE = 13 };
+enum { AE_LAYERS = 4 };
 
 static int ae_create(autoencoder *ae, int d, int hidden, int latent) {
     int dims[AE_LAYERS + 1] = {d, hidden, latent, hidden, d};

@@ -10,8 +10,6 @@
 #include "util/rng.h"
 #include "util/run_layout.h"
 
-enum { STREAM_PLANE = 31, STREAM_PLANE_ROWS = 32 };
-
 int plane_options(const gi_config *c, infoplane_options *o, gi_err *e) {
     memset(o, 0, sizeof *o);
     const char *name = c->mi.estimator;

@@ -1,14 +1,9 @@
 #include "train/trainer.h"
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "data/modular.h"
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
-enum { STREAM_SPLIT = 1, STREAM_INIT = 2, STREAM_SHUFFLE = 3, STREAM_TRAIN_NOISE = 4, STREAM_EVAL_NOISE = 5 };
 /* Sparse first layer when at most this fraction of the inputs differ from the background. */
 #define SPARSE_MAX_DENSITY 0.5
 
@@ -69,11 +64,6 @@ int trainer_create(trainer *t, const gi_config *cfg, const char *data_dir, gi_er
     if (activation_from_name(c->model.activation, &act)) return gi_fail(e, "model.activation: unknown '%s'", c->model.activation);
     if (loss_from_name(c->train.loss_function, &t->loss)) return gi_fail(e, "train.loss_function: unknown '%s'", c->train.loss_function);
     if (optim_from_name(c->train.optimizer, &ok)) return gi_fail(e, "train.optimizer: unknown '%s'", c->train.optimizer);
-#ifdef _OPENMP
-    int threads = c->train.threads > 0 ? c->train.threads : omp_get_num_procs();
-    omp_set_num_threads(threads);
-    openblas_set_num_threads(1); /* parallelism is ours (OpenMP); see mlp.c */
-#endif
     if (load_data(t, data_dir, e)) { trainer_free(t); return -1; }
     dataset *tr = &t->sets[SUBSET_TRAIN], *ev = &t->sets[SUBSET_EVAL];
     t->density = sparse_from_dense(tr->x, tr->n, tr->dim, &t->sparse[SUBSET_TRAIN]);

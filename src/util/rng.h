@@ -12,6 +12,22 @@
 typedef struct { uint64_t s[4]; } rng_t;
 
 uint64_t splitmix64(uint64_t *state);
+/* Every random stream's id, the second word of its key: noise_key(seed, STREAM_x, ...). All of
+ * them are here so that two never share one; the numbers are fixed (results depend on them). */
+enum rng_stream {
+    STREAM_SPLIT = 1,              /* train/trainer.c: the training / evaluation split */
+    STREAM_INIT = 2,               /*                  the parameters' initialisation */
+    STREAM_SHUFFLE = 3,            /*                  the batch order */
+    STREAM_TRAIN_NOISE = 4,        /*                  layer noise in training steps, by step */
+    STREAM_EVAL_NOISE = 5,         /*                  layer noise in evaluations, by step and subset */
+    STREAM_AE_INIT = 11,           /* nn/autoencoder.c: its initialisation */
+    STREAM_AE_SHUFFLE = 12,        /*                   its batch order */
+    STREAM_AE_NOISE = 13,          /*                   the noise on its code, by step */
+    STREAM_SLICED_DIRECTIONS = 21, /* measure/infoplane.c: sliced MI's random directions */
+    STREAM_PLANE = 31,             /* run/plane.c: the information plane's per-subset and per-layer keys */
+    STREAM_PLANE_ROWS = 32,        /*              the rows of mi.eval_points */
+};
+
 /* A 64-bit mix of several words: keys for noise streams, e.g. noise_key(seed, STREAM, step, layer). */
 uint64_t noise_key(uint64_t a, uint64_t b, uint64_t c, uint64_t d);
 
