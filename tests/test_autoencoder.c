@@ -21,6 +21,14 @@ static double half_sq(mlp *m, mlp_acts *acts, const mlp_input *in) {
     return s;
 }
 
+/* a gi_sink that keeps up to two lines */
+typedef struct { char (*lines)[600]; int *n; } line_log;
+static void keep_line(void *ctx, const char *line) {
+    line_log *l = ctx;
+    if (*l->n < 2) snprintf(l->lines[*l->n], 600, "%s", line);
+    (*l->n)++;
+}
+
 TEST(ae_mixed_widths_and_activations_gradient) {
     enum { ROWS = 5 };
     int dims[5] = {7, 6, 3, 5, 7};
@@ -114,8 +122,15 @@ TEST(ae_training_reconstructs_a_manifold_and_round_trips) {
     int trained = -1;
     autoencoder c1, c2;
     o.epochs = 2;
-    CHECK(ae_cached(&c1, path, x, n, d, &o, &trained, NULL, &e) == 0 && trained == 1);
-    CHECK(ae_cached(&c2, path, x, n, d, &o, &trained, NULL, &e) == 0 && trained == 0);
+    char said[2][600] = {"", ""};
+    int n_said = 0;
+    gi_sink keep = {keep_line, &(line_log){said, &n_said}};
+    CHECK(ae_cached(&c1, path, x, n, d, &o, &trained, &keep, &e) == 0 && trained == 1);
+    CHECK(n_said == 1); /* the corrupt cache is reported through the caller's sink, once */
+    CHECK_STR_CONTAINS(said[0], "CRC");
+    CHECK_STR_CONTAINS(said[0], "training it again");
+    CHECK(ae_cached(&c2, path, x, n, d, &o, &trained, &keep, &e) == 0 && trained == 0);
+    CHECK(n_said == 1);
     CHECK(memcmp(c1.net.params, c2.net.params, c1.net.n_params * sizeof(float)) == 0);
     ae_free(&c1); ae_free(&c2); ae_free(&ae);
     free(code); free(code2); free(x);

@@ -46,7 +46,7 @@ static int remeasure(const char *cmd, int argc, char **argv) {
     char data_dir[1000], out[GI_PATH];
     cli_default_data_dir(data_dir, sizeof data_dir);
     cli_use_threads(cfg.train.threads);
-    run_options opt = {.run_dir = run_dir, .data_dir = data_dir, .progress = !quiet, .log = cli_stderr_sink()};
+    run_options opt = {.run_dir = run_dir, .data_dir = data_dir, .progress = !quiet, .log = cli_sink(stderr)};
     int rc = oinfo ? run_oinfo(&cfg, &opt, out, sizeof out, &e) : run_infoplane(&cfg, &opt, out, sizeof out, &e);
     if (rc) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
     printf("%s\n", out);
@@ -80,7 +80,7 @@ int cmd_acts(int argc, char **argv) {
     if (config_load_run(&cfg, run_dir, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
     cli_default_data_dir(data_dir, sizeof data_dir);
     cli_use_threads(cfg.train.threads);
-    run_options opt = {.run_dir = run_dir, .data_dir = data_dir, .log = cli_stderr_sink()};
+    run_options opt = {.run_dir = run_dir, .data_dir = data_dir, .log = cli_sink(stderr)};
     if (run_export_acts(&cfg, &opt, step, layer, strcmp(subset, "eval") == 0, out, &e)) {
         fprintf(stderr, "grokinfo: %s\n", e.msg);
         return 1;

@@ -98,7 +98,7 @@ int cmd_sweep(int argc, char **argv) {
     if (rank == 0 && !quiet)
         printf("sweep %s: %d points into %s (%s)\n", file, s.n_points, out_dir,
                mpi ? "MPI ranks" : jobs > 1 ? "parallel, 1 thread each" : "one at a time");
-    sweep_options o = {out_dir, exe, jobs, shard, n_shards, quiet};
+    sweep_options o = {out_dir, exe, jobs, shard, n_shards, quiet ? (gi_sink){0} : cli_sink(stdout)};
     sweep_counts counts;
     int rc = sweep_run(&s, &o, threads, &counts, &e);
     if (rc) fprintf(stderr, "grokinfo: %s\n", e.msg);

@@ -31,7 +31,7 @@ static void print_line(void *ctx, const char *line) {
     fflush(ctx);
 }
 
-gi_sink cli_stderr_sink(void) { return (gi_sink){print_line, stderr}; }
+gi_sink cli_sink(FILE *f) { return (gi_sink){print_line, f}; }
 
 void cli_use_threads(int threads) {
 #ifdef _OPENMP
@@ -109,7 +109,7 @@ int cmd_train(int argc, char **argv) {
     cli_default_data_dir(data_dir, sizeof data_dir);
     cli_use_threads(cfg.train.threads);
     run_options opt = {.run_dir = out, .data_dir = data_dir, .resume = resume != NULL, .progress = !quiet,
-                       .log = cli_stderr_sink(), .report = stdout};
+                       .log = cli_sink(stderr), .report = stdout};
     if (run_train(&cfg, &opt, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
     return 0;
 }

@@ -49,7 +49,7 @@ typedef struct {
     const char *self_exe;   /* the grokinfo binary that runs each point (`train`) */
     int jobs;               /* concurrent points in this process */
     int shard, n_shards;    /* run points i with i % n_shards == shard */
-    int quiet;
+    gi_sink log;            /* a line per point started, finished, failed or skipped (NULL fn: quiet) */
 } sweep_options;
 
 typedef struct { int done, skipped, failed; } sweep_counts;

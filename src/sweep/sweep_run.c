@@ -87,14 +87,11 @@ static void reap(const sweep_options *o, job *jobs, int *running, int total, swe
         if (jobs[j].pid != pid) continue;
         int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         if (ok) counts->done++; else counts->failed++;
-        if (!o->quiet) {
-            char log[GI_PATH], file[600];
-            snprintf(file, sizeof file, "%s/train.log", jobs[j].name);
-            if (path_join(log, sizeof log, o->out_dir, file, NULL)) snprintf(log, sizeof log, "%s", file);
-            printf("[%d/%d] %s: %s in %.0f s%s%s\n", jobs[j].index + 1, total, jobs[j].name, ok ? "finished" : "FAILED",
-                   now_s() - jobs[j].t0, ok ? "" : "; see ", ok ? "" : log);
-            fflush(stdout);
-        }
+        char log[GI_PATH], file[600];
+        snprintf(file, sizeof file, "%s/train.log", jobs[j].name);
+        if (path_join(log, sizeof log, o->out_dir, file, NULL)) snprintf(log, sizeof log, "%s", file);
+        gi_say(&o->log, "[%d/%d] %s: %s in %.0f s%s%s", jobs[j].index + 1, total, jobs[j].name, ok ? "finished" : "FAILED",
+               now_s() - jobs[j].t0, ok ? "" : "; see ", ok ? "" : log);
         flock(jobs[j].lock_fd, LOCK_UN);
         close(jobs[j].lock_fd);
         jobs[j] = jobs[--*running];
@@ -125,8 +122,8 @@ int sweep_run(const sweep_spec *s, const sweep_options *o, int threads_per_point
             point_state st = state_of(run_dir, (long long)c.train.optimization_steps);
             if (st == POINT_FINISHED || st == POINT_FAILED) {
                 counts->skipped++;
-                if (st == POINT_FAILED && !o->quiet)
-                    printf("[%d/%d] %s: failed before (see its summary.json); not retried\n", i + 1, s->n_points, name);
+                if (st == POINT_FAILED)
+                    gi_say(&o->log, "[%d/%d] %s: failed before (see its summary.json); not retried", i + 1, s->n_points, name);
                 continue;
             }
             while (running == jobs_max) reap(o, jobs, &running, s->n_points, counts);
@@ -142,10 +139,7 @@ int sweep_run(const sweep_spec *s, const sweep_options *o, int threads_per_point
             j->t0 = now_s();
             snprintf(j->name, sizeof j->name, "%s", name);
             running++;
-            if (!o->quiet) {
-                printf("[%d/%d] %s: %s\n", i + 1, s->n_points, name, st == POINT_RESUME ? "resuming" : "started");
-                fflush(stdout);
-            }
+            gi_say(&o->log, "[%d/%d] %s: %s", i + 1, s->n_points, name, st == POINT_RESUME ? "resuming" : "started");
         }
     free(held);
     while (running > 0) reap(o, jobs, &running, s->n_points, counts);
