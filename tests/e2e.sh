@@ -386,6 +386,20 @@ mkdir -p "$tmp/noruns/empty"
 expect_error compare_no_runs "noruns: no run directories in it" "$bin" compare "$tmp/noruns"
 expect_error compare_unknown_run "--runs: no run named 'zz'" "$bin" compare "$sw" --runs a1-s0,zz
 
+# --- a number given to a flag: parsed whole, within bounds, one line naming the command and the flag
+expect_error acts_bad_layer "grokinfo acts: --layer: expected an integer >= 1, got 'x'" "$bin" acts "$tmp/full" --step 5 --layer x --out "$tmp/a.npy"
+expect_error acts_bad_step "grokinfo acts: --step: expected an integer >= 0, got '5k'" "$bin" acts "$tmp/full" --step 5k --layer 1 --out "$tmp/a.npy"
+expect_error acts_bad_subset "grokinfo acts: --subset: expected train or eval, got 'test'" "$bin" acts "$tmp/full" --step 5 --subset test --out "$tmp/a.npy"
+expect_error mi_bad_k "grokinfo mi: --k: expected an integer from 1 to 1000000, got '0'" "$bin" mi --x $d/g2x2_x.npy --y $d/g2x2_y.npy --k 0
+expect_error mi_bad_bootstrap "grokinfo mi: --bootstrap: expected an integer from 2 to 1000000, got '10x'" "$bin" mi --x $d/g2x2_x.npy --y $d/g2x2_y.npy --bootstrap 10x
+expect_error mi_bad_seed "grokinfo mi: --seed: expected an integer >= 0, got '-1'" "$bin" mi --x $d/g2x2_x.npy --y $d/g2x2_y.npy --bootstrap 10 --seed -1
+expect_error sweep_bad_jobs "grokinfo sweep: -j: expected an integer >= 1, got 'two'" "$bin" sweep tests/data/sweep/tiny.yaml --out "$tmp/swx" -j two
+expect_error sweep_bad_jobs_joined "grokinfo sweep: -j: expected an integer >= 1, got '0'" "$bin" sweep tests/data/sweep/tiny.yaml --out "$tmp/swx" -j0
+expect_error sweep_bad_shard "grokinfo sweep: --shard: expected i/n with 0 <= i < n, got '2/2'" "$bin" sweep tests/data/sweep/tiny.yaml --out "$tmp/swx" --shard 2/2
+expect_error sweep_shard_trailing "--shard: expected i/n with 0 <= i < n, got '0/2x'" "$bin" sweep tests/data/sweep/tiny.yaml --out "$tmp/swx" --shard 0/2x
+expect_error oinfo_npy_bad_clusters "grokinfo oinfo-npy: --clusters: expected an integer from 1 to 20, got '30'" "$bin" oinfo-npy --acts "$tmp/nan.npy" --clusters 30
+expect_error oinfo_npy_bad_greedy "grokinfo oinfo-npy: --greedy-max: expected an integer >= 0, got 'many'" "$bin" oinfo-npy --acts "$tmp/nan.npy" --greedy-max many
+
 # --- make layers: the real tree passes; a planted wrong-way include (measure -> run) and a relative
 #     path each fail, naming the file and the rule
 layers_src=src

@@ -1,8 +1,10 @@
 /* grokinfo mi — mutual information between two arrays on the command line. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "measure/compress.h"
 #include "measure/mi.h"
@@ -32,9 +34,8 @@ static int parse_compress(const char *s, compression *c) {
     else if (len == 9 && strncmp(s, "pca-white", 9) == 0) c->kind = 2;
     else if (len == 5 && strncmp(s, "first", 5) == 0) c->kind = 3;
     else return -1;
-    char *end;
-    long m = strtol(colon + 1, &end, 10);
-    if (*end || m < 1 || m > 100000) return -1;
+    long long m;
+    if (arg_parse_ll(colon + 1, 1, 100000, &m)) return -1;
     c->m = (int)m;
     return 0;
 }
@@ -91,24 +92,16 @@ int cmd_mi(int argc, char **argv) {
         else if (strcmp(a, "--y") == 0 && has_value) ypath = argv[++i];
         else if (strcmp(a, "--estimator") == 0 && has_value) estimator = argv[++i];
         else if (strcmp(a, "--k") == 0 && has_value) {
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 1000000) { fprintf(stderr, "grokinfo mi: --k: expected an integer >= 1, got '%s'\n", argv[i]); return 2; }
-            k = (int)v;
+            if (arg_int("mi", a, argv[++i], 1, 1000000, &k)) return CLI_USAGE_ERROR;
         } else if (strcmp(a, "--discrete-y") == 0) discrete = 1;
         else if (strcmp(a, "--rescale") == 0) rescale = 1;
         else if (strcmp(a, "--no-rescale") == 0) rescale = 0;
         else if (strcmp(a, "--json") == 0) json = 1;
         else if (strcmp(a, "--bias-correct") == 0) bias_correct = 1;
-        else if ((strcmp(a, "--bootstrap") == 0 || strcmp(a, "--seed") == 0) && has_value) {
-            char *end;
-            long long v = strtoll(argv[++i], &end, 10);
-            int is_boot = a[2] == 'b';
-            if (*end || v < (is_boot ? 2 : 0) || (is_boot && v > 1000000)) {
-                fprintf(stderr, "grokinfo mi: %s: expected an integer %s, got '%s'\n", a, is_boot ? ">= 2" : ">= 0", argv[i]);
-                return 2;
-            }
-            if (is_boot) reps = (int)v; else seed = v;
+        else if (strcmp(a, "--bootstrap") == 0 && has_value) {
+            if (arg_int("mi", a, argv[++i], 2, 1000000, &reps)) return CLI_USAGE_ERROR;
+        } else if (strcmp(a, "--seed") == 0 && has_value) {
+            if (arg_ll("mi", a, argv[++i], 0, LLONG_MAX, &seed)) return CLI_USAGE_ERROR;
         }
         else if (strcmp(a, "--compress") == 0 && has_value) {
             if (parse_compress(argv[++i], &comp)) {

@@ -1,8 +1,10 @@
 /* grokinfo oinfo-npy — the O-information pass on one activation array (samples x neurons). */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "measure/oinfo.h"
 #include "util/npy.h"
@@ -21,14 +23,18 @@ int cmd_oinfo_npy(int argc, char **argv) {
         const char *a = argv[i];
         int more = i + 1 < argc;
         if (strcmp(a, "--acts") == 0 && more) acts = argv[++i];
-        else if (strcmp(a, "--clusters") == 0 && more) p.clusters = atoi(argv[++i]);
-        else if (strcmp(a, "--greedy-max") == 0 && more) p.greedy_max = atoi(argv[++i]);
+        else if (strcmp(a, "--clusters") == 0 && more) {
+            /* all unions of 2..K clusters are searched: 2^K of them, so K stays small */
+            if (arg_int("oinfo-npy", a, argv[++i], 1, 20, &p.clusters)) return CLI_USAGE_ERROR;
+        } else if (strcmp(a, "--greedy-max") == 0 && more) {
+            if (arg_int("oinfo-npy", a, argv[++i], 0, INT_MAX, &p.greedy_max)) return CLI_USAGE_ERROR;
+        }
         else if (strcmp(a, "--labels") == 0 && more) labels_path = argv[++i];
         else if (strcmp(a, "--bias-correct") == 0) p.bias_correct = 1;
         else if (strcmp(a, "--json") == 0) json = 1;
         else { usage(); return 2; }
     }
-    if (!acts || p.clusters < 1 || p.clusters > 20) { usage(); return 2; }
+    if (!acts) { usage(); return 2; }
     num_matrix m;
     gi_err e;
     if (matrix_read_finite(acts, &m, &e)) { fprintf(stderr, "grokinfo oinfo-npy: %s\n", e.msg); return 1; }

@@ -2,9 +2,10 @@
  *   grokinfo infoplane RUN_DIR [mi.key=value ...]
  *   grokinfo oinfo RUN_DIR [oinfo.key=value ...]
  *   grokinfo acts RUN_DIR --step S --layer L [--subset train|eval] --out A.npy */
+#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "run/run.h"
 #include "util/atomic_file.h"
@@ -62,14 +63,24 @@ int cmd_acts(int argc, char **argv) {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;
-        if (strcmp(a, "--step") == 0 && has) step = strtoll(argv[++i], NULL, 10);
-        else if (strcmp(a, "--layer") == 0 && has) layer = atoi(argv[++i]);
-        else if (strcmp(a, "--subset") == 0 && has) subset = argv[++i];
+        if (strcmp(a, "--step") == 0 && has) {
+            if (arg_ll("acts", a, argv[++i], 0, LLONG_MAX, &step)) return CLI_USAGE_ERROR;
+        } else if (strcmp(a, "--layer") == 0 && has) {
+            /* the upper bound is the run's: run_export_acts checks it against the model */
+            if (arg_int("acts", a, argv[++i], 1, INT_MAX, &layer)) return CLI_USAGE_ERROR;
+        }
+        else if (strcmp(a, "--subset") == 0 && has) {
+            subset = argv[++i];
+            if (strcmp(subset, "train") && strcmp(subset, "eval")) {
+                fprintf(stderr, "grokinfo acts: --subset: expected train or eval, got '%s'\n", subset);
+                return CLI_USAGE_ERROR;
+            }
+        }
         else if (strcmp(a, "--out") == 0 && has) out = argv[++i];
         else if (a[0] != '-' && !run_dir) run_dir = a;
         else { fprintf(stderr, "grokinfo acts: unknown or incomplete option '%s'\n", a); return 2; }
     }
-    if (!run_dir || !out || step < 0 || (strcmp(subset, "train") && strcmp(subset, "eval"))) {
+    if (!run_dir || !out || step < 0) {
         fprintf(stderr, "usage: grokinfo acts RUN_DIR --step S --layer L [--subset train|eval] --out A.npy\n");
         return 2;
     }
