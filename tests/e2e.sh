@@ -386,6 +386,37 @@ mkdir -p "$tmp/noruns/empty"
 expect_error compare_no_runs "noruns: no run directories in it" "$bin" compare "$tmp/noruns"
 expect_error compare_unknown_run "--runs: no run named 'zz'" "$bin" compare "$sw" --runs a1-s0,zz
 
+# --- the commands: one table (src/cli/commands.c) gives --help, the unknown-command message and
+# each command's usage; cli.h declares the same commands (cmd_oinfo_npy is oinfo-npy)
+cmds=$(sed -n 's/^int cmd_\([a-z_]*\)(int argc, char \*\*argv);$/\1/p' src/cli/cli.h | tr _ -)
+help=$("$bin" --help)
+expect_error unknown_command "grokinfo: unknown command 'frobnicate' (try: grokinfo --help)" "$bin" frobnicate
+unknown=$("$bin" frobnicate 2>&1)
+missing=""
+for c in $cmds; do
+    grep -q "^  $c\( \|\$\)" <<<"$help" && grep -q "[ ,]$c\(,\|\$\)" <<<"$unknown" || missing="$missing $c"
+done
+[ "$(wc -w <<<"$cmds")" -ge 9 ] && [ -z "$missing" ] && grep -q "^The defaults are the seed's" <<<"$help" &&
+    ok help_lists_every_command || fail help_lists_every_command "not in --help or the unknown-command message:$missing"
+out=$("$bin" 2>&1 >/dev/null)
+[ $? -eq 2 ] && [ "$out" = "$help" ] && ok no_command_prints_help_to_stderr || fail no_command_prints_help_to_stderr "$out"
+# every command's usage (a usage error; COMMAND --help) is its synopsis in --help, line for line
+strip_usage() { sed -n '/^usage: grokinfo /,$p' | sed 's/^usage: grokinfo //; s/^   or: grokinfo //; s/^ *//'; }
+bad=""
+for c in $cmds; do
+    if [ "$c" = train ]; then usage=$("$bin" train --no-such-option 2>&1 >/dev/null)  # (train alone trains)
+    else usage=$("$bin" "$c" 2>&1 >/dev/null); fi
+    rc=$?
+    u=$(strip_usage <<<"$usage")
+    h=$(grep -m1 -A$(($(grep -c . <<<"$u") - 1)) "^  $c\( \|\$\)" <<<"$help" | sed 's/^ *//')
+    own=$("$bin" "$c" --help | sed '/^$/,$d' | strip_usage)
+    [ $rc -eq 2 ] && [ -n "$u" ] && [ "$u" = "$h" ] && [ "$u" = "$own" ] &&
+        [ "$("$bin" help "$c")" = "$("$bin" "$c" --help)" ] || bad="$bad $c"
+done
+[ -z "$bad" ] && ok usage_is_the_table_synopsis || fail usage_is_the_table_synopsis "usage and --help differ for:$bad"
+"$bin" mi 2>&1 >/dev/null | grep -q '^usage: grokinfo mi --x X.npy|X.csv --y Y.npy|Y.csv \[--estimator ' &&
+    ok mi_usage || fail mi_usage "$("$bin" mi 2>&1)"
+
 # --- a number given to a flag: parsed whole, within bounds, one line naming the command and the flag
 expect_error acts_bad_layer "grokinfo acts: --layer: expected an integer >= 1, got 'x'" "$bin" acts "$tmp/full" --step 5 --layer x --out "$tmp/a.npy"
 expect_error acts_bad_step "grokinfo acts: --step: expected an integer >= 0, got '5k'" "$bin" acts "$tmp/full" --step 5k --layer 1 --out "$tmp/a.npy"

@@ -12,12 +12,6 @@
 #include "util/rng.h"
 #include "util/clock.h"
 
-static void usage(void) {
-    fprintf(stderr, "usage: grokinfo mi --x X.npy|X.csv --y Y.npy|Y.csv [--estimator ksg|kl|wkl|kde|gauss|gcmi] [--k K]\n"
-                    "                   [--discrete-y] [--compress pca:M|pca-white:M|first:M] [--rescale|--no-rescale]\n"
-                    "                   [--bias-correct] [--bootstrap B [--seed S]] [--json]\n");
-}
-
 static int read_finite(const char *path, num_matrix *m) {
     gi_err e;
     if (matrix_read_finite(path, m, &e)) { fprintf(stderr, "grokinfo mi: %s\n", e.msg); return -1; }
@@ -109,9 +103,9 @@ int cmd_mi(int argc, char **argv) {
                 return 2;
             }
         }
-        else { fprintf(stderr, "grokinfo mi: unknown or incomplete option '%s'\n", a); usage(); return 2; }
+        else { fprintf(stderr, "grokinfo mi: unknown or incomplete option '%s'\n", a); return cli_usage("mi"); }
     }
-    if (!xpath || !ypath) { fprintf(stderr, "grokinfo mi: --x and --y are required\n"); usage(); return 2; }
+    if (!xpath || !ypath) { fprintf(stderr, "grokinfo mi: --x and --y are required\n"); return cli_usage("mi"); }
     mi_estimator est_cfg = {0};
     if (estimator_from_name(estimator, &est_cfg.kind)) {
         fprintf(stderr, "grokinfo mi: --estimator: '%s' is not one of ksg, kl, wkl, kde, gauss, gcmi\n", estimator);

@@ -10,11 +10,6 @@
 #include "util/npy.h"
 #include "util/clock.h"
 
-static void usage(void) {
-    fprintf(stderr, "usage: grokinfo oinfo-npy --acts A.npy [--clusters K] [--greedy-max M] [--bias-correct]\n"
-                    "                          [--labels OUT.txt] [--json]\n");
-}
-
 int cmd_oinfo_npy(int argc, char **argv) {
     const char *acts = NULL, *labels_path = NULL;
     oinfo_params p = {.clusters = 10, .greedy_max = 0, .bias_correct = 0};
@@ -32,9 +27,9 @@ int cmd_oinfo_npy(int argc, char **argv) {
         else if (strcmp(a, "--labels") == 0 && more) labels_path = argv[++i];
         else if (strcmp(a, "--bias-correct") == 0) p.bias_correct = 1;
         else if (strcmp(a, "--json") == 0) json = 1;
-        else { usage(); return 2; }
+        else { fprintf(stderr, "grokinfo oinfo-npy: unknown or incomplete option '%s'\n", a); return cli_usage("oinfo-npy"); }
     }
-    if (!acts) { usage(); return 2; }
+    if (!acts) { fprintf(stderr, "grokinfo oinfo-npy: --acts is required\n"); return cli_usage("oinfo-npy"); }
     num_matrix m;
     gi_err e;
     if (matrix_read_finite(acts, &m, &e)) { fprintf(stderr, "grokinfo oinfo-npy: %s\n", e.msg); return 1; }

@@ -1,6 +1,6 @@
-/* cmd_sweep.c — `grokinfo sweep SWEEP.yaml [--out DIR] [-j N] [--shard i/n]`, and under mpirun
- * (when built with MPI): every rank a worker with one point at a time; rank 0 gathers the counts
- * and prints the table. */
+/* cmd_sweep.c — `grokinfo sweep` (its synopsis is its row in commands.c), and under mpirun (when
+ * built with MPI): every rank a worker with one point at a time; rank 0 gathers the counts and
+ * prints the table. */
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,11 +16,6 @@
 #ifdef GI_MPI
 #include <mpi.h>
 #endif
-
-static void usage(void) {
-    fprintf(stderr, "usage: grokinfo sweep SWEEP.yaml [--out DIR] [-j N] [--shard i/n] [--quiet]\n"
-                    "       mpirun -np N grokinfo sweep SWEEP.yaml [--out DIR]\n");
-}
 
 /* --shard i/n: two integers, 0 <= i < n */
 static int parse_shard(const char *s, int *shard, int *n_shards) {
@@ -77,9 +72,9 @@ int cmd_sweep(int argc, char **argv) {
             }
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = 1;
         else if (a[0] != '-' && !file) file = a;
-        else { fprintf(stderr, "grokinfo sweep: unknown or incomplete option '%s'\n", a); usage(); return 2; }
+        else { fprintf(stderr, "grokinfo sweep: unknown or incomplete option '%s'\n", a); return cli_usage("sweep"); }
     }
-    if (!file) { usage(); return 2; }
+    if (!file) return cli_usage("sweep");
     if (jobs < 1) jobs = 1; /* sysconf's count failed */
     int rank = 0, size = 1, mpi = 0;
 #ifdef GI_MPI
