@@ -25,6 +25,8 @@ CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+# the unit tests link the command-line objects too (all but main), to test them directly
+CLI_LIB_OBJ = $(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJ))
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
 DATA     = data/mnist/npm10k-images-idx3-ubyte data/mnist/npm10k-labels-idx1-ubyte
 
@@ -45,8 +47,8 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(INC) -MMD -MP -c $< -o $@
 
-$(BUILD)/test_runner: $(TEST_OBJ) $(BUILD)/libgrokinfo.a
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) -Wl,--whole-archive $(BUILD)/libgrokinfo.a -Wl,--no-whole-archive $(LDLIBS)
+$(BUILD)/test_runner: $(TEST_OBJ) $(CLI_LIB_OBJ) $(BUILD)/libgrokinfo.a
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(CLI_LIB_OBJ) -Wl,--whole-archive $(BUILD)/libgrokinfo.a -Wl,--no-whole-archive $(LDLIBS)
 
 # `make test`: the unit tests (synthetic data), then the end-to-end tests on the embedded digits;
 # then the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer (`make check`).

@@ -386,6 +386,51 @@ mkdir -p "$tmp/noruns/empty"
 expect_error compare_no_runs "noruns: no run directories in it" "$bin" compare "$tmp/noruns"
 expect_error compare_unknown_run "--runs: no run named 'zz'" "$bin" compare "$sw" --runs a1-s0,zz
 
+# --- the commands: one table (src/cli/commands.c) gives --help, the unknown-command message and
+# each command's usage; cli.h declares the same commands (cmd_oinfo_npy is oinfo-npy)
+cmds=$(sed -n 's/^int cmd_\([a-z_]*\)(int argc, char \*\*argv);$/\1/p' src/cli/cli.h | tr _ -)
+help=$("$bin" --help)
+expect_error unknown_command "grokinfo: unknown command 'frobnicate' (try: grokinfo --help)" "$bin" frobnicate
+unknown=$("$bin" frobnicate 2>&1)
+missing=""
+for c in $cmds; do
+    grep -q "^  $c\( \|\$\)" <<<"$help" && grep -q "[ ,]$c\(,\|\$\)" <<<"$unknown" || missing="$missing $c"
+done
+[ "$(wc -w <<<"$cmds")" -ge 9 ] && [ -z "$missing" ] && grep -q "^The defaults are the seed's" <<<"$help" &&
+    ok help_lists_every_command || fail help_lists_every_command "not in --help or the unknown-command message:$missing"
+out=$("$bin" 2>&1 >/dev/null)
+[ $? -eq 2 ] && [ "$out" = "$help" ] && ok no_command_prints_help_to_stderr || fail no_command_prints_help_to_stderr "$out"
+# every command's usage (a usage error; COMMAND --help) is its synopsis in --help, line for line
+strip_usage() { sed -n '/^usage: grokinfo /,$p' | sed 's/^usage: grokinfo //; s/^   or: grokinfo //; s/^ *//'; }
+bad=""
+for c in $cmds; do
+    if [ "$c" = train ]; then usage=$("$bin" train --no-such-option 2>&1 >/dev/null)  # (train alone trains)
+    else usage=$("$bin" "$c" 2>&1 >/dev/null); fi
+    rc=$?
+    u=$(strip_usage <<<"$usage")
+    h=$(grep -m1 -A$(($(grep -c . <<<"$u") - 1)) "^  $c\( \|\$\)" <<<"$help" | sed 's/^ *//')
+    own=$("$bin" "$c" --help | sed '/^$/,$d' | strip_usage)
+    [ $rc -eq 2 ] && [ -n "$u" ] && [ "$u" = "$h" ] && [ "$u" = "$own" ] &&
+        [ "$("$bin" help "$c")" = "$("$bin" "$c" --help)" ] || bad="$bad $c"
+done
+[ -z "$bad" ] && ok usage_is_the_table_synopsis || fail usage_is_the_table_synopsis "usage and --help differ for:$bad"
+"$bin" mi 2>&1 >/dev/null | grep -q '^usage: grokinfo mi --x X.npy|X.csv --y Y.npy|Y.csv \[--estimator ' &&
+    ok mi_usage || fail mi_usage "$("$bin" mi 2>&1)"
+
+# --- a number given to a flag: parsed whole, within bounds, one line naming the command and the flag
+expect_error acts_bad_layer "grokinfo acts: --layer: expected an integer >= 1, got 'x'" "$bin" acts "$tmp/full" --step 5 --layer x --out "$tmp/a.npy"
+expect_error acts_bad_step "grokinfo acts: --step: expected an integer >= 0, got '5k'" "$bin" acts "$tmp/full" --step 5k --layer 1 --out "$tmp/a.npy"
+expect_error acts_bad_subset "grokinfo acts: --subset: expected train or eval, got 'test'" "$bin" acts "$tmp/full" --step 5 --subset test --out "$tmp/a.npy"
+expect_error mi_bad_k "grokinfo mi: --k: expected an integer from 1 to 1000000, got '0'" "$bin" mi --x $d/g2x2_x.npy --y $d/g2x2_y.npy --k 0
+expect_error mi_bad_bootstrap "grokinfo mi: --bootstrap: expected an integer from 2 to 1000000, got '10x'" "$bin" mi --x $d/g2x2_x.npy --y $d/g2x2_y.npy --bootstrap 10x
+expect_error mi_bad_seed "grokinfo mi: --seed: expected an integer >= 0, got '-1'" "$bin" mi --x $d/g2x2_x.npy --y $d/g2x2_y.npy --bootstrap 10 --seed -1
+expect_error sweep_bad_jobs "grokinfo sweep: -j: expected an integer >= 1, got 'two'" "$bin" sweep tests/data/sweep/tiny.yaml --out "$tmp/swx" -j two
+expect_error sweep_bad_jobs_joined "grokinfo sweep: -j: expected an integer >= 1, got '0'" "$bin" sweep tests/data/sweep/tiny.yaml --out "$tmp/swx" -j0
+expect_error sweep_bad_shard "grokinfo sweep: --shard: expected i/n with 0 <= i < n, got '2/2'" "$bin" sweep tests/data/sweep/tiny.yaml --out "$tmp/swx" --shard 2/2
+expect_error sweep_shard_trailing "--shard: expected i/n with 0 <= i < n, got '0/2x'" "$bin" sweep tests/data/sweep/tiny.yaml --out "$tmp/swx" --shard 0/2x
+expect_error oinfo_npy_bad_clusters "grokinfo oinfo-npy: --clusters: expected an integer from 1 to 20, got '30'" "$bin" oinfo-npy --acts "$tmp/nan.npy" --clusters 30
+expect_error oinfo_npy_bad_greedy "grokinfo oinfo-npy: --greedy-max: expected an integer >= 0, got 'many'" "$bin" oinfo-npy --acts "$tmp/nan.npy" --greedy-max many
+
 # --- make layers: the real tree passes; a planted wrong-way include (measure -> run) and a relative
 #     path each fail, naming the file and the rule
 layers_src=src

@@ -7,19 +7,17 @@
 #include "report/compare.h"
 #include "util/atomic_file.h"
 
-static void usage(void) { fprintf(stderr, "usage: grokinfo compare DIR... [--out OUT_DIR] [--runs NAME,NAME]\n"); }
-
 int cmd_compare(int argc, char **argv) {
     const char *out = NULL, *sel = NULL;
-    char **dirs = calloc((size_t)argc + 1, sizeof(char *));
+    char **dirs = gi_calloc((size_t)argc + 1, sizeof(char *));
     int n_dirs = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
         else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) sel = argv[++i];
         else if (argv[i][0] != '-') dirs[n_dirs++] = argv[i];
-        else { fprintf(stderr, "grokinfo compare: unknown or incomplete option '%s'\n", argv[i]); usage(); free(dirs); return 2; }
+        else { fprintf(stderr, "grokinfo compare: unknown or incomplete option '%s'\n", argv[i]); free(dirs); return cli_usage("compare"); }
     }
-    if (n_dirs == 0) { fprintf(stderr, "grokinfo compare: at least one DIR is required\n"); usage(); free(dirs); return 2; }
+    if (n_dirs == 0) { fprintf(stderr, "grokinfo compare: at least one DIR is required\n"); free(dirs); return cli_usage("compare"); }
     gi_err e;
     compare_run *runs;
     int n_runs, sweep_folder;

@@ -1,22 +1,16 @@
 /* grokinfo mi — mutual information between two arrays on the command line. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "measure/compress.h"
 #include "measure/mi.h"
 #include "util/npy.h"
 #include "util/rng.h"
 #include "util/clock.h"
-
-static void usage(void) {
-    char names[128];
-    fprintf(stderr, "usage: grokinfo mi --x X.npy|X.csv --y Y.npy|Y.csv [--estimator %s] [--k K]\n"
-                    "                   [--discrete-y] [--compress pca:M|pca-white:M|first:M] [--rescale|--no-rescale]\n"
-                    "                   [--bias-correct] [--bootstrap B [--seed S]] [--json]\n",
-            estimator_names(names, sizeof names, "|", NULL, estimator_on_arrays));
-}
 
 /* The rows --rescale and --bootstrap accept, among those this command can run. */
 static int rescalable(const estimator_traits *t) { return estimator_on_arrays(t) && t->rescale_allowed; }
@@ -62,9 +56,8 @@ static int parse_compress(const char *s, compression *c) {
     else if (len == 9 && strncmp(s, "pca-white", 9) == 0) c->kind = 2;
     else if (len == 5 && strncmp(s, "first", 5) == 0) c->kind = 3;
     else return -1;
-    char *end;
-    long m = strtol(colon + 1, &end, 10);
-    if (*end || m < 1 || m > 100000) return -1;
+    long long m;
+    if (arg_parse_ll(colon + 1, 1, 100000, &m)) return -1;
     c->m = (int)m;
     return 0;
 }
@@ -72,7 +65,7 @@ static int parse_compress(const char *s, compression *c) {
 /* compresses a side in place when it has more columns than asked for */
 static int apply_compress(num_matrix *a, const compression *c, const char *path) {
     if (c->kind == 0 || a->cols <= c->m) return 0;
-    double *out = malloc((size_t)a->rows * c->m * sizeof(double));
+    double *out = gi_malloc((size_t)a->rows * c->m * sizeof(double));
     gi_err e;
     if (c->kind == 3) first_coords(a->data, (int)a->rows, (int)a->cols, c->m, out);
     else if (pca_compress(a->data, (int)a->rows, (int)a->cols, c->m, c->kind == 2, out, &e)) {
@@ -94,7 +87,7 @@ static int cmp_double(const void *a, const void *b) {
 /* Percentile bootstrap of the mean of the per-point terms (as the seed's library bootstraps its
  * per-point densities): the neighbour structure is that of the full sample. */
 static void bootstrap_interval(const double *terms, int n, int reps, uint64_t seed, double *lo, double *hi) {
-    double *means = malloc((size_t)reps * sizeof(double));
+    double *means = gi_malloc((size_t)reps * sizeof(double));
     rng_t r;
     rng_seed(&r, seed);
     for (int b = 0; b < reps; b++) {
@@ -121,24 +114,16 @@ int cmd_mi(int argc, char **argv) {
         else if (strcmp(a, "--y") == 0 && has_value) ypath = argv[++i];
         else if (strcmp(a, "--estimator") == 0 && has_value) estimator = argv[++i];
         else if (strcmp(a, "--k") == 0 && has_value) {
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 1000000) { fprintf(stderr, "grokinfo mi: --k: expected an integer >= 1, got '%s'\n", argv[i]); return 2; }
-            k = (int)v;
+            if (arg_int("mi", a, argv[++i], 1, 1000000, &k)) return CLI_USAGE_ERROR;
         } else if (strcmp(a, "--discrete-y") == 0) discrete = 1;
         else if (strcmp(a, "--rescale") == 0) rescale = 1;
         else if (strcmp(a, "--no-rescale") == 0) rescale = 0;
         else if (strcmp(a, "--json") == 0) json = 1;
         else if (strcmp(a, "--bias-correct") == 0) bias_correct = 1;
-        else if ((strcmp(a, "--bootstrap") == 0 || strcmp(a, "--seed") == 0) && has_value) {
-            char *end;
-            long long v = strtoll(argv[++i], &end, 10);
-            int is_boot = a[2] == 'b';
-            if (*end || v < (is_boot ? 2 : 0) || (is_boot && v > 1000000)) {
-                fprintf(stderr, "grokinfo mi: %s: expected an integer %s, got '%s'\n", a, is_boot ? ">= 2" : ">= 0", argv[i]);
-                return 2;
-            }
-            if (is_boot) reps = (int)v; else seed = v;
+        else if (strcmp(a, "--bootstrap") == 0 && has_value) {
+            if (arg_int("mi", a, argv[++i], 2, 1000000, &reps)) return CLI_USAGE_ERROR;
+        } else if (strcmp(a, "--seed") == 0 && has_value) {
+            if (arg_ll("mi", a, argv[++i], 0, LLONG_MAX, &seed)) return CLI_USAGE_ERROR;
         }
         else if (strcmp(a, "--compress") == 0 && has_value) {
             if (parse_compress(argv[++i], &comp)) {
@@ -146,9 +131,9 @@ int cmd_mi(int argc, char **argv) {
                 return 2;
             }
         }
-        else { fprintf(stderr, "grokinfo mi: unknown or incomplete option '%s'\n", a); usage(); return 2; }
+        else { fprintf(stderr, "grokinfo mi: unknown or incomplete option '%s'\n", a); return cli_usage("mi"); }
     }
-    if (!xpath || !ypath) { fprintf(stderr, "grokinfo mi: --x and --y are required\n"); usage(); return 2; }
+    if (!xpath || !ypath) { fprintf(stderr, "grokinfo mi: --x and --y are required\n"); return cli_usage("mi"); }
     mi_estimator est_cfg = {0};
     if (choose_estimator(estimator, &rescale, reps, &est_cfg.kind)) return 2;
     const int uses_k = estimator_get(est_cfg.kind)->uses_k;
@@ -168,7 +153,7 @@ int cmd_mi(int argc, char **argv) {
     if (x.rows > 2000000000LL) { fprintf(stderr, "grokinfo mi: too many rows (%lld)\n", (long long)x.rows); goto done; }
     if (apply_compress(&x, &comp, xpath) || (!discrete && apply_compress(&y, &comp, ypath))) goto done;
     int n = (int)x.rows, dx = (int)x.cols, dy = (int)y.cols;
-    if (reps) est.terms = malloc((size_t)n * sizeof(double));
+    if (reps) est.terms = gi_malloc((size_t)n * sizeof(double));
     gi_err e;
     double t0 = now_s();
     int erc;
@@ -177,7 +162,7 @@ int cmd_mi(int argc, char **argv) {
             fprintf(stderr, "grokinfo mi: --discrete-y: %s must be one column of integer labels\n", ypath);
             goto done;
         }
-        int *lab = malloc((size_t)n * sizeof(int));
+        int *lab = gi_malloc((size_t)n * sizeof(int));
         for (int i = 0; i < n; i++) lab[i] = (int)y.data[i];
         erc = mi_estimate_classes(&est_cfg, x.data, dx, lab, n, &est, &e);
         free(lab);

@@ -1,17 +1,14 @@
 /* grokinfo oinfo-npy — the O-information pass on one activation array (samples x neurons). */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "measure/oinfo.h"
 #include "util/npy.h"
 #include "util/clock.h"
-
-static void usage(void) {
-    fprintf(stderr, "usage: grokinfo oinfo-npy --acts A.npy [--clusters K] [--greedy-max M] [--bias-correct]\n"
-                    "                          [--labels OUT.txt] [--json]\n");
-}
 
 int cmd_oinfo_npy(int argc, char **argv) {
     const char *acts = NULL, *labels_path = NULL;
@@ -21,18 +18,22 @@ int cmd_oinfo_npy(int argc, char **argv) {
         const char *a = argv[i];
         int more = i + 1 < argc;
         if (strcmp(a, "--acts") == 0 && more) acts = argv[++i];
-        else if (strcmp(a, "--clusters") == 0 && more) p.clusters = atoi(argv[++i]);
-        else if (strcmp(a, "--greedy-max") == 0 && more) p.greedy_max = atoi(argv[++i]);
+        else if (strcmp(a, "--clusters") == 0 && more) {
+            /* all unions of 2..K clusters are searched: 2^K of them, so K stays small */
+            if (arg_int("oinfo-npy", a, argv[++i], 1, 20, &p.clusters)) return CLI_USAGE_ERROR;
+        } else if (strcmp(a, "--greedy-max") == 0 && more) {
+            if (arg_int("oinfo-npy", a, argv[++i], 0, INT_MAX, &p.greedy_max)) return CLI_USAGE_ERROR;
+        }
         else if (strcmp(a, "--labels") == 0 && more) labels_path = argv[++i];
         else if (strcmp(a, "--bias-correct") == 0) p.bias_correct = 1;
         else if (strcmp(a, "--json") == 0) json = 1;
-        else { usage(); return 2; }
+        else { fprintf(stderr, "grokinfo oinfo-npy: unknown or incomplete option '%s'\n", a); return cli_usage("oinfo-npy"); }
     }
-    if (!acts || p.clusters < 1 || p.clusters > 20) { usage(); return 2; }
+    if (!acts) { fprintf(stderr, "grokinfo oinfo-npy: --acts is required\n"); return cli_usage("oinfo-npy"); }
     num_matrix m;
     gi_err e;
     if (matrix_read_finite(acts, &m, &e)) { fprintf(stderr, "grokinfo oinfo-npy: %s\n", e.msg); return 1; }
-    int *labels = malloc((size_t)m.cols * sizeof(int));
+    int *labels = gi_malloc((size_t)m.cols * sizeof(int));
     double t0 = now_s();
     oinfo_row r;
     int rc = oinfo_measure_f64(m.data, (int)m.rows, (int)m.cols, &p, &r, labels, &e);

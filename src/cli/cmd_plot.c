@@ -9,17 +9,15 @@
 #include "util/config.h"
 #include "util/run_layout.h"
 
-static void usage(void) { fprintf(stderr, "usage: grokinfo plot RUN_DIR [--mi FILE] [--estimator NAME]\n"); }
-
 int cmd_plot(int argc, char **argv) {
     const char *run_dir = NULL, *mi = NULL, *estimator = NULL;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--mi") == 0 && i + 1 < argc) mi = argv[++i];
         else if (strcmp(argv[i], "--estimator") == 0 && i + 1 < argc) estimator = argv[++i];
         else if (argv[i][0] != '-' && !run_dir) run_dir = argv[i];
-        else { fprintf(stderr, "grokinfo plot: unknown or incomplete option '%s'\n", argv[i]); usage(); return 2; }
+        else { fprintf(stderr, "grokinfo plot: unknown or incomplete option '%s'\n", argv[i]); return cli_usage("plot"); }
     }
-    if (!run_dir) { fprintf(stderr, "grokinfo plot: RUN_DIR is required\n"); usage(); return 2; }
+    if (!run_dir) { fprintf(stderr, "grokinfo plot: RUN_DIR is required\n"); return cli_usage("plot"); }
     if (!path_is_dir(run_dir)) {
         fprintf(stderr, "grokinfo plot: %s: no such run directory\n", run_dir);
         return 1;

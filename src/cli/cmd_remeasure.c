@@ -1,10 +1,9 @@
-/* cmd_remeasure.c — a finished run measured again from its checkpoints:
- *   grokinfo infoplane RUN_DIR [mi.key=value ...]
- *   grokinfo oinfo RUN_DIR [oinfo.key=value ...]
- *   grokinfo acts RUN_DIR --step S --layer L [--subset train|eval] --out A.npy */
+/* cmd_remeasure.c — a finished run measured again from its checkpoints: grokinfo infoplane, oinfo
+ * and acts (their synopses are their rows in commands.c). */
+#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "run/run.h"
 #include "util/atomic_file.h"
@@ -15,17 +14,13 @@ static int remeasure(const char *cmd, int argc, char **argv) {
     int quiet = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) quiet = 1;
-        else if (argv[i][0] == '-') { fprintf(stderr, "grokinfo %s: unknown option '%s'\n", cmd, argv[i]); return 2; }
+        else if (argv[i][0] == '-') { fprintf(stderr, "grokinfo %s: unknown option '%s'\n", cmd, argv[i]); return cli_usage(cmd); }
         else if (!strchr(argv[i], '=')) {
             if (run_dir) { fprintf(stderr, "grokinfo %s: one RUN_DIR please (got '%s' and '%s')\n", cmd, run_dir, argv[i]); return 2; }
             run_dir = argv[i];
         }
     }
-    if (!run_dir) {
-        fprintf(stderr, oinfo ? "usage: grokinfo oinfo RUN_DIR [oinfo.clusters=10 ...]\n"
-                              : "usage: grokinfo infoplane RUN_DIR [mi.estimator=ksg mi.k=5 ...]\n");
-        return 2;
-    }
+    if (!run_dir) return cli_usage(cmd);
     gi_config cfg;
     gi_err e;
     if (config_load_run(&cfg, run_dir, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
@@ -63,17 +58,24 @@ int cmd_acts(int argc, char **argv) {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;
-        if (strcmp(a, "--step") == 0 && has) step = strtoll(argv[++i], NULL, 10);
-        else if (strcmp(a, "--layer") == 0 && has) layer = atoi(argv[++i]);
-        else if (strcmp(a, "--subset") == 0 && has) subset = argv[++i];
+        if (strcmp(a, "--step") == 0 && has) {
+            if (arg_ll("acts", a, argv[++i], 0, LLONG_MAX, &step)) return CLI_USAGE_ERROR;
+        } else if (strcmp(a, "--layer") == 0 && has) {
+            /* the upper bound is the run's: run_export_acts checks it against the model */
+            if (arg_int("acts", a, argv[++i], 1, INT_MAX, &layer)) return CLI_USAGE_ERROR;
+        }
+        else if (strcmp(a, "--subset") == 0 && has) {
+            subset = argv[++i];
+            if (strcmp(subset, "train") && strcmp(subset, "eval")) {
+                fprintf(stderr, "grokinfo acts: --subset: expected train or eval, got '%s'\n", subset);
+                return CLI_USAGE_ERROR;
+            }
+        }
         else if (strcmp(a, "--out") == 0 && has) out = argv[++i];
         else if (a[0] != '-' && !run_dir) run_dir = a;
-        else { fprintf(stderr, "grokinfo acts: unknown or incomplete option '%s'\n", a); return 2; }
+        else { fprintf(stderr, "grokinfo acts: unknown or incomplete option '%s'\n", a); return cli_usage("acts"); }
     }
-    if (!run_dir || !out || step < 0 || (strcmp(subset, "train") && strcmp(subset, "eval"))) {
-        fprintf(stderr, "usage: grokinfo acts RUN_DIR --step S --layer L [--subset train|eval] --out A.npy\n");
-        return 2;
-    }
+    if (!run_dir || !out || step < 0) return cli_usage("acts");
     gi_config cfg;
     gi_err e;
     char data_dir[1000];

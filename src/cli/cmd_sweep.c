@@ -1,11 +1,13 @@
-/* cmd_sweep.c — `grokinfo sweep SWEEP.yaml [--out DIR] [-j N] [--shard i/n]`, and under mpirun
- * (when built with MPI): every rank a worker with one point at a time; rank 0 gathers the counts
- * and prints the table. */
+/* cmd_sweep.c — `grokinfo sweep` (its synopsis is its row in commands.c), and under mpirun (when
+ * built with MPI): every rank a worker with one point at a time; rank 0 gathers the counts and
+ * prints the table. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "sweep/sweep.h"
 #include "util/json.h"
@@ -15,9 +17,18 @@
 #include <mpi.h>
 #endif
 
-static void usage(void) {
-    fprintf(stderr, "usage: grokinfo sweep SWEEP.yaml [--out DIR] [-j N] [--shard i/n] [--quiet]\n"
-                    "       mpirun -np N grokinfo sweep SWEEP.yaml [--out DIR]\n");
+/* --shard i/n: two integers, 0 <= i < n */
+static int parse_shard(const char *s, int *shard, int *n_shards) {
+    char buf[64];
+    const char *slash = strchr(s, '/');
+    long long i, n;
+    if (!slash || (size_t)(slash - s) >= sizeof buf) return -1;
+    memcpy(buf, s, (size_t)(slash - s));
+    buf[slash - s] = '\0';
+    if (arg_parse_ll(slash + 1, 1, INT_MAX, &n) || arg_parse_ll(buf, 0, n - 1, &i)) return -1;
+    *shard = (int)i;
+    *n_shards = (int)n;
+    return 0;
 }
 
 /* name, status, milestones and final accuracy of every point, from their summary.json */
@@ -50,19 +61,21 @@ int cmd_sweep(int argc, char **argv) {
         const char *a = argv[i];
         int has = i + 1 < argc;
         if (!strcmp(a, "--out") && has) out = argv[++i];
-        else if (!strcmp(a, "-j") && has) jobs = atoi(argv[++i]);
-        else if (!strncmp(a, "-j", 2) && a[2]) jobs = atoi(a + 2);
-        else if (!strcmp(a, "--shard") && has) {
-            if (sscanf(argv[++i], "%d/%d", &shard, &n_shards) != 2 || n_shards < 1 || shard < 0 || shard >= n_shards) {
+        else if (!strcmp(a, "-j") && has) {
+            if (arg_int("sweep", a, argv[++i], 1, INT_MAX, &jobs)) return CLI_USAGE_ERROR;
+        } else if (!strncmp(a, "-j", 2) && a[2]) {
+            if (arg_int("sweep", "-j", a + 2, 1, INT_MAX, &jobs)) return CLI_USAGE_ERROR;
+        } else if (!strcmp(a, "--shard") && has) {
+            if (parse_shard(argv[++i], &shard, &n_shards)) {
                 fprintf(stderr, "grokinfo sweep: --shard: expected i/n with 0 <= i < n, got '%s'\n", argv[i]);
                 return 2;
             }
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = 1;
         else if (a[0] != '-' && !file) file = a;
-        else { fprintf(stderr, "grokinfo sweep: unknown or incomplete option '%s'\n", a); usage(); return 2; }
+        else { fprintf(stderr, "grokinfo sweep: unknown or incomplete option '%s'\n", a); return cli_usage("sweep"); }
     }
-    if (!file) { usage(); return 2; }
-    if (jobs < 1) { fprintf(stderr, "grokinfo sweep: -j: expected a number >= 1\n"); return 2; }
+    if (!file) return cli_usage("sweep");
+    if (jobs < 1) jobs = 1; /* sysconf's count failed */
     int rank = 0, size = 1, mpi = 0;
 #ifdef GI_MPI
     if (getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE")) {

@@ -57,15 +57,15 @@ int cmd_train(int argc, char **argv) {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--config") == 0 || strcmp(a, "--out") == 0 || strcmp(a, "--resume") == 0) {
-            if (i + 1 >= argc) { fprintf(stderr, "grokinfo train: %s needs a value\n", a); return 2; }
+            if (i + 1 >= argc) { fprintf(stderr, "grokinfo train: %s needs a value\n", a); return cli_usage("train"); }
             if (a[2] == 'c') config_file = argv[++i];
             else if (a[2] == 'o') out = argv[++i];
             else resume = argv[++i];
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             quiet = 1;
         } else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "grokinfo train: unknown option '%s' (see grokinfo --help)\n", a);
-            return 2;
+            fprintf(stderr, "grokinfo train: unknown option '%s'\n", a);
+            return cli_usage("train");
         }
     }
     if (resume) {
