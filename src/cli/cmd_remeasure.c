@@ -42,7 +42,7 @@ static int remeasure(const char *cmd, int argc, char **argv) {
     cli_default_data_dir(data_dir, sizeof data_dir);
     cli_use_threads(cfg.train.threads);
     run_options opt = {.run_dir = run_dir, .data_dir = data_dir, .progress = !quiet, .log = cli_sink(stderr)};
-    int rc = oinfo ? run_oinfo(&cfg, &opt, out, sizeof out, &e) : run_infoplane(&cfg, &opt, out, sizeof out, &e);
+    int rc = run_remeasure(&cfg, &opt, oinfo ? "oinfo" : "mi", out, sizeof out, &e);
     if (rc) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
     printf("%s\n", out);
     return 0;

@@ -1,4 +1,4 @@
-/* remeasure.c — `grokinfo infoplane`: the information plane of a run from its checkpoints. */
+/* remeasure.c — `grokinfo infoplane` / `oinfo` / `acts`: a finished run measured again from its checkpoints. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,14 +105,6 @@ int run_remeasure(const gi_config *cfg, const run_options *opt, const char *name
     }
     trainer_free(&t);
     return rc;
-}
-
-int run_infoplane(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e) {
-    return run_remeasure(cfg, opt, "mi", out_path, n, e);
-}
-
-int run_oinfo(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e) {
-    return run_remeasure(cfg, opt, "oinfo", out_path, n, e);
 }
 
 int run_export_acts(const gi_config *cfg, const run_options *opt, int64_t step, int layer, int subset,

@@ -24,15 +24,12 @@ typedef struct {
 
 int run_train(const gi_config *cfg, const run_options *opt, gi_err *e);
 
-/* The information plane of a finished (or running) run, measured again from its per-evaluation
- * checkpoints RUN/ckpt/step_*.bin with cfg's mi.* settings (cfg: the run's config.yaml plus
- * mi.* / ae.* overrides). Writes RUN/mi-<estimator>.csv, or mi-<estimator>-2.csv, -3, ... so
- * that nothing is overwritten; its path goes to out_path. With the settings of the training,
- * the numbers equal those of RUN/mi.csv exactly. */
-int run_infoplane(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e);
-/* The same for the O-information (oinfo.*): RUN/oinfo.csv if the run has none, else oinfo-2.csv, ... */
-int run_oinfo(const gi_config *cfg, const run_options *opt, char *out_path, size_t n, gi_err *e);
-/* Either of them by the measurement's name ("mi", "oinfo": run/measurement.h). */
+/* A measurement (run/measurement.h: "mi", "oinfo") of a finished (or running) run, made again from
+ * its per-evaluation checkpoints RUN/ckpt/step_*.bin with cfg's settings (cfg: the run's
+ * config.yaml plus mi.* / ae.* or oinfo.* overrides), every checkpoint measured. Writes
+ * RUN/<base>.csv, or <base>-2.csv, -3, ... so that nothing is overwritten (base: mi-<estimator>,
+ * oinfo); its path goes to out_path. With the settings of the training, the numbers equal those
+ * of the run's own file exactly. */
 int run_remeasure(const gi_config *cfg, const run_options *opt, const char *measurement, char *out_path, size_t n,
                   gi_err *e);
 /* Layer `layer` (1..L) outputs over a subset at a checkpointed step, as evaluated in training (its
