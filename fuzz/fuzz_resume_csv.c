@@ -1,4 +1,4 @@
-/* libFuzzer harness: reading a run's metrics.csv and mi.csv back for a resume (train/run_csv.h)
+/* libFuzzer harness: reading a run's metrics.csv and mi.csv back for a resume (run/run_csv.h)
  * on arbitrary text, with a fixed header and keep_below from the input's last byte (make fuzz). */
 #include <stdint.h>
 #include <stdio.h>
