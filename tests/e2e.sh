@@ -324,7 +324,8 @@ milestones_agree() { # $1: the run, $2: its printout
     grep -q "\"memorisation_step\": $M,\$" "$1/summary.json" && grep -q "\"grokking_step\": $G,\$" "$1/summary.json" &&
     grep -q "^O-information (.*): memorised (train_acc>=0.9) at $M, grokked (eval_acc>=0.795) at $G\$" <<<"$2" &&
     grep -q "^set label \"grokking\" at $G, graph" "$1/figures/accuracy.gp" &&
-    grep -q "title \"memorisation (step $M)\"" "$1/figures/oinfo.gp" && grep -q "title \"grokking (step $G)\"" "$1/figures/oinfo.gp"
+    grep -q "title \"memorisation (step $M)\"" "$1/figures/oinfo.gp" && grep -q "title \"grokking (step $G)\"" "$1/figures/oinfo.gp" &&
+    grep -q "\"memorisation ($M)\" at" "$1/figures/oinfo_plane.gp" && grep -q "\"grokking ($G)\" at" "$1/figures/oinfo_plane.gp"
 }
 if [ -n "$M" ] && [ -n "$G" ] && [ "$M $G" != "$M0 $G0" ] &&
    diff <(strip_seconds "$tmp/ms/metrics.csv") <(strip_seconds "$tmp/msnomi/metrics.csv") >/dev/null; then
