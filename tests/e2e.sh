@@ -100,8 +100,33 @@ out=$("$bin" infoplane "$tmp/full" -q 2>&1)
     fail infoplane_reproduces_training "$out"
 out=$("$bin" infoplane "$tmp/full" -q 2>&1)
 [ "$out" = "$tmp/full/mi-wkl-2.csv" ] && ok infoplane_never_overwrites || fail infoplane_never_overwrites "$out"
+# --- flags: summary.json's counts per subset, layer and kind equal an independent count of mi.csv's
+# flags column (awk), and flagged rows are drawn hollow
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+         { n = split($(c["flags"]), f, "+"); for (k = 1; k <= n; k++) cnt[$(c["subset"]) "," $(c["layer"]) "," f[k]]++
+           if ($(c["layer"]) > L) L = $(c["layer"]) }
+         END { split("ily_negative ily_above_ceiling ixl_negative ixl_above_ln_n ixl_at_ceiling dpi_ixl dpi_ily", kind, " ")
+               split("train eval", sub_, " ")
+               for (s = 1; s <= 2; s++) for (l = 1; l <= L; l++) {
+                   line = "\"" l "\": {"
+                   for (k = 1; k <= 7; k++) line = line (k > 1 ? ", " : "") "\"" kind[k] "\": " cnt[sub_[s] "," l "," kind[k]] + 0
+                   print line "}" } }' "$tmp/full/mi.csv" >"$tmp/flags.want"
+sed -n '/^  "flags": {/,/^  },/p' "$tmp/full/summary.json" | sed -n 's/^ *\("[0-9]*": {.*}\),*$/\1/p' >"$tmp/flags.got"
+if [ -s "$tmp/flags.want" ] && diff "$tmp/flags.want" "$tmp/flags.got" >/dev/null &&
+   head -1 "$tmp/full/mi.csv" | grep -q ',estimator,dx,dl,h_y,flags$'; then ok flags_counted_as_mi_csv_says
+else fail flags_counted_as_mi_csv_says "$(diff "$tmp/flags.want" "$tmp/flags.got" | head -5)"; fi
+grep -q 'using 3:($5 > 0 ? $4 : NaN):2 with points pt 6' "$tmp/full/figures/infoplane.gp" && ok flags_drawn_hollow ||
+    fail flags_drawn_hollow "no hollow points in infoplane.gp"
+# grokinfo mi: a label MI above the labels' entropy is flagged (text and JSON), the Ross estimator's is not
+out=$("$bin" mi --x tests/data/flags/aniso_l.npy --y tests/data/flags/aniso_y.npy --estimator wkl --k 20 --discrete-y --json)
+json_ok=$(grep -c '"h_y": 2.302585092994045[0-9]*, "ceiling": 2.302585092994045[0-9]*, "flags": \["ily_above_ceiling"\]' <<<"$out")
+text=$("$bin" mi --x tests/data/flags/aniso_l.npy --y tests/data/flags/aniso_y.npy --estimator wkl --k 20 --discrete-y)
+ross=$("$bin" mi --x tests/data/flags/aniso_l.npy --y tests/data/flags/aniso_y.npy --estimator ksg --discrete-y --json)
+if [ "$json_ok" = 1 ] && grep -q '\[flagged: ily_above_ceiling: ' <<<"$text" && grep -q '"flags": \[\]' <<<"$ross"; then
+    ok mi_flags_label_above_entropy
+else fail mi_flags_label_above_entropy "$out | $text | $ross"; fi
 out=$("$bin" infoplane "$tmp/full" mi.estimator=ksg mi.k=5 -q 2>&1)
-[ "$out" = "$tmp/full/mi-ksg.csv" ] && grep -q ',ksg,4,4$' "$tmp/full/mi-ksg.csv" && ok infoplane_other_estimator ||
+[ "$out" = "$tmp/full/mi-ksg.csv" ] && grep -q ',ksg,4,4,[0-9.]*,[a-z_+]*$' "$tmp/full/mi-ksg.csv" && ok infoplane_other_estimator ||
     fail infoplane_other_estimator "$out"
 expect_error infoplane_model_key "only mi.*" "$bin" infoplane "$tmp/full" model.width=3
 expect_error infoplane_no_run "config.yaml" "$bin" infoplane "$tmp/nothing-here"

@@ -204,3 +204,46 @@ TEST(phases_from_run_reads_metrics_and_mi) {
     CHECK(phases_from_run(dir, path, NULL, &(milestones){.memorisation = 1, .grokking = 1}, NULL, &r, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "no column 'ixl'");
 }
+
+/* Flagged rows are missing values to the phase rule: a clean synthetic curve gives the same
+ * segments with wild flagged points added between its rows, while the same points unflagged
+ * change them; the curve keeps the flagged points, marked, for the figures. */
+TEST(phases_treat_flagged_rows_as_missing) {
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s", test_tmp_path("run_flags"));
+    char cmd[1600], path[1400];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
+    CHECK(system(cmd) == 0);
+    int64_t step[200];
+    double ixl[200], ily[200];
+    int n = default_grid(step);
+    synthetic(step, n, 0.0, ixl, ily);
+    phase_report r[3];
+    milestones ms = {.memorisation = -1, .grokking = -1};
+    for (int variant = 0; variant < 3; variant++) { /* clean, spikes flagged, spikes unflagged */
+        snprintf(path, sizeof path, "%s/mi-%d.csv", dir, variant);
+        FILE *f = fopen(path, "w");
+        fprintf(f, "step,subset,layer,ixl,ixl_err,ily,ily_err,estimator,dx,dl,h_y,flags\n");
+        for (int i = 0; i < n; i++) {
+            fprintf(f, "%lld,eval,1,%.9g,0.01,%.9g,0.01,wkl,4,4,2.3,\n", (long long)step[i], ixl[i], ily[i]);
+            if (variant && step[i] >= 40000 && step[i] <= 60000 && step[i] % 2000 == 0)
+                fprintf(f, "%lld,eval,1,-7,0.4,4.3,0.3,wkl,4,4,2.3,%s\n", (long long)step[i] + 500,
+                        variant == 1 ? "ixl_negative+ily_above_ceiling" : "");
+        }
+        fclose(f);
+        gi_err e = {""};
+        CHECK(phases_from_run(dir, path, NULL, &ms, NULL, &r[variant], &e) == 0);
+    }
+    const phase_curve *clean = &r[0].curve[0], *flagged = &r[1].curve[0], *wild = &r[2].curve[0];
+    CHECK(flagged->n == clean->n + 11 && flagged->n_flagged == 11 && clean->n_flagged == 0 && wild->n_flagged == 0);
+    int same = clean->n_seg == flagged->n_seg, differs = clean->n_seg != wild->n_seg;
+    for (int j = 0; same && j < clean->n_seg; j++)
+        same = clean->seg[j].kind == flagged->seg[j].kind && clean->seg[j].start == flagged->seg[j].start &&
+               clean->seg[j].end == flagged->seg[j].end;
+    for (int j = 0; !differs && j < clean->n_seg; j++)
+        differs = clean->seg[j].kind != wild->seg[j].kind || clean->seg[j].start != wild->seg[j].start ||
+                  clean->seg[j].end != wild->seg[j].end;
+    CHECK(clean->n_seg > 0 && same);
+    CHECK(differs); /* so the check above can fail */
+    for (int v = 0; v < 3; v++) phases_free(&r[v]);
+}

@@ -7,10 +7,24 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "measure/compress.h"
+#include "measure/flags.h"
 #include "measure/mi.h"
 #include "util/npy.h"
 #include "util/rng.h"
 #include "util/clock.h"
+
+/* The flags as a JSON list of names and as "  [flagged: NAME: meaning; ...]" ("" for none). */
+static void describe_flags(unsigned flags, char *json, size_t jn, char *text, size_t tn) {
+    size_t j = 0, t = 0;
+    json[0] = text[0] = '\0';
+    for (int k = 0; k < MI_FLAG_COUNT; k++) {
+        if (!(flags & MI_FLAG_BIT(k))) continue;
+        const mi_flag_info *f = mi_flag_get(k);
+        j += (size_t)snprintf(json + j, j < jn ? jn - j : 0, "%s\"%s\"", j ? ", " : "", f->name);
+        t += (size_t)snprintf(text + t, t < tn ? tn - t : 0, "%s%s: %s", t ? "; " : "  [flagged: ", f->name, f->meaning);
+    }
+    if (t) snprintf(text + t, t < tn ? tn - t : 0, "]");
+}
 
 /* The rows --rescale and --bootstrap accept, among those this command can run. */
 static int rescalable(const estimator_traits *t) { return estimator_on_arrays(t) && t->rescale_allowed; }
@@ -143,7 +157,7 @@ int cmd_mi(int argc, char **argv) {
     num_matrix x, y;
     if (read_finite(xpath, &x)) return 1;
     if (read_finite(ypath, &y)) { matrix_free(&x); return 1; }
-    int rc = 1;
+    int rc = 1, *lab = NULL;
     estimate est = {0};
     if (x.rows != y.rows) {
         fprintf(stderr, "grokinfo mi: %s has %lld rows but %s has %lld: the samples must pair up\n", xpath,
@@ -162,10 +176,9 @@ int cmd_mi(int argc, char **argv) {
             fprintf(stderr, "grokinfo mi: --discrete-y: %s must be one column of integer labels\n", ypath);
             goto done;
         }
-        int *lab = gi_malloc((size_t)n * sizeof(int));
+        lab = gi_malloc((size_t)n * sizeof(int));
         for (int i = 0; i < n; i++) lab[i] = (int)y.data[i];
         erc = mi_estimate_classes(&est_cfg, x.data, dx, lab, n, &est, &e);
-        free(lab);
     } else {
         erc = mi_estimate(&est_cfg, x.data, dx, y.data, dy, n, &est, &e);
     }
@@ -173,6 +186,18 @@ int cmd_mi(int argc, char **argv) {
     if (erc) { fprintf(stderr, "grokinfo mi: %s\n", e.msg); goto done; }
     if (!isfinite(est.value)) { fprintf(stderr, "grokinfo mi: the estimate is not finite\n"); goto done; }
     int negative = est.value < 0;
+    /* flags (measure/flags.h): a label MI against the labels' entropy, any MI against 0 and ln N */
+    label_stats ls = {0};
+    unsigned flags = 0;
+    if (discrete) {
+        label_stats_of(lab, n, &ls);
+        flags = mi_flags_label(&est_cfg, est.value, est.stderr_, &ls);
+    } else flags = mi_flags_pair(&est_cfg, est.value, est.stderr_, n);
+    char flags_json[512], flags_text[512], labels_json[128] = "";
+    describe_flags(flags, flags_json, sizeof flags_json, flags_text, sizeof flags_text);
+    if (discrete)
+        snprintf(labels_json, sizeof labels_json, "\"h_y\": %.17g, \"ceiling\": %.17g, ", ls.entropy,
+                 mi_label_ceiling(&est_cfg, &ls));
     double ci_lo = NAN, ci_hi = NAN;
     if (reps) bootstrap_interval(est.terms, n, reps, (uint64_t)seed, &ci_lo, &ci_hi);
     char boot_json[160] = "", boot_text[96] = "";
@@ -182,17 +207,20 @@ int cmd_mi(int argc, char **argv) {
     }
     if (json)
         printf("{\"estimator\": \"%s\", \"mi\": %.17g, \"stderr\": %.17g, \"n\": %d, \"dx\": %d, \"dy\": %d, \"k\": %d, "
-               "\"rescale\": %s, \"discrete_y\": %s, \"negative\": %s, %s\"seconds\": %.6f}\n",
+               "\"rescale\": %s, \"discrete_y\": %s, \"negative\": %s, %s\"flags\": [%s], %s\"seconds\": %.6f}\n",
                estimator, est.value, est.stderr_, n, dx, dy, uses_k ? k : 0, rescale ? "true" : "false",
-               discrete ? "true" : "false", negative ? "true" : "false", boot_json, seconds);
+               discrete ? "true" : "false", negative ? "true" : "false", labels_json, flags_json, boot_json, seconds);
     else {
         char kpart[32] = "";
         if (uses_k) snprintf(kpart, sizeof kpart, ", k = %d", k);
-        printf("%s: I(X;Y) = %.6f ± %.6f nats (N = %d, dx = %d, dy = %d%s)%s%s\n", estimator, est.value, est.stderr_, n,
-               dx, dy, kpart, boot_text, negative ? "  [negative estimate]" : "");
+        printf("%s: I(X;Y) = %.6f ± %.6f nats (N = %d, dx = %d, dy = %d%s)%s%s%s\n", estimator, est.value, est.stderr_, n,
+               dx, dy, kpart, boot_text, negative ? "  [negative estimate]" : "", flags_text);
+        if (discrete) printf("labels: H(Y) = %.6f nats, %d classes; the estimator's ceiling %.6f\n", ls.entropy, ls.classes,
+                             mi_label_ceiling(&est_cfg, &ls));
     }
     rc = 0;
 done:
+    free(lab);
     free(est.terms);
     matrix_free(&x);
     matrix_free(&y);

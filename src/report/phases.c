@@ -123,7 +123,7 @@ static int cmp_keyed(const void *a, const void *b) {
 
 /* the rows of one (subset, layer) curve, sorted by step, into c; 0 rows leaves c->n = 0 */
 static int gather(const table *t, const double *step, char *const *subset, const double *layer,
-                  const double *ixl, const double *ily, char *const *est, const char *want_est,
+                  const double *ixl, const double *ily, char *const *est, char *const *flags, const char *want_est,
                   const char *want_subset, int want_layer, phase_curve *c, gi_err *e) {
     keyed_row *k = gi_malloc((size_t)(t->n_rows ? t->n_rows : 1) * sizeof(keyed_row));
     int n = 0;
@@ -147,12 +147,35 @@ static int gather(const table *t, const double *step, char *const *subset, const
     c->step = gi_malloc((size_t)(n ? n : 1) * sizeof(int64_t));
     c->ixl = gi_malloc((size_t)(n ? n : 1) * sizeof(double));
     c->ily = gi_malloc((size_t)(n ? n : 1) * sizeof(double));
+    c->flagged = gi_malloc((size_t)(n ? n : 1));
+    c->n_flagged = 0;
     for (int i = 0; i < n; i++) {
         c->step[i] = (int64_t)k[i].step;
         c->ixl[i] = ixl[k[i].row];
         c->ily[i] = ily[k[i].row];
+        c->flagged[i] = flags && flags[k[i].row][0] != '\0';
+        c->n_flagged += c->flagged[i];
     }
     free(k);
+    return 0;
+}
+
+static void curve_free(phase_curve *c) {
+    free(c->step); free(c->ixl); free(c->ily); free(c->flagged); free(c->seg);
+    *c = (phase_curve){0};
+}
+
+/* The phase rule on the curve's unflagged points (a flagged point is a missing value). */
+static int detect_unflagged(phase_curve *c, const phase_params *p, gi_err *e) {
+    int m = 0;
+    int64_t *step = gi_malloc((size_t)c->n * sizeof(int64_t));
+    double *ixl = gi_malloc((size_t)c->n * sizeof(double)), *ily = gi_malloc((size_t)c->n * sizeof(double));
+    for (int i = 0; i < c->n; i++)
+        if (!c->flagged[i]) step[m] = c->step[i], ixl[m] = c->ixl[i], ily[m] = c->ily[i], m++;
+    c->seg = gi_malloc((size_t)(m ? m : 1) * sizeof(phase_segment));
+    c->n_seg = m ? phases_detect(step, ixl, ily, m, p, c->seg, m, e) : 0;
+    free(step); free(ixl); free(ily);
+    if (c->n_seg < 0) { c->n_seg = 0; return -1; }
     return 0;
 }
 
@@ -167,13 +190,14 @@ int phases_from_run(const char *run_dir, const char *mi_path, const char *estima
     r->memorisation_step = ms->memorisation;
     r->grokking_step = ms->grokking;
     table t;
-    if (table_read(r->mi_path, "subset,estimator", &t, e)) return -1;
+    if (table_read(r->mi_path, RUN_MI_TEXT_COLUMNS, &t, e)) return -1;
     int rc = -1;
     const double *step = table_num(&t, "step", e), *layer = step ? table_num(&t, "layer", e) : NULL;
     const double *ixl = layer ? table_num(&t, "ixl", e) : NULL, *ily = ixl ? table_num(&t, "ily", e) : NULL;
     char *const *subset = ily ? table_text(&t, "subset", e) : NULL;
     if (!subset) goto done;
     char *const *est = table_col(&t, "estimator") >= 0 ? table_text(&t, "estimator", e) : NULL;
+    char *const *flags = table_col(&t, "flags") >= 0 ? table_text(&t, "flags", e) : NULL;
     if (t.n_rows == 0) { gi_fail(e, "%s: no rows", t.path); goto done; }
     snprintf(r->estimator, sizeof r->estimator, "%s", estimator ? estimator : est ? est[0] : "unknown");
     int seen_est = 0;
@@ -193,12 +217,10 @@ int phases_from_run(const char *run_dir, const char *mi_path, const char *estima
     for (int s = 0; s < 2; s++)
         for (int l = 1; l <= r->n_layers; l++) {
             phase_curve *c = &r->curve[r->n_curves];
-            if (gather(&t, step, subset, layer, ixl, ily, est, r->estimator, subsets[s], l, c, e)) goto done;
+            if (gather(&t, step, subset, layer, ixl, ily, est, flags, r->estimator, subsets[s], l, c, e)) goto done;
             r->n_curves++;
-            if (c->n == 0) { free(c->step); free(c->ixl); free(c->ily); r->n_curves--; *c = (phase_curve){0}; continue; }
-            c->seg = gi_malloc((size_t)c->n * sizeof(phase_segment));
-            c->n_seg = phases_detect(c->step, c->ixl, c->ily, c->n, &r->params, c->seg, c->n, e);
-            if (c->n_seg < 0) { c->n_seg = 0; goto done; }
+            if (c->n == 0) { curve_free(c); r->n_curves--; continue; }
+            if (detect_unflagged(c, &r->params, e)) goto done;
         }
     rc = 0;
 done:
@@ -277,9 +299,7 @@ void phases_write_json(FILE *f, const phase_report *r, int indent) {
 }
 
 void phases_free(phase_report *r) {
-    for (int i = 0; i < r->n_curves; i++) {
-        free(r->curve[i].step); free(r->curve[i].ixl); free(r->curve[i].ily); free(r->curve[i].seg);
-    }
+    for (int i = 0; i < r->n_curves; i++) curve_free(&r->curve[i]);
     free(r->curve);
     *r = (phase_report){0};
 }

@@ -50,6 +50,9 @@ typedef struct {
     int n;
     int64_t *step;
     double *ixl, *ily;       /* nats */
+    unsigned char *flagged;  /* the row's flags column is not empty (an impossible value): drawn
+                                hollow, and missing to the phase rule */
+    int n_flagged;
     int n_seg;
     phase_segment *seg;
 } phase_curve;
@@ -65,7 +68,8 @@ typedef struct {
 /* Reads mi_path (NULL: RUN_DIR/mi.csv; columns step,subset,layer,ixl,ily,estimator at least); the
  * milestones are the run's (report/milestones.h), kept to place the phases. estimator NULL takes
  * the estimator of the file's first row; rows of other estimators are ignored. Rows whose ixl or
- * ily is not finite are skipped. */
+ * ily is not finite are skipped; rows with flags (a "flags" column, measure/flags.h) are kept
+ * in the curve, marked, and left out of the phase rule. */
 int phases_from_run(const char *run_dir, const char *mi_path, const char *estimator, const milestones *ms,
                     const phase_params *p, phase_report *r, gi_err *e);
 /* A few lines: the milestones, then one line per curve with its segments. */

@@ -60,17 +60,19 @@ static int write_metrics_dat(const char *path, const table *t, gi_err *e) {
     return atomic_commit(&af, e);
 }
 
-/* one block per curve (gnuplot's `index k`, in phase_report order): step log10(step) ixl ily */
+/* one block per curve (gnuplot's `index k`, in phase_report order): step log10(step) ixl ily
+ * flagged (1: a value no MI can take, measure/flags.h; drawn hollow) */
 static int write_mi_dat(const char *path, const phase_report *ph, gi_err *e) {
     atomic_file af;
     if (atomic_open(&af, path, e)) return -1;
     fprintf(af.f, "# %s, estimator %s; one block per curve; log10_step counts step 0 as step 1\n", ph->mi_path, ph->estimator);
     for (int i = 0; i < ph->n_curves; i++) {
         const phase_curve *c = &ph->curve[i];
-        fprintf(af.f, "%s# index %d: subset %s, layer %d\n# step log10_step ixl ily\n", i ? "\n\n" : "", i, c->subset, c->layer);
+        fprintf(af.f, "%s# index %d: subset %s, layer %d\n# step log10_step ixl ily flagged\n", i ? "\n\n" : "", i, c->subset,
+                c->layer);
         for (int j = 0; j < c->n; j++)
-            fprintf(af.f, "%lld %.6f %.9g %.9g\n", (long long)c->step[j], log10(c->step[j] > 1 ? (double)c->step[j] : 1.0),
-                    c->ixl[j], c->ily[j]);
+            fprintf(af.f, "%lld %.6f %.9g %.9g %d\n", (long long)c->step[j], log10(c->step[j] > 1 ? (double)c->step[j] : 1.0),
+                    c->ixl[j], c->ily[j], c->flagged[j]);
     }
     return atomic_commit(&af, e);
 }
@@ -129,6 +131,14 @@ static int write_training_gp(const char *path, const table *t, const char *title
 
 static const char phase_letter[] = {'-', 'M', 'F', 'C'};
 
+/* flagged points on the eval curves (drawn hollow on the accuracy figure) */
+static int n_flagged_eval(const phase_report *ph) {
+    int n = 0;
+    for (int i = 0; ph && i < ph->n_curves; i++)
+        if (strcmp(ph->curve[i].subset, "eval") == 0) n += ph->curve[i].n_flagged;
+    return n;
+}
+
 static int write_accuracy_gp(const char *path, const table *t, const phase_report *ph, int64_t grok, const char *title,
                              gi_err *e) {
     atomic_file af;
@@ -175,7 +185,12 @@ static int write_accuracy_gp(const char *path, const table *t, const phase_repor
                    "title \"I(X;L_%d)\", \\\n"
                    "     \"\" index %d using ($1 > 0 ? $1 : NaN):4 axes x1y2 with lines lw 1.5 dt 2 lc rgb \"%s\" title \"I(L_%d;Y)\"",
                 i, col, c->layer, i, col, c->layer);
+        if (c->n_flagged)
+            fprintf(f, ", \\\n     \"\" index %d using ($1 > 0 && $5 > 0 ? $1 : NaN):3 axes x1y2 with points pt 6 ps 1 lc rgb \"%s\" notitle"
+                       ", \\\n     \"\" index %d using ($1 > 0 && $5 > 0 ? $1 : NaN):4 axes x1y2 with points pt 6 ps 1 lc rgb \"%s\" notitle",
+                    i, col, i, col);
     }
+    if (n_flagged_eval(ph)) fprintf(f, ", \\\n     NaN with points pt 6 ps 1 lc rgb \"black\" title \"flagged value\"");
     fputc('\n', f);
     plot_gp_end(f);
     return atomic_commit(&af, e);
@@ -184,8 +199,11 @@ static int write_accuracy_gp(const char *path, const table *t, const phase_repor
 static int write_infoplane_gp(const char *path, const phase_report *ph, const char *title, gi_err *e) {
     int L = ph->n_layers;
     double cbmax = 1.0;
-    for (int i = 0; i < ph->n_curves; i++)
+    int flagged = 0;
+    for (int i = 0; i < ph->n_curves; i++) {
+        flagged += ph->curve[i].n_flagged;
         for (int j = 0; j < ph->curve[i].n; j++) cbmax = fmax(cbmax, log10(fmax(1.0, (double)ph->curve[i].step[j])));
+    }
     atomic_file af;
     if (atomic_open(&af, path, e)) return -1;
     FILE *f = af.f;
@@ -194,8 +212,9 @@ static int write_infoplane_gp(const char *path, const phase_report *ph, const ch
     fprintf(f, "set palette defined (0 \"#440154\", 1 \"#3b528b\", 2 \"#21918c\", 3 \"#5ec962\", 4 \"#fde725\")\n"
                "set cbrange [0:%.3f]\nset cblabel \"log_{10} step\"\nunset key\n"
                "set multiplot layout 2,%d margins 0.07,0.88,0.08,0.9 spacing 0.06,0.12 "
-               "title \"%s: information plane (%s)\" font \",13\"\n",
-            ceil(cbmax * 2) / 2, L, title, ph->estimator);
+               "title \"%s: information plane (%s)%s\" font \",13\"\n",
+            ceil(cbmax * 2) / 2, L, title, ph->estimator,
+            flagged ? "; hollow points: flagged, values no mutual information can take" : "");
     static const char *const rows[2] = {"eval", "train"};
     for (int r = 0; r < 2; r++) {
         double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
@@ -220,8 +239,9 @@ static int write_infoplane_gp(const char *path, const phase_report *ph, const ch
             if (k < 0) fprintf(f, "set label 1 \"no %s rows\" at graph 0.5,0.5 center\nplot NaN notitle\nunset label 1\n", rows[r]);
             else
                 fprintf(f, "plot \"mi.dat\" index %d using 3:4:2 with lines lw 1.5 lc palette, \\\n"
-                           "     \"\" index %d using 3:4:2 with points pt 7 ps 0.7 lc palette\n",
-                        k, k);
+                           "     \"\" index %d using 3:($5 > 0 ? NaN : $4):2 with points pt 7 ps 0.7 lc palette, \\\n"
+                           "     \"\" index %d using 3:($5 > 0 ? $4 : NaN):2 with points pt 6 ps 1.1 lw 1.5 lc palette\n",
+                        k, k, k);
         }
     }
     fprintf(f, "unset multiplot\n");

@@ -244,7 +244,7 @@ static int infoplane_overlay(const char *fig_dir, const char *gnuplot, const com
     table mt[PLOT_N_COLOURS];
     int L = 0, nt = 0, rc = -1;
     for (int i = 0; i < n; i++, nt++) {
-        if (path_join(path, sizeof path, runs[chosen[i]].dir, RUN_MI, e) || table_read(path, "subset,estimator", &mt[i], e))
+        if (path_join(path, sizeof path, runs[chosen[i]].dir, RUN_MI, e) || table_read(path, RUN_MI_TEXT_COLUMNS, &mt[i], e))
             goto out;
         const double *layer = table_num(&mt[i], "layer", e);
         if (!layer || !table_num(&mt[i], "ixl", e) || !table_num(&mt[i], "ily", e) || !table_num(&mt[i], "step", e) ||

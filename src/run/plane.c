@@ -4,11 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "run/ae_cache.h"
-#include "run/measurement.h"
 #include "measure/compress.h"
+#include "measure/flags.h"
 #include "util/clock.h"
 #include "util/rng.h"
-#include "util/run_layout.h"
 
 int plane_options(const gi_config *c, infoplane_options *o, gi_err *e) {
     memset(o, 0, sizeof *o);
@@ -142,6 +141,7 @@ int plane_create(plane *p, trainer *t, const char *cache_dir, const gi_sink *log
     for (int s = 0; s < 2 && !rc; s++)
         rc = infoplane_subset_create(&p->sub[s], &p->opt, codes[s], dx, sets[s].y, sets[s].n,
                                      noise_key((uint64_t)c->seed, STREAM_PLANE, (uint64_t)s, 0), e);
+    for (int s = 0; s < 2 && !rc; s++) label_stats_of(p->sub[s].labels, p->sub[s].n, &p->labels[s]);
     free(codes[0]); free(codes[1]);
     for (int s = 0; s < 2; s++)
         if (p->rows[s]) { free(sets[s].x); free(sets[s].y); }
@@ -177,12 +177,27 @@ static void field(FILE *f, int ok, double v) {
     else fputc(',', f);
 }
 
+/* The flags of a subset's layers (measure/flags.h): each estimate's range, then the
+ * data-processing inequality between consecutive layers where both are estimated. */
+static void flag_layers(const plane *p, int s, const infoplane_point *pt, int n_layers, unsigned *flags) {
+    const mi_estimator *est = &p->opt.est;
+    for (int l = 0; l < n_layers; l++) {
+        flags[l] = 0;
+        if (pt[l].ok_ixl) flags[l] |= mi_flags_pair(est, pt[l].ixl, pt[l].ixl_err, p->sub[s].n);
+        if (pt[l].ok_ily) flags[l] |= mi_flags_label(est, pt[l].ily, pt[l].ily_err, &p->labels[s]);
+        if (l > 0 && pt[l].ok_ixl && pt[l - 1].ok_ixl && pt[l].ok_ily && pt[l - 1].ok_ily)
+            flags[l] |= mi_flags_dpi(pt[l - 1].ixl, pt[l - 1].ixl_err, pt[l].ixl, pt[l].ixl_err, pt[l - 1].ily,
+                                     pt[l - 1].ily_err, pt[l].ily, pt[l].ily_err);
+    }
+}
+
 int plane_measure(plane *p, const trainer *t, FILE *csv, gi_err *e) {
     static const char *const subset_names[2] = {"train", "eval"};
     const mlp *m = &t->model;
-    for (int s = 0; s < 2; s++)
+    infoplane_point pt[MLP_MAX_LAYERS];
+    unsigned flags[MLP_MAX_LAYERS];
+    for (int s = 0; s < 2; s++) {
         for (int l = 0; l < m->n_layers; l++) {
-            infoplane_point pt;
             gi_err why = {{0}};
             uint64_t key = noise_key((uint64_t)t->cfg.seed, STREAM_PLANE, (uint64_t)t->step, (uint64_t)(s * 64 + l + 1));
             const float *out = p->layer_out[s][l];
@@ -190,106 +205,25 @@ int plane_measure(plane *p, const trainer *t, FILE *csv, gi_err *e) {
                 gather_floats(out, m->dims[l + 1], p->rows[s], p->n_rows[s], p->gathered);
                 out = p->gathered;
             }
-            if (infoplane_measure(&p->sub[s], out, m->dims[l + 1], key, &pt, &why))
+            if (infoplane_measure(&p->sub[s], out, m->dims[l + 1], key, &pt[l], &why))
                 return gi_fail(e, "information plane, step %lld: %s", (long long)t->step, why.msg);
-            p->seconds_compress += pt.seconds_compress;
-            p->seconds_estimate += pt.seconds_estimate;
-            if ((!pt.ok_ixl || !pt.ok_ily) && p->warned++ < 3)
+            p->seconds_compress += pt[l].seconds_compress;
+            p->seconds_estimate += pt[l].seconds_estimate;
+            if ((!pt[l].ok_ixl || !pt[l].ok_ily) && p->warned++ < 3)
                 gi_say(p->log, "grokinfo: step %lld, %s subset, layer %d: %s not estimated (%s); left empty in mi.csv",
-                        (long long)t->step, subset_names[s], l + 1, !pt.ok_ixl ? "I(X;L)" : "I(L;Y)", why.msg);
-            fprintf(csv, "%lld,%s,%d", (long long)t->step, subset_names[s], l + 1);
-            field(csv, pt.ok_ixl, pt.ixl);
-            field(csv, pt.ok_ixl, pt.ixl_err);
-            field(csv, pt.ok_ily, pt.ily);
-            field(csv, pt.ok_ily, pt.ily_err);
-            fprintf(csv, ",%s,%d,%d\n", estimator_name(p->opt.est.kind), pt.dx, pt.dl);
+                       (long long)t->step, subset_names[s], l + 1, !pt[l].ok_ixl ? "I(X;L)" : "I(L;Y)", why.msg);
         }
+        flag_layers(p, s, pt, m->n_layers, flags);
+        for (int l = 0; l < m->n_layers; l++) {
+            char names[256];
+            fprintf(csv, "%lld,%s,%d", (long long)t->step, subset_names[s], l + 1);
+            field(csv, pt[l].ok_ixl, pt[l].ixl);
+            field(csv, pt[l].ok_ixl, pt[l].ixl_err);
+            field(csv, pt[l].ok_ily, pt[l].ily);
+            field(csv, pt[l].ok_ily, pt[l].ily_err);
+            fprintf(csv, ",%s,%d,%d,%.9g,%s\n", estimator_name(p->opt.est.kind), pt[l].dx, pt[l].dl, p->labels[s].entropy,
+                    mi_flags_format(flags[l], names, sizeof names));
+        }
+    }
     return 0;
 }
-
-/* ---- the information plane as a run's measurement (run/measurement.h): mi.csv ---- */
-
-typedef struct {
-    plane pl;
-    phase_report phases;  /* at the end of a finished run */
-    int have_phases;
-} mi_measurement;
-
-static int mi_enabled(const gi_config *c) { return c->mi.enabled; }
-
-static void *mi_create(trainer *t, const measurement_env *env, gi_err *e) {
-    mi_measurement *m = gi_calloc(1, sizeof *m);
-    char cache_dir[GI_PATH];
-    plane_cache_dir(env->data_dir, cache_dir, sizeof cache_dir);
-    if (plane_create(&m->pl, t, cache_dir, env->log, e)) { free(m); return NULL; }
-    const plane *p = &m->pl;
-    if (env->progress)
-        gi_say(env->log, "X compressed to %d dimensions (%s%s) in %.1f s", p->sub[0].dx,
-               p->opt.compression == LAYER_SLICED ? "none: sliced MI" : t->cfg.mi.x_compression,
-               p->ae_path[0] ? (p->ae_trained ? ", trained and cached" : ", from the cache") : "", p->seconds_x);
-    return m;
-}
-
-static void mi_destroy(void *ctx, trainer *t) {
-    mi_measurement *m = ctx;
-    if (m->have_phases) phases_free(&m->phases);
-    plane_free(&m->pl, t);
-    free(m);
-}
-
-static const char *mi_header(const void *ctx) { return PLANE_CSV_HEADER; }
-
-static int mi_rows(void *ctx, const trainer *t, FILE *csv, gi_err *e) {
-    return plane_measure(&((mi_measurement *)ctx)->pl, t, csv, e);
-}
-
-static void mi_add_timing(const void *ctx, run_timing *tm) {
-    const plane *p = &((const mi_measurement *)ctx)->pl;
-    tm->x_compression += p->seconds_x;
-    tm->layer_compression += p->seconds_compress;
-    tm->estimation += p->seconds_estimate;
-}
-
-/* the phases of the finished run's mi.csv; the run's figures draw them */
-static int mi_finish(void *ctx, measurement_end *end, gi_err *e) {
-    mi_measurement *m = ctx;
-    gi_err why;
-    if (phases_from_run(end->run_dir, NULL, NULL, &end->ms, NULL, &m->phases, &why))
-        return gi_fail(e, "phases not found: %s", why.msg);
-    m->have_phases = 1;
-    end->phases = &m->phases;
-    return 0;
-}
-
-static void mi_print(const void *ctx, FILE *f) {
-    const mi_measurement *m = ctx;
-    if (m->have_phases) phases_print(f, &m->phases);
-}
-
-static void mi_summary_json(const void *ctx, FILE *f) {
-    const mi_measurement *m = ctx;
-    if (!m->have_phases) return;
-    fprintf(f, "  \"phases\": ");
-    phases_write_json(f, &m->phases, 2);
-    fprintf(f, ",\n");
-}
-
-static void mi_remeasure_base(const void *ctx, char *out, size_t n) {
-    snprintf(out, n, "mi-%s", estimator_name(((const mi_measurement *)ctx)->pl.opt.est.kind));
-}
-
-const measurement_type measurement_mi = {
-    .name = "mi",
-    .file = RUN_MI,
-    .enabled = mi_enabled,
-    .create = mi_create,
-    .destroy = mi_destroy,
-    .header = mi_header,
-    .due = NULL, /* every evaluation */
-    .rows = mi_rows,
-    .add_timing = mi_add_timing,
-    .finish = mi_finish,
-    .print = mi_print,
-    .summary_json = mi_summary_json,
-    .remeasure_base = mi_remeasure_base,
-};

@@ -1,16 +1,19 @@
 /* plane.h — the information plane of a training run: set up once (X compressed per subset,
  * the autoencoder trained or loaded from its cache), then at each evaluation every layer on
  * both subsets, as rows of mi.csv:
- *   step,subset,layer,ixl,ixl_err,ily,ily_err,estimator,dx,dl
- * (subset train|eval, layer 1..L; an estimate that failed is an empty field, with a warning). */
+ *   step,subset,layer,ixl,ixl_err,ily,ily_err,estimator,dx,dl,h_y,flags
+ * (subset train|eval, layer 1..L; an estimate that failed is an empty field, with a warning;
+ * h_y the subset's label entropy −Σ p̂ ln p̂; flags the names of measure/flags.h's flags that the
+ * row raises, joined by '+', empty when none). */
 #ifndef GI_PLANE_H
 #define GI_PLANE_H
 #include <stdio.h>
+#include "measure/flags.h"
 #include "measure/infoplane.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
 
-#define PLANE_CSV_HEADER "step,subset,layer,ixl,ixl_err,ily,ily_err,estimator,dx,dl\n"
+#define PLANE_CSV_HEADER "step,subset,layer,ixl,ixl_err,ily,ily_err,estimator,dx,dl,h_y,flags\n"
 
 typedef struct {
     infoplane_options opt;
@@ -25,6 +28,7 @@ typedef struct {
     int ae_trained;                      /* 1 if this run trained the autoencoder, 0 if cached */
     char ae_path[GI_PATH];
     const gi_sink *log;                  /* warnings: an estimate left empty, a cache replaced */
+    label_stats labels[2];               /* of the measured rows: H(Y), the Ross ceiling */
 } plane;
 
 /* The options from the configuration (mi.*, ae.*): the seed's keys and grokinfo's. */

@@ -16,6 +16,7 @@
 #define RUN_CONFIG "config.yaml"
 #define RUN_METRICS "metrics.csv"
 #define RUN_MI "mi.csv"
+#define RUN_MI_TEXT_COLUMNS "subset,estimator,flags" /* mi.csv's (and mi-*.csv's) columns that are not numbers */
 #define RUN_OINFO "oinfo.csv"
 #define RUN_SUMMARY "summary.json"
 #define RUN_CKPT_DIR "ckpt"

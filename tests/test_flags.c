@@ -1,0 +1,75 @@
+/* test_flags.c — the range checks behind mi.csv's flags (measure/flags.h). */
+#include <math.h>
+#include <stdlib.h>
+#include "test.h"
+#include "measure/flags.h"
+#include "measure/special.h"
+
+TEST(flags_label_stats_entropy_and_ross_ceiling) {
+    /* 3 classes of 2, 3 and 5 points: H(Y) = −Σ p ln p; Ross's ceiling ψ(N) − Σ p_c ψ(N_c) */
+    int labels[10] = {7, 7, -1, -1, -1, 40, 40, 40, 40, 40};
+    label_stats ls;
+    label_stats_of(labels, 10, &ls);
+    double h = -(0.2 * log(0.2) + 0.3 * log(0.3) + 0.5 * log(0.5));
+    CHECK(ls.n == 10 && ls.classes == 3);
+    CHECK_CLOSE(ls.entropy, h, 1e-15, 0);
+    CHECK_CLOSE(ls.ross_ceiling, digamma(10) - 0.2 * digamma(2) - 0.3 * digamma(3) - 0.5 * digamma(5), 1e-14, 0);
+    /* the Ross ceiling exceeds H(Y) by about (C − 1)/2N for large classes */
+    int *many = malloc(100000 * sizeof(int));
+    for (int i = 0; i < 100000; i++) many[i] = i % 10;
+    label_stats_of(many, 100000, &ls);
+    CHECK_CLOSE(ls.entropy, log(10.0), 1e-12, 0);
+    CHECK_CLOSE(ls.ross_ceiling - ls.entropy, 9.0 / (2 * 100000), 1e-7, 0.01);
+    free(many);
+}
+
+TEST(flags_fire_beyond_the_tolerance_only) {
+    label_stats ls = {.n = 1000, .classes = 10, .entropy = log(10.0), .ross_ceiling = log(10.0) + 0.0045};
+    mi_estimator wkl = {EST_WKL, 20, 1, 0}, ksg = {EST_KSG, 5, 0, 0};
+    /* tolerance max(2 SE, (C − 1)/2N) = max(0.2, 0.0045) with SE 0.1 */
+    CHECK(mi_label_tolerance(0.1, &ls) == 0.2);
+    CHECK_CLOSE(mi_label_tolerance(0.0, &ls), 9.0 / 2000, 1e-15, 0);
+    CHECK(mi_flags_label(&wkl, log(10.0) + 0.19, 0.1, &ls) == 0);
+    CHECK(mi_flags_label(&wkl, log(10.0) + 0.21, 0.1, &ls) == MI_FLAG_BIT(MI_FLAG_ILY_ABOVE_CEILING));
+    CHECK(mi_flags_label(&wkl, 6.02, 0.27, &ls) == MI_FLAG_BIT(MI_FLAG_ILY_ABOVE_CEILING)); /* the anisotropic artefact */
+    CHECK(mi_flags_label(&wkl, -0.19, 0.1, &ls) == 0);
+    CHECK(mi_flags_label(&wkl, -0.21, 0.1, &ls) == MI_FLAG_BIT(MI_FLAG_ILY_NEGATIVE));
+    /* Ross's own ceiling: a value just above H(Y) but below ψ(N) − Σ p ψ(N_c) + tol is fine for ksg only */
+    CHECK(mi_flags_label(&ksg, log(10.0) + 0.008, 0.0, &ls) == 0);
+    CHECK(mi_flags_label(&wkl, log(10.0) + 0.008, 0.0, &ls) == MI_FLAG_BIT(MI_FLAG_ILY_ABOVE_CEILING));
+    /* I(X;L): below −2 SE, above ln N + 2 SE; KSG within 0.3 nats of ψ(N) − ψ(k) */
+    CHECK(mi_flags_pair(&wkl, -0.19, 0.1, 1000) == 0);
+    CHECK(mi_flags_pair(&wkl, -13.65, 0.42, 1000) == MI_FLAG_BIT(MI_FLAG_IXL_NEGATIVE));
+    CHECK(mi_flags_pair(&wkl, log(1000.0) + 0.21, 0.1, 1000) == MI_FLAG_BIT(MI_FLAG_IXL_ABOVE_LN_N));
+    CHECK(mi_flags_pair(&wkl, log(1000.0) + 0.19, 0.1, 1000) == 0);
+    double top = ksg_deterministic_ceiling(1000, 5);
+    CHECK_CLOSE(top, digamma(1000) - digamma(5), 1e-15, 0);
+    CHECK(mi_flags_pair(&ksg, top - 0.29, 0.01, 1000) == MI_FLAG_BIT(MI_FLAG_IXL_AT_CEILING));
+    CHECK(mi_flags_pair(&ksg, top - 0.31, 0.01, 1000) == 0);
+    CHECK(mi_flags_pair(&wkl, top - 0.29, 0.01, 1000) == 0); /* the saturation ceiling is KSG's */
+}
+
+TEST(flags_data_processing_inequality_between_layers) {
+    /* an increase beyond 2 combined SE, hypot(0.3, 0.4) = 0.5, flags the deeper layer */
+    CHECK(mi_flags_dpi(1.0, 0.3, 1.99, 0.4, 1.0, 0.3, 1.0, 0.4) == 0);
+    CHECK(mi_flags_dpi(1.0, 0.3, 2.01, 0.4, 1.0, 0.3, 1.0, 0.4) == MI_FLAG_BIT(MI_FLAG_DPI_IXL));
+    CHECK(mi_flags_dpi(1.0, 0.3, 0.5, 0.4, 1.0, 0.3, 2.01, 0.4) == MI_FLAG_BIT(MI_FLAG_DPI_ILY));
+    CHECK(mi_flags_dpi(1.0, 0.3, 0.5, 0.4, 1.0, 0.3, 0.2, 0.4) == 0); /* decreases are what the chain allows */
+}
+
+TEST(flags_format_and_parse_round_trip) {
+    char buf[256];
+    CHECK(strcmp(mi_flags_format(0, buf, sizeof buf), "") == 0);
+    unsigned f = MI_FLAG_BIT(MI_FLAG_ILY_ABOVE_CEILING) | MI_FLAG_BIT(MI_FLAG_IXL_NEGATIVE) | MI_FLAG_BIT(MI_FLAG_DPI_ILY);
+    CHECK(strcmp(mi_flags_format(f, buf, sizeof buf), "ily_above_ceiling+ixl_negative+dpi_ily") == 0);
+    CHECK(mi_flags_parse(buf) == f);
+    CHECK(mi_flags_parse("") == 0 && mi_flags_parse("nonsense+ixl_negative") == MI_FLAG_BIT(MI_FLAG_IXL_NEGATIVE));
+    for (int k = 0; k < MI_FLAG_COUNT; k++) {
+        const mi_flag_info *i = mi_flag_get(k);
+        CHECK(i->name && i->meaning && !strchr(i->name, '+') && !strchr(i->name, ','));
+        CHECK(mi_flags_parse(i->name) == MI_FLAG_BIT(k));
+    }
+    char small[8];
+    mi_flags_format(f, small, sizeof small); /* truncates, never overflows */
+    CHECK(strlen(small) == sizeof small - 1);
+}
