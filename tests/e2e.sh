@@ -53,6 +53,7 @@ else fail init_weight_norms "run failed"; fi
 "$bin" train $small $withmi train.optimization_steps=120 --out "$tmp/part" >/dev/null 2>&1
 "$bin" train --resume "$tmp/part" train.optimization_steps=300 --quiet >/dev/null 2>&1
 if cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/part/ckpt/latest.bin" && cmp -s "$tmp/full/mi.csv" "$tmp/part/mi.csv" &&
+   cmp -s "$tmp/full/mi_check.csv" "$tmp/part/mi_check.csv" && [ -s "$tmp/full/mi_check.csv" ] &&
    diff <(strip_seconds "$tmp/full/metrics.csv") <(strip_seconds "$tmp/part/metrics.csv") >/dev/null; then
     ok resume_bit_identical
 else fail resume_bit_identical "checkpoint or metrics differ"; fi
@@ -78,6 +79,7 @@ done
 wait $pid
 ls "$tmp/killed" "$tmp/killed/ckpt" | grep -q '\.tmp\.' && fail no_partial_files "temporary file left: $(ls "$tmp/killed")"
 if cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/killed/ckpt/latest.bin" && cmp -s "$tmp/full/mi.csv" "$tmp/killed/mi.csv" &&
+   cmp -s "$tmp/full/mi_check.csv" "$tmp/killed/mi_check.csv" &&
    diff <(strip_seconds "$tmp/full/metrics.csv") <(strip_seconds "$tmp/killed/metrics.csv") >/dev/null; then
     [ $kills -ge 3 ] && ok kill_resume_bit_identical ||
         fail kill_resume_bit_identical "only $kills of 5 SIGKILLs landed before the run ended (want 3 or more)"

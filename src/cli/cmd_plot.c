@@ -25,9 +25,10 @@ int cmd_plot(int argc, char **argv) {
     /* the run's own thresholds (its config.yaml, else the defaults) place the milestones */
     gi_config cfg;
     gi_err e;
-    char default_mi[GI_PATH], oinfo_csv[GI_PATH], config_yaml[GI_PATH];
+    char default_mi[GI_PATH], check_mi[GI_PATH], oinfo_csv[GI_PATH], config_yaml[GI_PATH];
     config_defaults(&cfg);
     if (path_join(default_mi, sizeof default_mi, run_dir, RUN_MI, &e) ||
+        path_join(check_mi, sizeof check_mi, run_dir, RUN_MI_CHECK, &e) ||
         path_join(oinfo_csv, sizeof oinfo_csv, run_dir, RUN_OINFO, &e) ||
         path_join(config_yaml, sizeof config_yaml, run_dir, RUN_CONFIG, &e) ||
         (path_exists(config_yaml) && config_load_run(&cfg, run_dir, &e))) {
@@ -37,7 +38,9 @@ int cmd_plot(int argc, char **argv) {
     milestones ms = {.train_threshold = cfg.summary.train_acc, .eval_threshold = cfg.summary.eval_acc};
     if (milestones_read(&ms, run_dir, &e)) { fprintf(stderr, "grokinfo plot: %s\n", e.msg); return 1; }
     int have_mi = mi != NULL || path_exists(default_mi);
-    phase_report ph;
+    /* the run's cross-check (mi_check.csv), drawn in grey behind mi.csv's plane */
+    int have_check = have_mi && mi == NULL && path_exists(check_mi);
+    phase_report ph, check;
     if (have_mi) {
         if (phases_from_run(run_dir, mi, estimator, &ms, NULL, &ph, &e)) {
             fprintf(stderr, "grokinfo plot: %s\n", e.msg);
@@ -47,8 +50,17 @@ int cmd_plot(int argc, char **argv) {
     } else {
         printf("no %s: drawing training and accuracy only (no information plane, no phases)\n", default_mi);
     }
-    int n = plot_run(run_dir, have_mi ? &ph : NULL, &ms, &e);
+    if (have_check) {
+        if (phases_from_run(run_dir, check_mi, NULL, &ms, NULL, &check, &e)) {
+            fprintf(stderr, "grokinfo plot: %s\n", e.msg);
+            phases_free(&ph);
+            return 1;
+        }
+        phases_print(stdout, &check);
+    }
+    int n = plot_run(run_dir, have_mi ? &ph : NULL, have_check ? &check : NULL, &ms, &e);
     if (have_mi) phases_free(&ph);
+    if (have_check) phases_free(&check);
     if (n < 0) { fprintf(stderr, "grokinfo plot: %s\n", e.msg); return 1; }
     int n_oinfo = 0;
     if (path_exists(oinfo_csv)) {

@@ -60,14 +60,18 @@ static int write_metrics_dat(const char *path, const table *t, gi_err *e) {
     return atomic_commit(&af, e);
 }
 
-/* one block per curve (gnuplot's `index k`, in phase_report order): step log10(step) ixl ily
- * flagged (1: a value no MI can take, measure/flags.h; drawn hollow) */
-static int write_mi_dat(const char *path, const phase_report *ph, gi_err *e) {
+/* one block per curve (gnuplot's `index k`, in phase_report order, then behind's after them):
+ * step log10(step) ixl ily flagged (1: a value no MI can take, measure/flags.h; drawn hollow) */
+static int write_mi_dat(const char *path, const phase_report *ph, const phase_report *behind, gi_err *e) {
     atomic_file af;
     if (atomic_open(&af, path, e)) return -1;
     fprintf(af.f, "# %s, estimator %s; one block per curve; log10_step counts step 0 as step 1\n", ph->mi_path, ph->estimator);
-    for (int i = 0; i < ph->n_curves; i++) {
-        const phase_curve *c = &ph->curve[i];
+    if (behind)
+        fprintf(af.f, "# then from index %d: %s, estimator %s (drawn in grey behind)\n", ph->n_curves, behind->mi_path,
+                behind->estimator);
+    int n_total = ph->n_curves + (behind ? behind->n_curves : 0);
+    for (int i = 0; i < n_total; i++) {
+        const phase_curve *c = i < ph->n_curves ? &ph->curve[i] : &behind->curve[i - ph->n_curves];
         fprintf(af.f, "%s# index %d: subset %s, layer %d\n# step log10_step ixl ily flagged\n", i ? "\n\n" : "", i, c->subset,
                 c->layer);
         for (int j = 0; j < c->n; j++)
@@ -196,7 +200,27 @@ static int write_accuracy_gp(const char *path, const table *t, const phase_repor
     return atomic_commit(&af, e);
 }
 
-static int write_infoplane_gp(const char *path, const phase_report *ph, const char *title, gi_err *e) {
+/* the index of a (subset, layer) curve in ph, or -1 */
+static int curve_at(const phase_report *ph, const char *subset, int layer) {
+    for (int i = 0; ph && i < ph->n_curves; i++)
+        if (ph->curve[i].layer == layer && strcmp(ph->curve[i].subset, subset) == 0) return i;
+    return -1;
+}
+
+/* the x and y range of a subset's curves in ph, widened */
+static void extend_range(const phase_report *ph, const char *subset, double *x0, double *x1, double *y0, double *y1) {
+    for (int i = 0; ph && i < ph->n_curves; i++) {
+        const phase_curve *c = &ph->curve[i];
+        if (strcmp(c->subset, subset) != 0) continue;
+        for (int j = 0; j < c->n; j++) {
+            *x0 = fmin(*x0, c->ixl[j]); *x1 = fmax(*x1, c->ixl[j]);
+            *y0 = fmin(*y0, c->ily[j]); *y1 = fmax(*y1, c->ily[j]);
+        }
+    }
+}
+
+static int write_infoplane_gp(const char *path, const phase_report *ph, const phase_report *behind, const char *title,
+                              gi_err *e) {
     int L = ph->n_layers;
     double cbmax = 1.0;
     int flagged = 0;
@@ -208,40 +232,41 @@ static int write_infoplane_gp(const char *path, const phase_report *ph, const ch
     if (atomic_open(&af, path, e)) return -1;
     FILE *f = af.f;
     int png_w = 300 + 430 * L;
+    char grey[96] = "";
+    if (behind) snprintf(grey, sizeof grey, "; grey: the %s cross-check", behind->estimator);
     plot_gp_begin(f, "infoplane", "the information plane, I(L;Y) against I(X;L), coloured by log10(step) (mi.dat)", png_w, 900);
     fprintf(f, "set palette defined (0 \"#440154\", 1 \"#3b528b\", 2 \"#21918c\", 3 \"#5ec962\", 4 \"#fde725\")\n"
                "set cbrange [0:%.3f]\nset cblabel \"log_{10} step\"\nunset key\n"
                "set multiplot layout 2,%d margins 0.07,0.88,0.08,0.9 spacing 0.06,0.12 "
-               "title \"%s: information plane (%s)%s\" font \",13\"\n",
-            ceil(cbmax * 2) / 2, L, title, ph->estimator,
+               "title \"%s: information plane (%s%s)%s\" font \",13\"\n",
+            ceil(cbmax * 2) / 2, L, title, ph->estimator, grey,
             flagged ? "; hollow points: flagged, values no mutual information can take" : "");
     static const char *const rows[2] = {"eval", "train"};
     for (int r = 0; r < 2; r++) {
         double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-        for (int i = 0; i < ph->n_curves; i++) {
-            const phase_curve *c = &ph->curve[i];
-            if (strcmp(c->subset, rows[r]) != 0) continue;
-            for (int j = 0; j < c->n; j++) {
-                x0 = fmin(x0, c->ixl[j]); x1 = fmax(x1, c->ixl[j]);
-                y0 = fmin(y0, c->ily[j]); y1 = fmax(y1, c->ily[j]);
-            }
-        }
+        extend_range(ph, rows[r], &x0, &x1, &y0, &y1);
+        extend_range(behind, rows[r], &x0, &x1, &y0, &y1);
         double px = x1 > x0 ? 0.05 * (x1 - x0) : 0.5, py = y1 > y0 ? 0.05 * (y1 - y0) : 0.5;
         if (isfinite(x0)) fprintf(f, "set xrange [%.6g:%.6g]\nset yrange [%.6g:%.6g]\n", x0 - px, x1 + px, y0 - py, y1 + py);
         for (int l = 1; l <= L; l++) {
-            int k = -1;
-            for (int i = 0; i < ph->n_curves; i++)
-                if (ph->curve[i].layer == l && strcmp(ph->curve[i].subset, rows[r]) == 0) k = i;
+            int k = curve_at(ph, rows[r], l), kb = curve_at(behind, rows[r], l);
             fprintf(f, "set title \"%s subset, layer %d\"\nset xlabel \"I(X;L) [nats]\"\nset ylabel \"%s\"\n", rows[r], l,
                     l == 1 ? "I(L;Y) [nats]" : "");
             if (l == L && r == 0) fprintf(f, "set colorbox user origin 0.91,0.15 size 0.018,0.7\n");
             else fprintf(f, "unset colorbox\n");
-            if (k < 0) fprintf(f, "set label 1 \"no %s rows\" at graph 0.5,0.5 center\nplot NaN notitle\nunset label 1\n", rows[r]);
-            else
-                fprintf(f, "plot \"mi.dat\" index %d using 3:4:2 with lines lw 1.5 lc palette, \\\n"
-                           "     \"\" index %d using 3:($5 > 0 ? NaN : $4):2 with points pt 7 ps 0.7 lc palette, \\\n"
-                           "     \"\" index %d using 3:($5 > 0 ? $4 : NaN):2 with points pt 6 ps 1.1 lw 1.5 lc palette\n",
-                        k, k, k);
+            if (k < 0) {
+                fprintf(f, "set label 1 \"no %s rows\" at graph 0.5,0.5 center\nplot NaN notitle\nunset label 1\n", rows[r]);
+                continue;
+            }
+            fprintf(f, "plot ");
+            if (kb >= 0) /* behind's blocks follow ph's in mi.dat */
+                fprintf(f, "\"mi.dat\" index %d using 3:4 with lines lw 1 lc rgb \"#b0b0b0\", \\\n"
+                           "     \"\" index %d using 3:4 with points pt 7 ps 0.4 lc rgb \"#b0b0b0\", \\\n     ",
+                        ph->n_curves + kb, ph->n_curves + kb);
+            fprintf(f, "\"mi.dat\" index %d using 3:4:2 with lines lw 1.5 lc palette, \\\n"
+                       "     \"\" index %d using 3:($5 > 0 ? NaN : $4):2 with points pt 7 ps 0.7 lc palette, \\\n"
+                       "     \"\" index %d using 3:($5 > 0 ? $4 : NaN):2 with points pt 6 ps 1.1 lw 1.5 lc palette\n",
+                    k, k, k);
         }
     }
     fprintf(f, "unset multiplot\n");
@@ -291,7 +316,7 @@ void plot_run_title(const char *run_dir, char *title, size_t size) {
     title[n] = '\0';
 }
 
-int plot_run(const char *run_dir, const phase_report *ph, const milestones *ms, gi_err *e) {
+int plot_run(const char *run_dir, const phase_report *ph, const phase_report *behind, const milestones *ms, gi_err *e) {
     char gnuplot[1024], path[GI_PATH], fig_dir[GI_PATH];
     if (plot_find_gnuplot(gnuplot, sizeof gnuplot, e) || path_join(path, sizeof path, run_dir, RUN_METRICS, e)) return -1;
     table t;
@@ -305,8 +330,8 @@ int plot_run(const char *run_dir, const phase_report *ph, const milestones *ms, 
     if (path_join(fig_dir, sizeof fig_dir, run_dir, RUN_FIGURES, e) || make_dirs(fig_dir, e)) goto done;
     if (path_join(path, sizeof path, fig_dir, "metrics.dat", e) || write_metrics_dat(path, &t, e)) goto done;
     if (ph) {
-        if (path_join(path, sizeof path, fig_dir, "mi.dat", e) || write_mi_dat(path, ph, e)) goto done;
-        if (path_join(path, sizeof path, fig_dir, "infoplane.gp", e) || write_infoplane_gp(path, ph, title, e) ||
+        if (path_join(path, sizeof path, fig_dir, "mi.dat", e) || write_mi_dat(path, ph, behind, e)) goto done;
+        if (path_join(path, sizeof path, fig_dir, "infoplane.gp", e) || write_infoplane_gp(path, ph, behind, title, e) ||
             plot_gnuplot_run(gnuplot, fig_dir, "infoplane", e)) goto done;
         drawn++;
     }

@@ -13,9 +13,11 @@
 #include "report/phases.h"
 #include "util/err.h"
 
-/* phases NULL: no MI, so no infoplane and accuracy without MI; ms: the run's milestones
- * (report/milestones.h). Returns the number of figures drawn (each as .png and .pdf), or -1. */
-int plot_run(const char *run_dir, const phase_report *phases, const milestones *ms, gi_err *e);
+/* phases NULL: no MI, so no infoplane and accuracy without MI; behind (may be NULL): another
+ * estimator's curves of the same run (the cross-check), drawn in grey behind the infoplane's;
+ * ms: the run's milestones (report/milestones.h). Returns the number of figures drawn (each as
+ * .png and .pdf), or -1. */
+int plot_run(const char *run_dir, const phase_report *phases, const phase_report *behind, const milestones *ms, gi_err *e);
 /* The path of the gnuplot executable on PATH into out, or -1 with a message saying how to install it. */
 int plot_find_gnuplot(char *out, size_t n, gi_err *e);
 

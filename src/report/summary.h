@@ -25,6 +25,7 @@ typedef struct {
     double x_compression;     /* X to its code (incl. training or loading the autoencoder) */
     double layer_compression; /* PCA of the layers */
     double estimation;        /* the MI estimators */
+    double cross_check;       /* the information plane's cross-check (mi_check.csv), all of it */
     double oinfo;             /* O-information: copula, clustering, multiplet search */
     double writing;           /* metrics.csv, mi.csv, checkpoints */
     double plotting;

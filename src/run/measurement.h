@@ -32,6 +32,7 @@ typedef struct {
     milestones ms;                /* the run's, by report/milestones.h's rule */
     int draw;                     /* figures wanted (plot.enabled) and gnuplot found */
     const phase_report *phases;   /* set by the information plane: the run's figures draw them */
+    const phase_report *behind;   /* set by its cross-check: drawn in grey behind them */
     const gi_sink *log;
 } measurement_end;
 

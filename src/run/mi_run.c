@@ -1,5 +1,13 @@
-/* mi_run.c — the information plane as a run's measurement (run/measurement.h): mi.csv, and at
- * the end of a finished run its flags counted per subset, layer and kind, and its phases. */
+/* mi_run.c — the information plane as a run's measurements (run/measurement.h), in two variants
+ * that share everything but their estimator:
+ *   mi        mi.csv, the seed's estimate (mi.estimator, whitened wkl by default);
+ *   mi_check  mi_check.csv, the bounded cross-check (mi.check): KSG with its own k (mi.check_k)
+ *             on standardised coordinates, so that its ceiling does not depend on the scales of
+ *             X and L, and for I(L;Y) the Ross estimator, whose ceiling is the labels' entropy
+ *             plus about (C − 1)/2N.
+ * Both read the same captured layers (the second plane shares the first one's buffers) and write
+ * the same columns; at the end of a finished run each counts its flags per subset, layer and kind
+ * and finds its phases; the figures draw the cross-check's trajectory in grey behind the seed's. */
 #include <stdlib.h>
 #include <string.h>
 #include "measure/flags.h"
@@ -15,7 +23,16 @@ typedef struct {
     int count[2][MLP_MAX_LAYERS][MI_FLAG_COUNT];
 } flag_counts;
 
+/* What tells the two variants apart. */
 typedef struct {
+    const char *file;        /* RUN_MI, RUN_MI_CHECK */
+    const char *json_key;    /* NULL: "flags" and "phases" at the top of summary.json; else nested here */
+    int (*options)(const gi_config *c, infoplane_options *o, gi_err *e);
+    int behind;              /* the figures draw it in grey behind the seed's */
+} mi_variant;
+
+typedef struct {
+    const mi_variant *v;
     plane pl;
     phase_report phases;  /* at the end of a finished run */
     int have_phases;
@@ -48,19 +65,37 @@ static int count_flags(const char *path, flag_counts *fc, gi_err *e) {
     return flags ? 0 : -1;
 }
 
-static int mi_enabled(const gi_config *c) { return c->mi.enabled; }
+/* The cross-check's options: the run's compression settings, KSG on standardised coordinates. */
+static int check_options(const gi_config *c, infoplane_options *o, gi_err *e) {
+    if (plane_options(c, o, e)) return -1;
+    o->est = (mi_estimator){.kind = EST_KSG, .k = c->mi.check_k};
+    return 0;
+}
 
-static void *mi_create(trainer *t, const measurement_env *env, gi_err *e) {
+static const mi_variant seed_variant = {RUN_MI, NULL, plane_options, 0};
+static const mi_variant check_variant = {RUN_MI_CHECK, "cross_check", check_options, 1};
+
+static int mi_enabled(const gi_config *c) { return c->mi.enabled; }
+static int check_enabled(const gi_config *c) { return c->mi.enabled && c->mi.check; }
+
+static void *create_variant(const mi_variant *v, trainer *t, const measurement_env *env, gi_err *e) {
     mi_measurement *m = gi_calloc(1, sizeof *m);
+    m->v = v;
+    infoplane_options o;
     char cache_dir[GI_PATH];
     plane_cache_dir(env->data_dir, cache_dir, sizeof cache_dir);
-    if (plane_create(&m->pl, t, cache_dir, env->log, e)) { free(m); return NULL; }
+    if (v->options(&t->cfg, &o, e) || plane_create(&m->pl, t, &o, cache_dir, env->log, e)) { free(m); return NULL; }
     const plane *p = &m->pl;
-    if (env->progress)
+    if (env->progress && !v->behind)
         gi_say(env->log, "X compressed to %d dimensions (%s%s) in %.1f s", p->sub[0].dx,
                p->opt.compression == LAYER_SLICED ? "none: sliced MI" : t->cfg.mi.x_compression,
                p->ae_path[0] ? (p->ae_trained ? ", trained and cached" : ", from the cache") : "", p->seconds_x);
     return m;
+}
+
+static void *mi_create(trainer *t, const measurement_env *env, gi_err *e) { return create_variant(&seed_variant, t, env, e); }
+static void *check_create(trainer *t, const measurement_env *env, gi_err *e) {
+    return create_variant(&check_variant, t, env, e);
 }
 
 static void mi_destroy(void *ctx, trainer *t) {
@@ -77,23 +112,29 @@ static int mi_rows(void *ctx, const trainer *t, FILE *csv, gi_err *e) {
 }
 
 static void mi_add_timing(const void *ctx, run_timing *tm) {
-    const plane *p = &((const mi_measurement *)ctx)->pl;
+    const mi_measurement *m = ctx;
+    const plane *p = &m->pl;
+    if (m->v->behind) { /* the cross-check, named on its own */
+        tm->cross_check += p->seconds_x + p->seconds_compress + p->seconds_estimate;
+        return;
+    }
     tm->x_compression += p->seconds_x;
     tm->layer_compression += p->seconds_compress;
     tm->estimation += p->seconds_estimate;
 }
 
-/* the phases of the finished run's mi.csv; the run's figures draw them */
+/* the flags and phases of the finished run's file; the run's figures draw them */
 static int mi_finish(void *ctx, measurement_end *end, gi_err *e) {
     mi_measurement *m = ctx;
     gi_err why;
-    if (path_join(m->path, sizeof m->path, end->run_dir, RUN_MI, e)) return -1;
-    if (count_flags(m->path, &m->flags, &why)) return gi_fail(e, "flags not counted: %s", why.msg);
+    if (path_join(m->path, sizeof m->path, end->run_dir, m->v->file, e)) return -1;
+    if (count_flags(m->path, &m->flags, &why)) return gi_fail(e, "%s: flags not counted: %s", m->v->file, why.msg);
     m->have_flags = 1;
-    if (phases_from_run(end->run_dir, NULL, NULL, &end->ms, NULL, &m->phases, &why))
+    if (phases_from_run(end->run_dir, m->path, NULL, &end->ms, NULL, &m->phases, &why))
         return gi_fail(e, "phases not found: %s", why.msg);
     m->have_phases = 1;
-    end->phases = &m->phases;
+    if (m->v->behind) end->behind = &m->phases;
+    else end->phases = &m->phases;
     return 0;
 }
 
@@ -118,33 +159,42 @@ static void mi_print(const void *ctx, FILE *f) {
 }
 
 /* "flags": {"file": ..., "estimator": ..., "rows": N, "flagged_rows": N,
- *           "train": {"1": {"ily_negative": 0, ...}, ...}, "eval": {...}} */
-static void flags_json(FILE *f, const mi_measurement *m) {
+ *           "train": {"1": {"ily_negative": 0, ...}, ...}, "eval": {...}}, its key at column a */
+static void flags_json(FILE *f, const mi_measurement *m, int a) {
     const flag_counts *fc = &m->flags;
-    fprintf(f, "  \"flags\": {\n    \"file\": ");
+    fprintf(f, "%*s\"flags\": {\n%*s\"file\": ", a, "", a + 2, "");
     json_write_string(f, m->path);
-    fprintf(f, ",\n    \"estimator\": \"%s\",\n    \"rows\": %d,\n    \"flagged_rows\": %d", estimator_name(m->pl.opt.est.kind),
-            fc->rows, fc->flagged_rows);
+    fprintf(f, ",\n%*s\"estimator\": \"%s\",\n%*s\"rows\": %d,\n%*s\"flagged_rows\": %d", a + 2, "",
+            estimator_name(m->pl.opt.est.kind), a + 2, "", fc->rows, a + 2, "", fc->flagged_rows);
     for (int s = 0; s < 2; s++) {
-        fprintf(f, ",\n    \"%s\": {", subset_names[s]);
+        fprintf(f, ",\n%*s\"%s\": {", a + 2, "", subset_names[s]);
         for (int l = 0; l < fc->n_layers; l++) {
-            fprintf(f, "%s\n      \"%d\": {", l ? "," : "", l + 1);
+            fprintf(f, "%s\n%*s\"%d\": {", l ? "," : "", a + 4, "", l + 1);
             for (int k = 0; k < MI_FLAG_COUNT; k++)
                 fprintf(f, "%s\"%s\": %d", k ? ", " : "", mi_flag_get(k)->name, fc->count[s][l][k]);
             fputc('}', f);
         }
-        fprintf(f, "\n    }");
+        fprintf(f, "\n%*s}", a + 2, "");
     }
-    fprintf(f, "\n  },\n");
+    fprintf(f, "\n%*s}", a, "");
 }
 
+/* the seed's "flags" and "phases" at the top of summary.json; the cross-check's under its key */
 static void mi_summary_json(const void *ctx, FILE *f) {
     const mi_measurement *m = ctx;
-    if (m->have_flags) flags_json(f, m);
-    if (!m->have_phases) return;
-    fprintf(f, "  \"phases\": ");
-    phases_write_json(f, &m->phases, 2);
-    fprintf(f, ",\n");
+    if (!m->have_flags && !m->have_phases) return;
+    int a = m->v->json_key ? 4 : 2;
+    if (m->v->json_key) fprintf(f, "  \"%s\": {\n", m->v->json_key);
+    if (m->have_flags) {
+        flags_json(f, m, a);
+        fprintf(f, "%s\n", m->have_phases || !m->v->json_key ? "," : "");
+    }
+    if (m->have_phases) {
+        fprintf(f, "%*s\"phases\": ", a, "");
+        phases_write_json(f, &m->phases, a);
+        fprintf(f, "%s\n", m->v->json_key ? "" : ",");
+    }
+    if (m->v->json_key) fprintf(f, "  },\n");
 }
 
 static void mi_remeasure_base(const void *ctx, char *out, size_t n) {
@@ -156,6 +206,22 @@ const measurement_type measurement_mi = {
     .file = RUN_MI,
     .enabled = mi_enabled,
     .create = mi_create,
+    .destroy = mi_destroy,
+    .header = mi_header,
+    .due = NULL, /* every evaluation */
+    .rows = mi_rows,
+    .add_timing = mi_add_timing,
+    .finish = mi_finish,
+    .print = mi_print,
+    .summary_json = mi_summary_json,
+    .remeasure_base = mi_remeasure_base,
+};
+
+const measurement_type measurement_mi_check = {
+    .name = "mi_check",
+    .file = RUN_MI_CHECK,
+    .enabled = check_enabled,
+    .create = check_create,
     .destroy = mi_destroy,
     .header = mi_header,
     .due = NULL, /* every evaluation */

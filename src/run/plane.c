@@ -88,11 +88,12 @@ static dataset measured_rows(const plane *p, const dataset *set, int s) {
     return d;
 }
 
-int plane_create(plane *p, trainer *t, const char *cache_dir, const gi_sink *log, gi_err *e) {
+int plane_create(plane *p, trainer *t, const infoplane_options *o, const char *cache_dir, const gi_sink *log, gi_err *e) {
     memset(p, 0, sizeof *p);
     p->log = log;
     const gi_config *c = &t->cfg;
-    if (plane_options(c, &p->opt, e)) return -1;
+    if (o) p->opt = *o;
+    else if (plane_options(c, &p->opt, e)) return -1;
     double t0 = now_s();
     int n_eval = t->sets[SUBSET_EVAL].n, k_eval = c->mi.eval_points;
     if (k_eval > n_eval)
@@ -150,8 +151,9 @@ int plane_create(plane *p, trainer *t, const char *cache_dir, const gi_sink *log
     int widest = 0;
     for (int s = 0; s < 2; s++)
         for (int l = 0; l < m->n_layers; l++) {
-            p->layer_out[s][l] = gi_malloc((size_t)t->sets[s].n * m->dims[l + 1] * sizeof(float));
-            t->capture[s][l] = p->layer_out[s][l];
+            /* a second plane on the same run (the cross-check) reads the first one's captures */
+            if (!t->capture[s][l]) t->capture[s][l] = p->own[s][l] = gi_malloc((size_t)t->sets[s].n * m->dims[l + 1] * sizeof(float));
+            p->layer_out[s][l] = t->capture[s][l];
             if (m->dims[l + 1] > widest) widest = m->dims[l + 1];
         }
     if (p->rows[SUBSET_EVAL]) p->gathered = gi_malloc((size_t)p->n_rows[SUBSET_EVAL] * widest * sizeof(float));
@@ -165,8 +167,9 @@ void plane_free(plane *p, trainer *t) {
         free(p->rows[s]);
         infoplane_subset_free(&p->sub[s]);
         for (int l = 0; l < MLP_MAX_LAYERS; l++) {
-            free(p->layer_out[s][l]);
-            if (t) t->capture[s][l] = NULL;
+            if (!p->own[s][l]) continue;
+            if (t && t->capture[s][l] == p->own[s][l]) t->capture[s][l] = NULL;
+            free(p->own[s][l]);
         }
     }
     memset(p, 0, sizeof *p);

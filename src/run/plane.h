@@ -19,6 +19,7 @@ typedef struct {
     infoplane_options opt;
     infoplane_subset sub[2];
     float *layer_out[2][MLP_MAX_LAYERS]; /* the trainer's capture buffers */
+    float *own[2][MLP_MAX_LAYERS];       /* those of them this plane allocated (others are shared) */
     int *rows[2];                        /* with mi.eval_points: the rows measured (ascending); NULL = all */
     int n_rows[2];
     float *gathered;                     /* a layer's outputs on those rows */
@@ -35,8 +36,10 @@ typedef struct {
 int plane_options(const gi_config *c, infoplane_options *o, gi_err *e);
 /* The autoencoder cache folder: the parent of the embedded digits' folder (data/mnist -> data). */
 void plane_cache_dir(const char *data_dir, char *out, size_t n);
-/* cache_dir holds ae-<dataset>-<seed>-<hash>.bin. Sets t->capture. */
-int plane_create(plane *p, trainer *t, const char *cache_dir, const gi_sink *log, gi_err *e);
+/* cache_dir holds ae-<dataset>-<seed>-<hash>.bin. Sets t->capture where it is not set yet, and
+ * shares the buffers already there (a second plane on the same trainer). The options are o's
+ * (NULL: plane_options of the trainer's configuration). */
+int plane_create(plane *p, trainer *t, const infoplane_options *o, const char *cache_dir, const gi_sink *log, gi_err *e);
 void plane_free(plane *p, trainer *t);
 /* After trainer_evaluate(t): the rows of this step into csv. */
 int plane_measure(plane *p, const trainer *t, FILE *csv, gi_err *e);

@@ -202,7 +202,8 @@ static void run_reports(run *r, measurement_end *end) {
         if (r->m[i].type->finish && r->m[i].type->finish(r->m[i].state, end, &we))
             gi_say(end->log, "grokinfo: warning: %s", we.msg);
     if (plot && !have_gnuplot) gi_say(end->log, "grokinfo: figures skipped: %s", pe.msg);
-    else if (plot && plot_run(end->run_dir, end->phases, &end->ms, &pe) < 0) gi_say(end->log, "grokinfo: warning: figures: %s", pe.msg);
+    else if (plot && plot_run(end->run_dir, end->phases, end->behind, &end->ms, &pe) < 0)
+        gi_say(end->log, "grokinfo: warning: figures: %s", pe.msg);
     r->tm.plotting += now_s() - t_plot;
 }
 

@@ -86,6 +86,8 @@ static const option options[] = {
     {"mi.x_compression", T_ENUM, FLD(mi.x_compression), "autoencoder", ANY, 0, "autoencoder|pca"},
     {"mi.n_projections", T_INT, FLD(mi.n_projections), "1000", GE(1), 0, NULL},
     {"mi.eval_points", T_INT, FLD(mi.eval_points), "0", GE(0), 0, NULL},
+    {"mi.check", T_BOOL, FLD(mi.check), "true", ANY, 0, NULL},
+    {"mi.check_k", T_INT, FLD(mi.check_k), "5", GE(1), 0, NULL},
     {"mi.pca.whiten_flag", T_BOOL, FLD(mi.pca_whiten), "true", ANY, 0, NULL},
     {"mi.filter_mi_plots_flag", T_BOOL, FLD(mi.filter_mi_plots), "false", ANY, UNUSED, NULL},
     {"ae.L_latent_dim", T_INT, FLD(ae.L_latent_dim), "4", GE(1), 0, NULL},
@@ -561,5 +563,8 @@ int config_validate(const gi_config *c, gi_err *e) {
     int k = c->mi.k > 0 ? c->mi.k : c->mi.k_neighbours;
     if (c->mi.enabled && c->mi.eval_points > 0 && c->mi.eval_points <= k) /* (the upper bound needs the data) */
         return gi_fail(e, "mi.eval_points: %d rows, but the estimator needs more than k = %d", c->mi.eval_points, k);
+    if (c->mi.enabled && c->mi.check && c->mi.eval_points > 0 && c->mi.eval_points <= c->mi.check_k)
+        return gi_fail(e, "mi.eval_points: %d rows, but the cross-check needs more than mi.check_k = %d", c->mi.eval_points,
+                       c->mi.check_k);
     return 0;
 }

@@ -63,6 +63,7 @@ typedef struct {
         char x_compression[32]; /* X: autoencoder|pca */
         int n_projections;      /* smi */
         int eval_points;        /* rows of the evaluation set the plane uses: 0 = all */
+        int check, check_k;     /* the cross-check beside it (mi_check.csv): on, and its KSG's k */
         int pca_whiten;
         int filter_mi_plots;
     } mi;

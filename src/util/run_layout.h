@@ -1,7 +1,7 @@
 /* run_layout.h — a run directory's files, named in one place:
  *   RUN/config.yaml                 the resolved configuration
  *   RUN/metrics.csv                 one row per evaluation
- *   RUN/mi.csv, RUN/oinfo.csv       the per-evaluation measurements (run/measurement.h)
+ *   RUN/mi.csv, RUN/mi_check.csv, RUN/oinfo.csv   the per-evaluation measurements (run/measurement.h)
  *   RUN/summary.json                milestones, phases, timings, at the end
  *   RUN/ckpt/latest.bin             the checkpoint a resume starts from
  *   RUN/ckpt/step_NNNNNNN.bin       one per evaluation (train.save_step_checkpoints)
@@ -17,6 +17,7 @@
 #define RUN_METRICS "metrics.csv"
 #define RUN_MI "mi.csv"
 #define RUN_MI_TEXT_COLUMNS "subset,estimator,flags" /* mi.csv's (and mi-*.csv's) columns that are not numbers */
+#define RUN_MI_CHECK "mi_check.csv" /* the bounded cross-check of mi.csv (run/mi_run.c) */
 #define RUN_OINFO "oinfo.csv"
 #define RUN_SUMMARY "summary.json"
 #define RUN_CKPT_DIR "ckpt"
