@@ -223,6 +223,19 @@ static void evaluate_subset(trainer *t, int subset, metrics_row *row, int with_g
     free(alive_mem);
 }
 
+void trainer_layers_clean(trainer *t, int subset, float *const *out) {
+    mlp *m = &t->model;
+    const dataset *d = &t->sets[subset];
+    int chunk = t->eval_acts.max_rows;
+    for (int r0 = 0; r0 < d->n; r0 += chunk) {
+        int rows = d->n - r0 < chunk ? d->n - r0 : chunk;
+        mlp_input in = batch_input(t, subset, t->all_rows + r0, rows, r0);
+        mlp_forward(m, &in, NULL, &t->eval_acts);
+        for (int l = 0; l < m->n_layers; l++)
+            if (out[l]) memcpy(out[l] + (size_t)r0 * m->dims[l + 1], t->eval_acts.a[l], (size_t)rows * m->dims[l + 1] * sizeof(float));
+    }
+}
+
 void trainer_evaluate(trainer *t, metrics_row *row) {
     memset(row, 0, sizeof *row);
     row->step = t->step;

@@ -45,6 +45,10 @@ int trainer_step(trainer *t, gi_err *e);
  * with evaluation noise from its own stream: does not change the training state. */
 void trainer_evaluate(trainer *t, metrics_row *row);
 int trainer_params_finite(const trainer *t);
+/* Every layer's output over a subset with the noise off in every layer: f_l(x), the means of the
+ * noisy layer T_l = f_l(x) + Z_l (the noise-model estimator). out[l] (NULL: skipped) holds
+ * n x dims[l+1] floats. Changes no training state. */
+void trainer_layers_clean(trainer *t, int subset, float *const *out);
 
 /* Checkpoints: full (everything to resume) or parameters only. Atomic. */
 int trainer_save(const trainer *t, const char *path, int full, gi_err *e);
