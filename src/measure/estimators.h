@@ -25,6 +25,12 @@ int mi_kl_classes(const double *x, int dx, const int *labels, int n, int k, esti
 /* KSG algorithm 1: max-norm, ε_i the k-th joint neighbour, strict marginal counts;
  * I = ψ(k) + ψ(N) − ⟨ψ(n_x + 1) + ψ(n_y + 1)⟩. */
 int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estimate *out, gi_err *e);
+/* KSG's largest value at N points and k neighbours, reached on a deterministic channel (Y = X
+ * without ties: every n_x = n_y = k − 1): ψ(N) − ψ(k). Any true I above it reads as this. */
+double mi_ksg_ceiling(int n, int k);
+/* A copy of x (n x d, caller frees) with every column z-scored: mean 0, sample sd (N − 1) 1; a
+ * constant column is only centred (it has no scale, and adds no distance). */
+double *zscore_copy(const double *x, int n, int d);
 /* Gaussian MI from log-determinants of the sample covariances; its error from the asymptotics of
  * min(dx, dy) canonical pairs sharing the MI equally. */
 double gauss_mi_stderr(double mi, int m, int n);

@@ -10,7 +10,11 @@
 
 static int ksg_mi(const mi_estimator *est, const double *x, int dx, const double *y, int dy, int n, estimate *out,
                   gi_err *e) {
-    return mi_ksg(x, dx, y, dy, n, est->k, out, e);
+    if (!est->standardize) return mi_ksg(x, dx, y, dy, n, est->k, out, e);
+    double *xz = zscore_copy(x, n, dx), *yz = zscore_copy(y, n, dy);
+    int rc = mi_ksg(xz, dx, yz, dy, n, est->k, out, e);
+    free(xz); free(yz);
+    return rc;
 }
 
 static int kl_mi(const mi_estimator *est, const double *x, int dx, const double *y, int dy, int n, estimate *out,
@@ -83,9 +87,7 @@ static int gcmi_classes(const mi_estimator *est, const double *x, int dx, const 
 }
 
 /* Ross (2014) with max-norm; classes of one point carry no neighbour and are left out, as sklearn. */
-static int ksg_classes(const mi_estimator *est, const double *x, int dx, const int *labels, int n, estimate *out,
-                       gi_err *e) {
-    const int k = est->k;
+static int ross_classes(int k, const double *x, int dx, const int *labels, int n, estimate *out, gi_err *e) {
     if (knn_check_sizes(n, k, "ksg", e)) return -1;
     double *radius = gi_malloc((size_t)n * sizeof(double)), *xc = gi_malloc((size_t)n * dx * sizeof(double));
     int *order = gi_malloc((size_t)n * sizeof(int)), *start = gi_malloc((size_t)(n + 1) * sizeof(int));
@@ -127,12 +129,21 @@ static int ksg_classes(const mi_estimator *est, const double *x, int dx, const i
     return rc;
 }
 
+static int ksg_classes(const mi_estimator *est, const double *x, int dx, const int *labels, int n, estimate *out,
+                       gi_err *e) {
+    if (!est->standardize) return ross_classes(est->k, x, dx, labels, n, out, e);
+    double *xz = zscore_copy(x, n, dx);
+    int rc = ross_classes(est->k, xz, dx, labels, n, out, e);
+    free(xz);
+    return rc;
+}
+
 /* ---- the table ---- */
 
 /* Sized by its rows, so the assertion catches a kind added to the enum without a row at the end;
  * a missing row in the middle is all zeros, which the unit test refuses (no name). */
 static const estimator_traits table[] = {
-    [EST_KSG] = {.name = "ksg", .uses_k = 1, .per_point = 1, .handles_labels = 1,
+    [EST_KSG] = {.name = "ksg", .uses_k = 1, .per_point = 1, .standardize_allowed = 1, .handles_labels = 1,
                  .mi = ksg_mi, .mi_classes = ksg_classes},
     [EST_KL] = {.name = "kl", .uses_k = 1, .per_point = 1, .handles_labels = 1,
                 .mi = kl_mi, .entropy = kl_entropy, .mi_classes = classes_from_entropy},
