@@ -19,8 +19,8 @@ static void slab_labels(uint64_t seed, int n, int d, int m, double *x, int *lab)
 }
 
 TEST(mi_names_round_trip_and_dispatch) {
-    const char *names[] = {"ksg", "kl", "wkl", "kde", "gauss", "gcmi"};
-    for (int i = 0; i < 6; i++) {
+    const char *names[] = {"ksg", "kl", "wkl", "wkl-pooled", "kde", "gauss", "gcmi"};
+    for (int i = 0; i < 7; i++) {
         estimator_kind k;
         CHECK(estimator_from_name(names[i], &k) == 0);
         CHECK(strcmp(estimator_name(k), names[i]) == 0);

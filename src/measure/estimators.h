@@ -75,6 +75,15 @@ int wkl_weights(int k, int d, double *w);
 int entropy_wkl(const double *x, int n, int d, int k, int rescale, estimate *out, gi_err *e);
 int mi_wkl(const double *x, int dx, const double *y, int dy, int n, int k, int rescale, estimate *out, gi_err *e);
 int mi_wkl_classes(const double *x, int dx, const int *labels, int n, int k, int rescale, estimate *out, gi_err *e);
+/* wkl with pooled whitening ("wkl-pooled"): with rescale, X is whitened by C_X^{-1/2}, Y by
+ * C_Y^{-1/2} and the joint by the block-diagonal diag(C_X^{-1/2}, C_Y^{-1/2}); for labels, X and
+ * every class of it by the one C_X^{-1/2} of all points. The ½ log det terms then cancel, so the
+ * MI is the unwhitened wkl MI of the whitened copies; a class's own covariance (anisotropic
+ * within-class scatter) can no longer push I(X;Y) above H(Y). Without rescale: mi_wkl's. */
+int mi_wkl_pooled(const double *x, int dx, const double *y, int dy, int n, int k, int rescale, estimate *out,
+                  gi_err *e);
+int mi_wkl_pooled_classes(const double *x, int dx, const int *labels, int n, int k, int rescale, estimate *out,
+                          gi_err *e);
 
 /* Gaussian-copula MI (Ince et al. 2017): each column to ranks (0-based, ties by sample index),
  * u = (r + 1)/(N + 1), g = Φ⁻¹(u), demeaned; then the Gaussian MI of the g's. With bias_correct,

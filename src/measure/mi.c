@@ -27,6 +27,11 @@ static int wkl_mi(const mi_estimator *est, const double *x, int dx, const double
     return mi_wkl(x, dx, y, dy, n, est->k, est->rescale, out, e);
 }
 
+static int wkl_pooled_mi(const mi_estimator *est, const double *x, int dx, const double *y, int dy, int n,
+                         estimate *out, gi_err *e) {
+    return mi_wkl_pooled(x, dx, y, dy, n, est->k, est->rescale, out, e);
+}
+
 static int kde_mi(const mi_estimator *est, const double *x, int dx, const double *y, int dy, int n, estimate *out,
                   gi_err *e) {
     return mi_kde(x, dx, y, dy, n, est->rescale, out, e);
@@ -74,6 +79,11 @@ static int gcmi_entropy(const double *x, int n, int d, const void *params, estim
 static int classes_from_entropy(const mi_estimator *est, const double *x, int dx, const int *labels, int n,
                                 estimate *out, gi_err *e) {
     return mi_classes(x, dx, labels, n, estimator_get(est->kind)->entropy, est, out, e);
+}
+
+static int wkl_pooled_classes(const mi_estimator *est, const double *x, int dx, const int *labels, int n,
+                              estimate *out, gi_err *e) {
+    return mi_wkl_pooled_classes(x, dx, labels, n, est->k, est->rescale, out, e);
 }
 
 /* Gaussian entropies of X's copula transform over all points (gcmi_model_cd), classes cut after */
@@ -149,6 +159,10 @@ static const estimator_traits table[] = {
                 .mi = kl_mi, .entropy = kl_entropy, .mi_classes = classes_from_entropy},
     [EST_WKL] = {.name = "wkl", .uses_k = 1, .per_point = 1, .rescale_allowed = 1, .whitens_by_default = 1,
                  .handles_labels = 1, .mi = wkl_mi, .entropy = wkl_entropy, .mi_classes = classes_from_entropy},
+    /* one array's entropy is wkl's: its own covariance is the pooled one */
+    [EST_WKL_POOLED] = {.name = "wkl-pooled", .uses_k = 1, .per_point = 1, .rescale_allowed = 1,
+                        .whitens_by_default = 1, .handles_labels = 1, .mi = wkl_pooled_mi, .entropy = wkl_entropy,
+                        .mi_classes = wkl_pooled_classes},
     [EST_KDE] = {.name = "kde", .per_point = 1, .rescale_allowed = 1, .whitens_by_default = 1,
                  .handles_labels = 1, .mi = kde_mi, .entropy = kde_entropy, .mi_classes = classes_from_entropy},
     [EST_GAUSS] = {.name = "gauss", .handles_labels = 1,

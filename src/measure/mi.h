@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include "measure/estimators.h"
 
-typedef enum { EST_KSG, EST_KL, EST_WKL, EST_KDE, EST_GAUSS, EST_GCMI, EST_COUNT } estimator_kind;
+typedef enum { EST_KSG, EST_KL, EST_WKL, EST_WKL_POOLED, EST_KDE, EST_GAUSS, EST_GCMI, EST_COUNT } estimator_kind;
 
 typedef struct {
     estimator_kind kind;
@@ -64,7 +64,8 @@ typedef int (*estimator_filter)(const estimator_traits *t);
 int estimator_on_arrays(const estimator_traits *t);
 /* The names of the rows that keep accepts (every row when keep is NULL), in table order, joined
  * by sep, the last two by last_sep (NULL: sep), into buf (truncated to size); returns buf.
- * ("|", NULL) gives the usage's ksg|kl|wkl|kde|gauss|gcmi; (", ", " and ") gives "wkl and kde". */
+ * ("|", NULL) gives the usage's ksg|kl|wkl|wkl-pooled|kde|gauss|gcmi; (", ", " and ") gives
+ * "wkl, wkl-pooled and kde". */
 const char *estimator_names(char *buf, size_t size, const char *sep, const char *last_sep, estimator_filter keep);
 
 /* I(X;Y), X n x dx and Y n x dy. ksg with est->standardize z-scores every column of X and of Y
@@ -76,6 +77,7 @@ int mi_estimate(const mi_estimator *est, const double *x, int dx, const double *
 
 /* I(X;Y) for integer labels Y:
  *   kl, wkl, kde: H(X) − Σ_c p(c) H(X | Y=c) with that entropy estimator;
+ *   wkl-pooled:   the same with wkl, X and every class whitened by the covariance of all X;
  *   gauss, gcmi:  the same with Gaussian entropies (gcmi: on the copula transform of X over all
  *                 points, as gcmi's gcmi_model_cd);
  *   ksg:          Ross (2014), the KSG analogue for a discrete variable, with max-norm:
