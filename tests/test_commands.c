@@ -72,7 +72,7 @@ TEST(cli_help_prints_every_row) {
         CHECK_STR_CONTAINS(out, want);
     }
     /* a continuation lines up under the options; a second form starts the line again */
-    CHECK_STR_CONTAINS(out, "  mi --x X.npy|X.csv --y Y.npy|Y.csv [--estimator ksg|kl|wkl|kde|gauss|gcmi] [--k K]\n"
+    CHECK_STR_CONTAINS(out, "  mi --x X.npy|X.csv --y Y.npy|Y.csv [--estimator ksg|kl|wkl|wkl-pooled|kde|gauss|gcmi] [--k K]\n"
                             "     [--discrete-y] ");
     CHECK_STR_CONTAINS(out, "\n  train --resume RUN_DIR ");
     CHECK_STR_CONTAINS(out, "\n        train the configured MLP;");
@@ -85,7 +85,7 @@ TEST(cli_help_prints_every_row) {
 TEST(cli_usage_comes_from_the_row) {
     char out[4096];
     capture_stream(print_command_help, cli_find("mi"), out, sizeof out);
-    CHECK(strncmp(out, "usage: grokinfo mi --x X.npy|X.csv --y Y.npy|Y.csv [--estimator ksg|kl|wkl|kde|gauss|gcmi]", 90) == 0);
+    CHECK(strncmp(out, "usage: grokinfo mi --x X.npy|X.csv --y Y.npy|Y.csv [--estimator ksg|kl|wkl|wkl-pooled|kde|gauss|gcmi]", 101) == 0);
     CHECK_STR_CONTAINS(out, "[--k K]\n                   [--discrete-y] [--compress ");
     CHECK_STR_CONTAINS(out, "\n                   [--bias-correct] [--bootstrap B [--seed S]] [--json]\n\n    mutual information");
     capture_stream(print_command_help, cli_find("train"), out, sizeof out);

@@ -1,8 +1,9 @@
 /* The estimator table (measure/mi.h): every row is named and has the entry points its flags
- * promise, and the flags say what the functions do (k read or not, whitening or not, per-point
- * terms that average to the estimate); names are unique and found again by name; the lists built
- * from it are the ones the CLI prints; and config.c's allowed values for mi.estimator (util cannot
- * include measure, so they are written out there) are "auto" and the table's names, in order. */
+ * promise, and the flags say what the functions do (k read or not, whitening or not, z-scoring or
+ * not, per-point terms that average to the estimate); names are unique and found again by name;
+ * the lists built from it are the ones the CLI prints; and config.c's allowed values for
+ * mi.estimator (util cannot include measure, so they are written out there) are "auto" and the
+ * table's names, in order. */
 #include <stdlib.h>
 #include "measure/mi.h"
 #include "util/config.h"
@@ -39,9 +40,9 @@ static int rescalable(const estimator_traits *t) { return t->rescale_allowed; }
 TEST(estimator_lists_for_the_cli) {
     char buf[128];
     /* the usage line of `grokinfo mi` and of main.c's command list */
-    CHECK(strcmp(estimator_names(buf, sizeof buf, "|", NULL, estimator_on_arrays), "ksg|kl|wkl|kde|gauss|gcmi") == 0);
-    CHECK(strcmp(estimator_names(buf, sizeof buf, ", ", " and ", rescalable), "wkl and kde") == 0);
-    CHECK(strcmp(estimator_names(buf, sizeof buf, ", ", NULL, NULL), "ksg, kl, wkl, kde, gauss, gcmi") == 0);
+    CHECK(strcmp(estimator_names(buf, sizeof buf, "|", NULL, estimator_on_arrays), "ksg|kl|wkl|wkl-pooled|kde|gauss|gcmi") == 0);
+    CHECK(strcmp(estimator_names(buf, sizeof buf, ", ", " and ", rescalable), "wkl, wkl-pooled and kde") == 0);
+    CHECK(strcmp(estimator_names(buf, sizeof buf, ", ", NULL, NULL), "ksg, kl, wkl, wkl-pooled, kde, gauss, gcmi") == 0);
     /* truncated to the buffer, still a string */
     CHECK(strcmp(estimator_names(buf, 6, "|", NULL, NULL), "ksg|k") == 0);
 }
@@ -82,8 +83,8 @@ static double mean_of(const double *t, int n) {
     return s / n;
 }
 
-/* The flags against what the functions do: k read (N > k required) or ignored, whitening done or ignored, and the
- * per-point terms (for the MI and the label MI) averaging to the estimate. */
+/* The flags against what the functions do: k read (N > k required) or ignored, whitening and z-scoring done or
+ * ignored, and the per-point terms (for the MI and the label MI) averaging to the estimate. */
 TEST(estimator_flags_match_what_the_functions_do) {
     const int n = 300;
     double *x = malloc(n * 2 * sizeof(double)), *y = malloc(n * sizeof(double)), *terms = malloc(n * sizeof(double));
@@ -93,15 +94,18 @@ TEST(estimator_flags_match_what_the_functions_do) {
         const estimator_traits *t = estimator_get((estimator_kind)k);
         if (!t->mi) continue; /* a layer row is checked where its data are */
         gi_err e;
-        mi_estimator base = {(estimator_kind)k, 3, 0, 0}, all_k = base, whitened = base;
+        mi_estimator base = {.kind = (estimator_kind)k, .k = 3}, all_k = base, whitened = base, zscored = base;
         all_k.k = n; /* (wkl in few dimensions uses the nearest neighbour alone: k shows in N > k) */
         whitened.rescale = 1;
-        estimate a = {0}, b = {0}, c = {0};
+        zscored.standardize = 1;
+        estimate a = {0}, b = {0}, c = {0}, z = {0};
         CHECK(mi_estimate(&base, x, 2, y, 1, n, &a, &e) == 0);
         int rc = mi_estimate(&all_k, x, 2, y, 1, n, &b, &e);
         CHECK(t->uses_k ? rc != 0 : rc == 0 && a.value == b.value && a.stderr_ == b.stderr_);
         CHECK(mi_estimate(&whitened, x, 2, y, 1, n, &c, &e) == 0);
         CHECK(t->rescale_allowed ? a.value != c.value : a.value == c.value && a.stderr_ == c.stderr_);
+        CHECK(mi_estimate(&zscored, x, 2, y, 1, n, &z, &e) == 0); /* x's columns: scales 1 and 10 */
+        CHECK(t->standardize_allowed ? a.value != z.value : a.value == z.value && a.stderr_ == z.stderr_);
         if (t->entropy) {
             estimate h = {0};
             CHECK(t->entropy(x, n, 2, &base, &h, &e) == 0 && isfinite(h.value));

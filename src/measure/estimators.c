@@ -207,6 +207,22 @@ int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estim
     return 0;
 }
 
+double mi_ksg_ceiling(int n, int k) { return digamma(n) - digamma(k); }
+
+double *zscore_copy(const double *x, int n, int d) {
+    double *z = gi_malloc((size_t)n * d * sizeof(double));
+    for (int a = 0; a < d; a++) {
+        double mean = 0.0, ss = 0.0;
+        for (int i = 0; i < n; i++) mean += x[(size_t)i * d + a];
+        mean /= n;
+        for (int i = 0; i < n; i++) ss += (x[(size_t)i * d + a] - mean) * (x[(size_t)i * d + a] - mean);
+        double sd = n > 1 ? sqrt(ss / (n - 1)) : 0.0;
+        double scale = sd > 0.0 ? 1.0 / sd : 1.0;
+        for (int i = 0; i < n; i++) z[(size_t)i * d + a] = (x[(size_t)i * d + a] - mean) * scale;
+    }
+    return z;
+}
+
 /* log det of the sample covariance (N − 1); -1 if it is not positive definite */
 static int covariance_logdet(const double *x, int n, int d, double *logdet) {
     double *c = gi_malloc((size_t)d * d * sizeof(double));

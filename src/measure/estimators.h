@@ -25,6 +25,12 @@ int mi_kl_classes(const double *x, int dx, const int *labels, int n, int k, esti
 /* KSG algorithm 1: max-norm, ε_i the k-th joint neighbour, strict marginal counts;
  * I = ψ(k) + ψ(N) − ⟨ψ(n_x + 1) + ψ(n_y + 1)⟩. */
 int mi_ksg(const double *x, int dx, const double *y, int dy, int n, int k, estimate *out, gi_err *e);
+/* KSG's largest value at N points and k neighbours, reached on a deterministic channel (Y = X
+ * without ties: every n_x = n_y = k − 1): ψ(N) − ψ(k). Any true I above it reads as this. */
+double mi_ksg_ceiling(int n, int k);
+/* A copy of x (n x d, caller frees) with every column z-scored: mean 0, sample sd (N − 1) 1; a
+ * constant column is only centred (it has no scale, and adds no distance). */
+double *zscore_copy(const double *x, int n, int d);
 /* Gaussian MI from log-determinants of the sample covariances; its error from the asymptotics of
  * min(dx, dy) canonical pairs sharing the MI equally. */
 double gauss_mi_stderr(double mi, int m, int n);
@@ -69,6 +75,15 @@ int wkl_weights(int k, int d, double *w);
 int entropy_wkl(const double *x, int n, int d, int k, int rescale, estimate *out, gi_err *e);
 int mi_wkl(const double *x, int dx, const double *y, int dy, int n, int k, int rescale, estimate *out, gi_err *e);
 int mi_wkl_classes(const double *x, int dx, const int *labels, int n, int k, int rescale, estimate *out, gi_err *e);
+/* wkl with pooled whitening ("wkl-pooled"): with rescale, X is whitened by C_X^{-1/2}, Y by
+ * C_Y^{-1/2} and the joint by the block-diagonal diag(C_X^{-1/2}, C_Y^{-1/2}); for labels, X and
+ * every class of it by the one C_X^{-1/2} of all points. The ½ log det terms then cancel, so the
+ * MI is the unwhitened wkl MI of the whitened copies; a class's own covariance (anisotropic
+ * within-class scatter) can no longer push I(X;Y) above H(Y). Without rescale: mi_wkl's. */
+int mi_wkl_pooled(const double *x, int dx, const double *y, int dy, int n, int k, int rescale, estimate *out,
+                  gi_err *e);
+int mi_wkl_pooled_classes(const double *x, int dx, const int *labels, int n, int k, int rescale, estimate *out,
+                          gi_err *e);
 
 /* Gaussian-copula MI (Ince et al. 2017): each column to ranks (0-based, ties by sample index),
  * u = (r + 1)/(N + 1), g = Φ⁻¹(u), demeaned; then the Gaussian MI of the g's. With bias_correct,

@@ -10,7 +10,11 @@
 
 static int ksg_mi(const mi_estimator *est, const double *x, int dx, const double *y, int dy, int n, estimate *out,
                   gi_err *e) {
-    return mi_ksg(x, dx, y, dy, n, est->k, out, e);
+    if (!est->standardize) return mi_ksg(x, dx, y, dy, n, est->k, out, e);
+    double *xz = zscore_copy(x, n, dx), *yz = zscore_copy(y, n, dy);
+    int rc = mi_ksg(xz, dx, yz, dy, n, est->k, out, e);
+    free(xz); free(yz);
+    return rc;
 }
 
 static int kl_mi(const mi_estimator *est, const double *x, int dx, const double *y, int dy, int n, estimate *out,
@@ -21,6 +25,11 @@ static int kl_mi(const mi_estimator *est, const double *x, int dx, const double 
 static int wkl_mi(const mi_estimator *est, const double *x, int dx, const double *y, int dy, int n, estimate *out,
                   gi_err *e) {
     return mi_wkl(x, dx, y, dy, n, est->k, est->rescale, out, e);
+}
+
+static int wkl_pooled_mi(const mi_estimator *est, const double *x, int dx, const double *y, int dy, int n,
+                         estimate *out, gi_err *e) {
+    return mi_wkl_pooled(x, dx, y, dy, n, est->k, est->rescale, out, e);
 }
 
 static int kde_mi(const mi_estimator *est, const double *x, int dx, const double *y, int dy, int n, estimate *out,
@@ -72,6 +81,11 @@ static int classes_from_entropy(const mi_estimator *est, const double *x, int dx
     return mi_classes(x, dx, labels, n, estimator_get(est->kind)->entropy, est, out, e);
 }
 
+static int wkl_pooled_classes(const mi_estimator *est, const double *x, int dx, const int *labels, int n,
+                              estimate *out, gi_err *e) {
+    return mi_wkl_pooled_classes(x, dx, labels, n, est->k, est->rescale, out, e);
+}
+
 /* Gaussian entropies of X's copula transform over all points (gcmi_model_cd), classes cut after */
 static int gcmi_classes(const mi_estimator *est, const double *x, int dx, const int *labels, int n, estimate *out,
                         gi_err *e) {
@@ -83,9 +97,7 @@ static int gcmi_classes(const mi_estimator *est, const double *x, int dx, const 
 }
 
 /* Ross (2014) with max-norm; classes of one point carry no neighbour and are left out, as sklearn. */
-static int ksg_classes(const mi_estimator *est, const double *x, int dx, const int *labels, int n, estimate *out,
-                       gi_err *e) {
-    const int k = est->k;
+static int ross_classes(int k, const double *x, int dx, const int *labels, int n, estimate *out, gi_err *e) {
     if (knn_check_sizes(n, k, "ksg", e)) return -1;
     double *radius = gi_malloc((size_t)n * sizeof(double)), *xc = gi_malloc((size_t)n * dx * sizeof(double));
     int *order = gi_malloc((size_t)n * sizeof(int)), *start = gi_malloc((size_t)(n + 1) * sizeof(int));
@@ -127,17 +139,30 @@ static int ksg_classes(const mi_estimator *est, const double *x, int dx, const i
     return rc;
 }
 
+static int ksg_classes(const mi_estimator *est, const double *x, int dx, const int *labels, int n, estimate *out,
+                       gi_err *e) {
+    if (!est->standardize) return ross_classes(est->k, x, dx, labels, n, out, e);
+    double *xz = zscore_copy(x, n, dx);
+    int rc = ross_classes(est->k, xz, dx, labels, n, out, e);
+    free(xz);
+    return rc;
+}
+
 /* ---- the table ---- */
 
 /* Sized by its rows, so the assertion catches a kind added to the enum without a row at the end;
  * a missing row in the middle is all zeros, which the unit test refuses (no name). */
 static const estimator_traits table[] = {
-    [EST_KSG] = {.name = "ksg", .uses_k = 1, .per_point = 1, .handles_labels = 1,
+    [EST_KSG] = {.name = "ksg", .uses_k = 1, .per_point = 1, .standardize_allowed = 1, .handles_labels = 1,
                  .mi = ksg_mi, .mi_classes = ksg_classes},
     [EST_KL] = {.name = "kl", .uses_k = 1, .per_point = 1, .handles_labels = 1,
                 .mi = kl_mi, .entropy = kl_entropy, .mi_classes = classes_from_entropy},
     [EST_WKL] = {.name = "wkl", .uses_k = 1, .per_point = 1, .rescale_allowed = 1, .whitens_by_default = 1,
                  .handles_labels = 1, .mi = wkl_mi, .entropy = wkl_entropy, .mi_classes = classes_from_entropy},
+    /* one array's entropy is wkl's: its own covariance is the pooled one */
+    [EST_WKL_POOLED] = {.name = "wkl-pooled", .uses_k = 1, .per_point = 1, .rescale_allowed = 1,
+                        .whitens_by_default = 1, .handles_labels = 1, .mi = wkl_pooled_mi, .entropy = wkl_entropy,
+                        .mi_classes = wkl_pooled_classes},
     [EST_KDE] = {.name = "kde", .per_point = 1, .rescale_allowed = 1, .whitens_by_default = 1,
                  .handles_labels = 1, .mi = kde_mi, .entropy = kde_entropy, .mi_classes = classes_from_entropy},
     [EST_GAUSS] = {.name = "gauss", .handles_labels = 1,

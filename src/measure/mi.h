@@ -17,13 +17,14 @@
 #include <stddef.h>
 #include "measure/estimators.h"
 
-typedef enum { EST_KSG, EST_KL, EST_WKL, EST_KDE, EST_GAUSS, EST_GCMI, EST_COUNT } estimator_kind;
+typedef enum { EST_KSG, EST_KL, EST_WKL, EST_WKL_POOLED, EST_KDE, EST_GAUSS, EST_GCMI, EST_COUNT } estimator_kind;
 
 typedef struct {
     estimator_kind kind;
     int k;            /* neighbours (rows with uses_k) */
     int rescale;      /* whitening (rows with rescale_allowed) */
     int bias_correct; /* gcmi */
+    int standardize;  /* z-score every column of X and Y first (rows with standardize_allowed) */
 } mi_estimator;
 
 /* I(X;Y), X n x dx and Y n x dy. */
@@ -42,6 +43,7 @@ typedef struct {
     int uses_k;               /* reads est->k */
     int per_point;            /* fills estimate.terms (what the bootstrap resamples) */
     int rescale_allowed;      /* whitens each entropy's data when est->rescale is set */
+    int standardize_allowed;  /* z-scores the columns of X and Y when est->standardize is set */
     int whitens_by_default;   /* `grokinfo mi` whitens unless --no-rescale */
     int handles_labels;       /* gives I(X;Y) for integer labels (.mi_classes or .layer) */
     estimator_mi_fn mi;       /* NULL: the row estimates from a whole layer only */
@@ -62,21 +64,27 @@ typedef int (*estimator_filter)(const estimator_traits *t);
 int estimator_on_arrays(const estimator_traits *t);
 /* The names of the rows that keep accepts (every row when keep is NULL), in table order, joined
  * by sep, the last two by last_sep (NULL: sep), into buf (truncated to size); returns buf.
- * ("|", NULL) gives the usage's ksg|kl|wkl|kde|gauss|gcmi; (", ", " and ") gives "wkl and kde". */
+ * ("|", NULL) gives the usage's ksg|kl|wkl|wkl-pooled|kde|gauss|gcmi; (", ", " and ") gives
+ * "wkl, wkl-pooled and kde". */
 const char *estimator_names(char *buf, size_t size, const char *sep, const char *last_sep, estimator_filter keep);
 
-/* I(X;Y), X n x dx and Y n x dy. */
+/* I(X;Y), X n x dx and Y n x dy. ksg with est->standardize z-scores every column of X and of Y
+ * first, so that the estimate (and its ceiling on a near-deterministic channel, mi_ksg_ceiling)
+ * does not depend on their scales: with max-norm, the larger-scaled side alone sets the joint
+ * neighbour's radius and the other side's count grows with the ratio of the scales. */
 int mi_estimate(const mi_estimator *est, const double *x, int dx, const double *y, int dy, int n, estimate *out,
                 gi_err *e);
 
 /* I(X;Y) for integer labels Y:
  *   kl, wkl, kde: H(X) − Σ_c p(c) H(X | Y=c) with that entropy estimator;
+ *   wkl-pooled:   the same with wkl, X and every class whitened by the covariance of all X;
  *   gauss, gcmi:  the same with Gaussian entropies (gcmi: on the copula transform of X over all
  *                 points, as gcmi's gcmi_model_cd);
  *   ksg:          Ross (2014), the KSG analogue for a discrete variable, with max-norm:
  *                 d_i = distance to the k-th neighbour within i's class, m_i = points of any
  *                 class strictly closer than d_i (self included), N_c the class size:
- *                 I = ψ(N) + ψ(k) − ⟨ψ(N_c(i))⟩ − ⟨ψ(m_i)⟩ (sklearn's mutual_info_classif). */
+ *                 I = ψ(N) + ψ(k) − ⟨ψ(N_c(i))⟩ − ⟨ψ(m_i)⟩ (sklearn's mutual_info_classif);
+ *                 with est->standardize, on X's z-scored columns. */
 int mi_estimate_classes(const mi_estimator *est, const double *x, int dx, const int *labels, int n, estimate *out,
                         gi_err *e);
 #endif

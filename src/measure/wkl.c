@@ -1,4 +1,5 @@
-/* wkl.c — the weighted Kozachenko–Leonenko entropy of the seed's MI library, with whitening. */
+/* wkl.c — the weighted Kozachenko–Leonenko entropy of the seed's MI library, with whitening per
+ * entropy (wkl) or pooled (wkl-pooled). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,4 +91,25 @@ int mi_wkl(const double *x, int dx, const double *y, int dy, int n, int k, int r
 int mi_wkl_classes(const double *x, int dx, const int *labels, int n, int k, int rescale, estimate *out, gi_err *e) {
     wkl_params p = {k, rescale};
     return mi_classes(x, dx, labels, n, wkl_entropy_fn, &p, out, e);
+}
+
+int mi_wkl_pooled(const double *x, int dx, const double *y, int dy, int n, int k, int rescale, estimate *out,
+                  gi_err *e) {
+    if (!rescale) return mi_wkl(x, dx, y, dy, n, k, 0, out, e);
+    double *xw = NULL, *yw = NULL, half_logdet;
+    if (whiten_for(x, n, dx, "wkl-pooled", &xw, &half_logdet, e)) return -1;
+    if (whiten_for(y, n, dy, "wkl-pooled", &yw, &half_logdet, e)) { free(xw); return -1; }
+    int rc = mi_wkl(xw, dx, yw, dy, n, k, 0, out, e);
+    free(xw); free(yw);
+    return rc;
+}
+
+int mi_wkl_pooled_classes(const double *x, int dx, const int *labels, int n, int k, int rescale, estimate *out,
+                          gi_err *e) {
+    if (!rescale) return mi_wkl_classes(x, dx, labels, n, k, 0, out, e);
+    double *xw = NULL, half_logdet;
+    if (whiten_for(x, n, dx, "wkl-pooled", &xw, &half_logdet, e)) return -1;
+    int rc = mi_wkl_classes(xw, dx, labels, n, k, 0, out, e);
+    free(xw);
+    return rc;
 }
