@@ -127,6 +127,11 @@ ross=$("$bin" mi --x tests/data/flags/aniso_l.npy --y tests/data/flags/aniso_y.n
 if [ "$json_ok" = 1 ] && grep -q '\[flagged: ily_above_ceiling: ' <<<"$text" && grep -q '"flags": \[\]' <<<"$ross"; then
     ok mi_flags_label_above_entropy
 else fail mi_flags_label_above_entropy "$out | $text | $ross"; fi
+# the cross-check's file is what `infoplane` writes with its settings
+out=$("$bin" infoplane "$tmp/full" mi.estimator=ksg mi.k=5 mi.standardize=true -q 2>&1)
+[ "$out" = "$tmp/full/mi-ksg.csv" ] && cmp -s "$tmp/full/mi_check.csv" "$out" && ok infoplane_reproduces_the_cross_check ||
+    fail infoplane_reproduces_the_cross_check "$out"
+rm -f "$tmp/full/mi-ksg.csv"
 out=$("$bin" infoplane "$tmp/full" mi.estimator=ksg mi.k=5 -q 2>&1)
 [ "$out" = "$tmp/full/mi-ksg.csv" ] && grep -q ',ksg,4,4,[0-9.]*,[a-z_+]*$' "$tmp/full/mi-ksg.csv" && ok infoplane_other_estimator ||
     fail infoplane_other_estimator "$out"

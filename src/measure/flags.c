@@ -43,8 +43,6 @@ double mi_label_tolerance(double stderr_, const label_stats *ls) {
     return fmax(2.0 * stderr_, finite_n);
 }
 
-double ksg_deterministic_ceiling(int n, int k) { return digamma(n) - digamma(k); }
-
 unsigned mi_flags_label(const mi_estimator *est, double ily, double stderr_, const label_stats *ls) {
     double tol = mi_label_tolerance(stderr_, ls);
     unsigned f = 0;
@@ -57,7 +55,7 @@ unsigned mi_flags_pair(const mi_estimator *est, double ixl, double stderr_, int 
     unsigned f = 0;
     if (ixl < -2.0 * stderr_) f |= MI_FLAG_BIT(MI_FLAG_IXL_NEGATIVE);
     if (ixl > log((double)n) + 2.0 * stderr_) f |= MI_FLAG_BIT(MI_FLAG_IXL_ABOVE_LN_N);
-    if (est->kind == EST_KSG && ixl > ksg_deterministic_ceiling(n, est->k) - 0.3) f |= MI_FLAG_BIT(MI_FLAG_IXL_AT_CEILING);
+    if (est->kind == EST_KSG && ixl > mi_ksg_ceiling(n, est->k) - 0.3) f |= MI_FLAG_BIT(MI_FLAG_IXL_AT_CEILING);
     return f;
 }
 

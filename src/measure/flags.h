@@ -47,10 +47,6 @@ void label_stats_of(const int *labels, int n, label_stats *out);
 double mi_label_ceiling(const mi_estimator *est, const label_stats *ls);
 /* How far beyond [0, ceiling] an I(L;Y) may go before it is flagged: max(2 SE, (C − 1)/2N). */
 double mi_label_tolerance(double stderr_, const label_stats *ls);
-/* KSG's estimate on a deterministic channel (L = X, max-norm: every marginal count is k − 1):
- * ψ(N) − ψ(k), the ceiling it saturates at. */
-double ksg_deterministic_ceiling(int n, int k);
-
 /* The flags of one I(L;Y) and of one I(X;L) estimate on n points. */
 unsigned mi_flags_label(const mi_estimator *est, double ily, double stderr_, const label_stats *ls);
 unsigned mi_flags_pair(const mi_estimator *est, double ixl, double stderr_, int n);

@@ -68,7 +68,7 @@ static int count_flags(const char *path, flag_counts *fc, gi_err *e) {
 /* The cross-check's options: the run's compression settings, KSG on standardised coordinates. */
 static int check_options(const gi_config *c, infoplane_options *o, gi_err *e) {
     if (plane_options(c, o, e)) return -1;
-    o->est = (mi_estimator){.kind = EST_KSG, .k = c->mi.check_k};
+    o->est = (mi_estimator){.kind = EST_KSG, .k = c->mi.check_k, .standardize = 1};
     return 0;
 }
 

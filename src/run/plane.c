@@ -21,6 +21,7 @@ int plane_options(const gi_config *c, infoplane_options *o, gi_err *e) {
     o->est.k = c->mi.k > 0 ? c->mi.k : c->mi.k_neighbours;
     /* rescale (true by default, as the seed) whitens where the estimator's row allows it */
     o->est.rescale = c->mi.rescale && estimator_get(o->est.kind)->rescale_allowed;
+    o->est.standardize = c->mi.standardize && estimator_get(o->est.kind)->standardize_allowed;
     const char *comp = c->mi.compression;
     o->compression = strcmp(comp, "first_coords") == 0 ? LAYER_FIRST_COORDS
                    : strcmp(comp, "smi") == 0          ? LAYER_SLICED

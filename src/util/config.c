@@ -88,6 +88,7 @@ static const option options[] = {
     {"mi.eval_points", T_INT, FLD(mi.eval_points), "0", GE(0), 0, NULL},
     {"mi.check", T_BOOL, FLD(mi.check), "true", ANY, 0, NULL},
     {"mi.check_k", T_INT, FLD(mi.check_k), "5", GE(1), 0, NULL},
+    {"mi.standardize", T_BOOL, FLD(mi.standardize), "false", ANY, 0, NULL},
     {"mi.pca.whiten_flag", T_BOOL, FLD(mi.pca_whiten), "true", ANY, 0, NULL},
     {"mi.filter_mi_plots_flag", T_BOOL, FLD(mi.filter_mi_plots), "false", ANY, UNUSED, NULL},
     {"ae.L_latent_dim", T_INT, FLD(ae.L_latent_dim), "4", GE(1), 0, NULL},

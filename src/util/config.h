@@ -64,6 +64,7 @@ typedef struct {
         int n_projections;      /* smi */
         int eval_points;        /* rows of the evaluation set the plane uses: 0 = all */
         int check, check_k;     /* the cross-check beside it (mi_check.csv): on, and its KSG's k */
+        int standardize;        /* ksg: z-score X's and L's columns first (the cross-check always does) */
         int pca_whiten;
         int filter_mi_plots;
     } mi;
