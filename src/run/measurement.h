@@ -47,8 +47,9 @@ typedef struct {
     /* Whether the run's eval-th evaluation (0 = its first) is measured; NULL: every one. A
      * re-measurement from checkpoints measures every checkpoint. */
     int (*due)(const void *m, int64_t eval);
-    /* After trainer_evaluate(t): this evaluation's rows. */
-    int (*rows)(void *m, const trainer *t, FILE *csv, gi_err *e);
+    /* After trainer_evaluate(t): this evaluation's rows. The trainer's training state must not
+     * change (a measurement may run forward passes of its own, as the noise model does). */
+    int (*rows)(void *m, trainer *t, FILE *csv, gi_err *e);
     void (*add_timing)(const void *m, run_timing *tm);
     /* A finished run, with its file complete: read back what the end reports (optional; a
      * failure is a warning, and the results stay). */

@@ -107,7 +107,7 @@ static void mi_destroy(void *ctx, trainer *t) {
 
 static const char *mi_header(const void *ctx) { return PLANE_CSV_HEADER; }
 
-static int mi_rows(void *ctx, const trainer *t, FILE *csv, gi_err *e) {
+static int mi_rows(void *ctx, trainer *t, FILE *csv, gi_err *e) {
     return plane_measure(&((mi_measurement *)ctx)->pl, t, csv, e);
 }
 

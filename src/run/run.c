@@ -57,7 +57,7 @@ static void csv_append_row(csv_text *c, const metrics_row *r, int n_layers) {
 }
 
 /* A measurement's rows for this evaluation, appended to its CSV text (kept even on failure). */
-static int append_rows(run_measurement *m, const trainer *t, gi_err *e) {
+static int append_rows(run_measurement *m, trainer *t, gi_err *e) {
     char *rows = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&rows, &n);
