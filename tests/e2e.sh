@@ -117,6 +117,11 @@ sed -n '/^  "flags": {/,/^  },/p' "$tmp/full/summary.json" | sed -n 's/^ *\("[0-
 if [ -s "$tmp/flags.want" ] && diff "$tmp/flags.want" "$tmp/flags.got" >/dev/null &&
    head -1 "$tmp/full/mi.csv" | grep -q ',estimator,dx,dl,h_y,flags$'; then ok flags_counted_as_mi_csv_says
 else fail flags_counted_as_mi_csv_says "$(diff "$tmp/flags.want" "$tmp/flags.got" | head -5)"; fi
+# the cross-check stays in its range: no flag but the data-processing ones on either subset
+if [ -s "$tmp/full/mi_check.csv" ] && awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        { n = split($(c["flags"]), f, "+"); for (k = 1; k <= n; k++) if (f[k] !~ /^dpi_/) bad++ } END { exit bad > 0 }' \
+        "$tmp/full/mi_check.csv"; then ok cross_check_in_range
+else fail cross_check_in_range "$(grep -v ',$' "$tmp/full/mi_check.csv" | head -3)"; fi
 grep -q 'using 3:($5 > 0 ? $4 : NaN):2 with points pt 6' "$tmp/full/figures/infoplane.gp" && ok flags_drawn_hollow ||
     fail flags_drawn_hollow "no hollow points in infoplane.gp"
 # grokinfo mi: a label MI above the labels' entropy is flagged (text and JSON), the Ross estimator's is not
