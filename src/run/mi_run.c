@@ -10,18 +10,10 @@
  * and finds its phases; the figures draw the cross-check's trajectory in grey behind the seed's. */
 #include <stdlib.h>
 #include <string.h>
-#include "measure/flags.h"
-#include "report/table.h"
 #include "run/measurement.h"
+#include "run/mi_report.h"
 #include "run/plane.h"
-#include "util/json.h"
 #include "util/run_layout.h"
-
-/* mi.csv's flags counted per subset (train, eval), layer and kind */
-typedef struct {
-    int rows, flagged_rows, n_layers;
-    int count[2][MLP_MAX_LAYERS][MI_FLAG_COUNT];
-} flag_counts;
 
 /* What tells the two variants apart. */
 typedef struct {
@@ -34,36 +26,8 @@ typedef struct {
 typedef struct {
     const mi_variant *v;
     plane pl;
-    phase_report phases;  /* at the end of a finished run */
-    int have_phases;
-    flag_counts flags;
-    int have_flags;
-    char path[GI_PATH];
+    mi_report report;  /* at the end of a finished run */
 } mi_measurement;
-
-static const char *const subset_names[2] = {"train", "eval"};
-
-/* Counted from the file itself, so that a resumed run counts the rows of every process. */
-static int count_flags(const char *path, flag_counts *fc, gi_err *e) {
-    table t;
-    if (table_read(path, RUN_MI_TEXT_COLUMNS, &t, e)) return -1;
-    const double *layer = table_num(&t, "layer", e);
-    char *const *subset = layer ? table_text(&t, "subset", e) : NULL, *const *flags = subset ? table_text(&t, "flags", e) : NULL;
-    if (flags) {
-        memset(fc, 0, sizeof *fc);
-        for (int i = 0; i < t.n_rows; i++) {
-            int s = strcmp(subset[i], "eval") == 0, l = (int)layer[i];
-            if (l < 1 || l > MLP_MAX_LAYERS) continue;
-            unsigned f = mi_flags_parse(flags[i]);
-            fc->rows++;
-            fc->flagged_rows += f != 0;
-            if (l > fc->n_layers) fc->n_layers = l;
-            for (int k = 0; k < MI_FLAG_COUNT; k++) fc->count[s][l - 1][k] += (f & MI_FLAG_BIT(k)) != 0;
-        }
-    }
-    table_free(&t);
-    return flags ? 0 : -1;
-}
 
 /* The cross-check's options: the run's compression settings, KSG on standardised coordinates. */
 static int check_options(const gi_config *c, infoplane_options *o, gi_err *e) {
@@ -100,7 +64,7 @@ static void *check_create(trainer *t, const measurement_env *env, gi_err *e) {
 
 static void mi_destroy(void *ctx, trainer *t) {
     mi_measurement *m = ctx;
-    if (m->have_phases) phases_free(&m->phases);
+    mi_report_free(&m->report);
     plane_free(&m->pl, t);
     free(m);
 }
@@ -126,75 +90,18 @@ static void mi_add_timing(const void *ctx, run_timing *tm) {
 /* the flags and phases of the finished run's file; the run's figures draw them */
 static int mi_finish(void *ctx, measurement_end *end, gi_err *e) {
     mi_measurement *m = ctx;
-    gi_err why;
-    if (path_join(m->path, sizeof m->path, end->run_dir, m->v->file, e)) return -1;
-    if (count_flags(m->path, &m->flags, &why)) return gi_fail(e, "%s: flags not counted: %s", m->v->file, why.msg);
-    m->have_flags = 1;
-    if (phases_from_run(end->run_dir, m->path, NULL, &end->ms, NULL, &m->phases, &why))
-        return gi_fail(e, "phases not found: %s", why.msg);
-    m->have_phases = 1;
-    if (m->v->behind) end->behind = &m->phases;
-    else end->phases = &m->phases;
+    if (mi_report_read(&m->report, end->run_dir, m->v->file, estimator_name(m->pl.opt.est.kind), &end->ms, e)) return -1;
+    if (m->v->behind) end->behind = &m->report.phases;
+    else end->phases = &m->report.phases;
     return 0;
 }
 
-/* "flags (RUN/mi.csv, wkl): 208 of 780 rows; ily_above_ceiling 96, ixl_negative 179" */
-static void print_flags(FILE *f, const mi_measurement *m) {
-    const flag_counts *fc = &m->flags;
-    fprintf(f, "flags (%s, %s): %d of %d rows", m->path, estimator_name(m->pl.opt.est.kind), fc->flagged_rows, fc->rows);
-    const char *sep = "; ";
-    for (int k = 0; k < MI_FLAG_COUNT; k++) {
-        int total = 0;
-        for (int s = 0; s < 2; s++)
-            for (int l = 0; l < fc->n_layers; l++) total += fc->count[s][l][k];
-        if (total) fprintf(f, "%s%s %d", sep, mi_flag_get(k)->name, total), sep = ", ";
-    }
-    fputc('\n', f);
-}
-
-static void mi_print(const void *ctx, FILE *f) {
-    const mi_measurement *m = ctx;
-    if (m->have_flags) print_flags(f, m);
-    if (m->have_phases) phases_print(f, &m->phases);
-}
-
-/* "flags": {"file": ..., "estimator": ..., "rows": N, "flagged_rows": N,
- *           "train": {"1": {"ily_negative": 0, ...}, ...}, "eval": {...}}, its key at column a */
-static void flags_json(FILE *f, const mi_measurement *m, int a) {
-    const flag_counts *fc = &m->flags;
-    fprintf(f, "%*s\"flags\": {\n%*s\"file\": ", a, "", a + 2, "");
-    json_write_string(f, m->path);
-    fprintf(f, ",\n%*s\"estimator\": \"%s\",\n%*s\"rows\": %d,\n%*s\"flagged_rows\": %d", a + 2, "",
-            estimator_name(m->pl.opt.est.kind), a + 2, "", fc->rows, a + 2, "", fc->flagged_rows);
-    for (int s = 0; s < 2; s++) {
-        fprintf(f, ",\n%*s\"%s\": {", a + 2, "", subset_names[s]);
-        for (int l = 0; l < fc->n_layers; l++) {
-            fprintf(f, "%s\n%*s\"%d\": {", l ? "," : "", a + 4, "", l + 1);
-            for (int k = 0; k < MI_FLAG_COUNT; k++)
-                fprintf(f, "%s\"%s\": %d", k ? ", " : "", mi_flag_get(k)->name, fc->count[s][l][k]);
-            fputc('}', f);
-        }
-        fprintf(f, "\n%*s}", a + 2, "");
-    }
-    fprintf(f, "\n%*s}", a, "");
-}
+static void mi_print(const void *ctx, FILE *f) { mi_report_print(&((const mi_measurement *)ctx)->report, f); }
 
 /* the seed's "flags" and "phases" at the top of summary.json; the cross-check's under its key */
 static void mi_summary_json(const void *ctx, FILE *f) {
     const mi_measurement *m = ctx;
-    if (!m->have_flags && !m->have_phases) return;
-    int a = m->v->json_key ? 4 : 2;
-    if (m->v->json_key) fprintf(f, "  \"%s\": {\n", m->v->json_key);
-    if (m->have_flags) {
-        flags_json(f, m, a);
-        fprintf(f, "%s\n", m->have_phases || !m->v->json_key ? "," : "");
-    }
-    if (m->have_phases) {
-        fprintf(f, "%*s\"phases\": ", a, "");
-        phases_write_json(f, &m->phases, a);
-        fprintf(f, "%s\n", m->v->json_key ? "" : ",");
-    }
-    if (m->v->json_key) fprintf(f, "  },\n");
+    mi_report_json(&m->report, m->v->json_key, f);
 }
 
 static void mi_remeasure_base(const void *ctx, char *out, size_t n) {
