@@ -96,7 +96,7 @@ int mi_wkl_classes(const double *x, int dx, const int *labels, int n, int k, int
 int mi_wkl_pooled(const double *x, int dx, const double *y, int dy, int n, int k, int rescale, estimate *out,
                   gi_err *e) {
     if (!rescale) return mi_wkl(x, dx, y, dy, n, k, 0, out, e);
-    double *xw = NULL, *yw = NULL, half_logdet;
+    double *xw = NULL, *yw = NULL, half_logdet; /* (each ½ log det appears in H(X, Y) too: they cancel) */
     if (whiten_for(x, n, dx, "wkl-pooled", &xw, &half_logdet, e)) return -1;
     if (whiten_for(y, n, dy, "wkl-pooled", &yw, &half_logdet, e)) { free(xw); return -1; }
     int rc = mi_wkl(xw, dx, yw, dy, n, k, 0, out, e);
@@ -107,7 +107,7 @@ int mi_wkl_pooled(const double *x, int dx, const double *y, int dy, int n, int k
 int mi_wkl_pooled_classes(const double *x, int dx, const int *labels, int n, int k, int rescale, estimate *out,
                           gi_err *e) {
     if (!rescale) return mi_wkl_classes(x, dx, labels, n, k, 0, out, e);
-    double *xw = NULL, half_logdet;
+    double *xw = NULL, half_logdet; /* (in H(X) and in every H(X | c) alike: it cancels) */
     if (whiten_for(x, n, dx, "wkl-pooled", &xw, &half_logdet, e)) return -1;
     int rc = mi_wkl_classes(xw, dx, labels, n, k, 0, out, e);
     free(xw);
