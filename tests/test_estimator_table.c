@@ -41,7 +41,7 @@ TEST(estimator_lists_for_the_cli) {
     /* the usage line of `grokinfo mi` and of main.c's command list */
     CHECK(strcmp(estimator_names(buf, sizeof buf, "|", NULL, estimator_on_arrays), "ksg|kl|wkl|kde|gauss|gcmi") == 0);
     CHECK(strcmp(estimator_names(buf, sizeof buf, ", ", " and ", rescalable), "wkl and kde") == 0);
-    CHECK(strcmp(estimator_names(buf, sizeof buf, ", ", NULL, NULL), "ksg, kl, wkl, kde, gauss, gcmi") == 0);
+    CHECK(strcmp(estimator_names(buf, sizeof buf, ", ", NULL, NULL), "ksg, kl, wkl, kde, gauss, gcmi, noise") == 0);
     /* truncated to the buffer, still a string */
     CHECK(strcmp(estimator_names(buf, 6, "|", NULL, NULL), "ksg|k") == 0);
 }
@@ -93,7 +93,7 @@ TEST(estimator_flags_match_what_the_functions_do) {
         const estimator_traits *t = estimator_get((estimator_kind)k);
         if (!t->mi) continue; /* a layer row is checked where its data are */
         gi_err e;
-        mi_estimator base = {(estimator_kind)k, 3, 0, 0}, all_k = base, whitened = base;
+        mi_estimator base = {(estimator_kind)k, 3, 0, 0, 0}, all_k = base, whitened = base;
         all_k.k = n; /* (wkl in few dimensions uses the nearest neighbour alone: k shows in N > k) */
         whitened.rescale = 1;
         estimate a = {0}, b = {0}, c = {0};

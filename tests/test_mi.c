@@ -35,7 +35,7 @@ TEST(mi_names_round_trip_and_dispatch) {
     for (int i = 0; i < n; i++) { x[2 * i] = rng_normal(&r); x[2 * i + 1] = rng_normal(&r); y[i] = x[2 * i] + rng_normal(&r); }
     gi_err e;
     estimate a = {0}, b = {0};
-    mi_estimator ksg = {EST_KSG, 4, 0, 0}, wkl = {EST_WKL, 7, 1, 0};
+    mi_estimator ksg = {EST_KSG, 4, 0, 0, 0}, wkl = {EST_WKL, 7, 1, 0, 0};
     CHECK(mi_estimate(&ksg, x, 2, y, 1, n, &a, &e) == 0 && mi_ksg(x, 2, y, 1, n, 4, &b, &e) == 0);
     CHECK(a.value == b.value && a.stderr_ == b.stderr_);
     CHECK(mi_estimate(&wkl, x, 2, y, 1, n, &a, &e) == 0 && mi_wkl(x, 2, y, 1, n, 7, 1, &b, &e) == 0);
@@ -70,7 +70,7 @@ TEST(mi_ksg_classes_ln_m_and_direct_formula) {
         for (int m = 2; m <= 8; m *= 2) {
             slab_labels(17 + d * 10 + m, n, d, m, x, lab);
             estimate est = {0};
-            mi_estimator ksg = {EST_KSG, 5, 0, 0};
+            mi_estimator ksg = {EST_KSG, 5, 0, 0, 0};
             CHECK(mi_estimate_classes(&ksg, x, d, lab, n, &est, &e) == 0);
             CHECK_CLOSE(est.value, log((double)m), 0.02, 0.02);
         }
@@ -78,7 +78,7 @@ TEST(mi_ksg_classes_ln_m_and_direct_formula) {
     slab_labels(5, small, 2, 3, x, lab);
     for (int k = 1; k <= 4; k += 3) {
         estimate est = {0};
-        mi_estimator ksg = {EST_KSG, k, 0, 0};
+        mi_estimator ksg = {EST_KSG, k, 0, 0, 0};
         CHECK(mi_estimate_classes(&ksg, x, 2, lab, small, &est, &e) == 0);
         CHECK_CLOSE(est.value, ross_direct(x, 2, lab, small, k), 1e-12, 1e-12);
     }
@@ -113,7 +113,7 @@ TEST(mi_gauss_classes_closed_form_on_sample) {
     for (int c = 0; c < m; c++) truth -= (double)counts[c] / n * 0.5 * logdet_cov(x, n, d, lab, c);
     gi_err e;
     estimate est = {0};
-    mi_estimator g = {EST_GAUSS, 0, 0, 0};
+    mi_estimator g = {EST_GAUSS, 0, 0, 0, 0};
     CHECK(mi_estimate_classes(&g, x, d, lab, n, &est, &e) == 0);
     CHECK_CLOSE(est.value, truth, 1e-10, 1e-10);
     /* gcmi without bias correction: the same on the copula transform of X over all points */
@@ -121,7 +121,7 @@ TEST(mi_gauss_classes_closed_form_on_sample) {
     copula_transform(x, n, d, gx);
     double truth_g = 0.5 * logdet_cov(gx, n, d, NULL, 0);
     for (int c = 0; c < m; c++) truth_g -= (double)counts[c] / n * 0.5 * logdet_cov(gx, n, d, lab, c);
-    mi_estimator gc = {EST_GCMI, 0, 0, 0};
+    mi_estimator gc = {EST_GCMI, 0, 0, 0, 0};
     CHECK(mi_estimate_classes(&gc, x, d, lab, n, &est, &e) == 0);
     CHECK_CLOSE(est.value, truth_g, 1e-10, 1e-10);
     CHECK(est.value > 0.3); /* the classes are separated (about 0.4 nats here) */
@@ -135,7 +135,7 @@ TEST(mi_kde_classes_discrete_label) {
     slab_labels(9, n, 1, m, x, lab);
     gi_err e;
     estimate est = {0};
-    mi_estimator kde = {EST_KDE, 0, 0, 0};
+    mi_estimator kde = {EST_KDE, 0, 0, 0, 0};
     CHECK(mi_estimate_classes(&kde, x, 1, lab, n, &est, &e) == 0);
     /* kernel smoothing across the slab edges costs a few hundredths of a nat at this N */
     CHECK_CLOSE(est.value, log((double)m), 0.08, 0);
@@ -158,7 +158,7 @@ TEST(mi_label_groups_sorted_and_far_apart) {
     for (int i = 0; i < n; i++) { x[i] = rng_normal(&r) + (i % 2) * 6; lab[i] = i % 2 ? 2000000000 : -2000000000; }
     estimate est = {0};
     gi_err e;
-    mi_estimator kl = {EST_KL, 3, 0, 0};
+    mi_estimator kl = {EST_KL, 3, 0, 0, 0};
     CHECK(mi_estimate_classes(&kl, x, 1, lab, n, &est, &e) == 0);
     CHECK_CLOSE(est.value, log(2.0), 0.1, 0); /* two well separated classes */
     free(x); free(lab);

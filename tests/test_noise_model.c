@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "measure/linalg.h"
+#include "measure/mi.h"
 #include "measure/noise_model.h"
 #include "util/rng.h"
 #include "test.h"
@@ -381,6 +382,30 @@ TEST(noise_same_bits_for_1_and_2_threads) {
     free(mu);
     free(labels);
 #endif
+}
+
+/* The table's row: the same numbers through .layer, and refused on two arrays. */
+TEST(noise_row_of_the_estimator_table) {
+    enum { N = 300, D = 4 };
+    double *mu = malloc(N * D * sizeof(double));
+    int labels[N];
+    clustered(mu, labels, N, D, 1e-3, 5);
+    estimator_kind k;
+    CHECK(estimator_from_name("noise", &k) == 0);
+    const estimator_traits *t = estimator_get(k);
+    CHECK(t->layer && !t->mi && !t->mi_classes && t->handles_labels && !estimator_on_arrays(t));
+    mi_estimator est = {.kind = k};
+    layer_noise noise = {.sigma = 1e-3, .key = 4};
+    layer_mi out;
+    gi_err e;
+    CHECK(t->layer(&est, mu, D, labels, N, &noise, &out, &e) == 0);
+    noise_result r = run(mu, N, D, labels, 1e-3, NOISE_DEFAULT_DRAWS, 4, failures);
+    CHECK(out.ixl.value == r.ixt.value && out.ily.value == r.ity.value && out.ixl.stderr_ == r.ixt.stderr_);
+    CHECK(out.ixl_lo == r.kt.ixt_lo && out.ixl_hi == r.kt.ixt_hi && out.ily_lo == r.kt.ity_lo && out.ily_hi == r.kt.ity_hi);
+    estimate a;
+    CHECK(mi_estimate(&est, mu, D, mu, D, N, &a, &e) != 0);
+    CHECK_STR_CONTAINS(e.msg, "noise: estimates from a whole layer");
+    free(mu);
 }
 
 TEST(noise_pieces_agree_and_bad_inputs_fail) {
