@@ -4,6 +4,7 @@
  * and the same visits, in the same order, for 1 and 2 threads. */
 #include <stdlib.h>
 #include <string.h>
+#include "measure/knn.h"
 #include "measure/near_pairs.h"
 #include "util/rng.h"
 #include "test.h"
@@ -92,6 +93,32 @@ TEST(near_pairs_equal_brute_force) {
     clusters(x, n, 1, 1.0, 5.0, 5);
     check_exact(x, n, 1, 0.01, failures);
     free(x);
+}
+
+/* near_dist2's order of operations, written out: 8 lanes, lane l summing knn_sq_acc over k ≡ l
+ * (mod 8) in order, then lanes l and l + w added for w = 4, 2, 1. The vector path must give
+ * these bits, and so the same bits as the portable path of another build. */
+static double lanes_reference(const double *a, const double *b, int d) {
+    double p[8] = {0};
+    for (int k = 0; k < d; k++) p[k % 8] = knn_sq_acc(p[k % 8], a[k] - b[k]);
+    for (int w = 4; w > 0; w /= 2)
+        for (int l = 0; l < w; l++) p[l] += p[l + w];
+    return p[0];
+}
+
+TEST(near_dist2_order_of_operations) {
+    const int dims[] = {1, 5, 7, 8, 9, 16, 50, 200, 203};
+    double a[203], b[203];
+    rng_t g;
+    rng_seed(&g, 8);
+    int same = 1;
+    for (int t = 0; t < 9; t++)
+        for (int rep = 0; rep < 50; rep++) {
+            for (int k = 0; k < dims[t]; k++) { a[k] = rng_normal(&g) * 1e3; b[k] = a[k] + rng_normal(&g); }
+            double s = near_dist2(a, b, dims[t]);
+            same &= s == lanes_reference(a, b, dims[t]) && s == near_dist2(b, a, dims[t]);
+        }
+    CHECK(same);
 }
 
 /* Integer points with large coordinates: many distances are exactly the radius (included), and the

@@ -21,6 +21,9 @@
  * pairs and their distances do not depend on the BLAS, the block size or the threads. */
 #include "measure/near_pairs.h"
 #include <cblas.h>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +39,38 @@
 #define POWER_STEPS 6
 #define RADIUS_SLACK 1e-9 /* relative: covers the rounding of near_dist2 itself (d·2^-53) */
 
-double near_dist2(const double *a, const double *b, int d) {
-    double s = 0.0;
-    for (int k = 0; k < d; k++) s = knn_sq_acc(s, a[k] - b[k]);
-    return s;
+/* Lanes l and l + w added, w = 4, 2, 1: the reduction both versions below end with. */
+static double fold_lanes(double *p) {
+    for (int w = NEAR_LANES / 2; w > 0; w /= 2)
+        for (int l = 0; l < w; l++) p[l] += p[l + w];
+    return p[0];
 }
+
+#if defined(__AVX512F__)
+/* The same operations, lane for lane (GCC keeps the portable loop's 8 lanes in scalar registers,
+ * two loads an element, and the distances are most of the time when many pairs are near). */
+double near_dist2(const double *a, const double *b, int d) {
+    __m512d acc = _mm512_setzero_pd();
+    int k = 0;
+    for (; k + NEAR_LANES <= d; k += NEAR_LANES) {
+        __m512d u = _mm512_sub_pd(_mm512_loadu_pd(a + k), _mm512_loadu_pd(b + k));
+        acc = _mm512_fmadd_pd(u, u, acc);
+    }
+    double p[NEAR_LANES];
+    _mm512_storeu_pd(p, acc);
+    for (int l = 0; k < d; k++, l++) p[l] = knn_sq_acc(p[l], a[k] - b[k]);
+    return fold_lanes(p);
+}
+#else
+double near_dist2(const double *a, const double *b, int d) {
+    double p[NEAR_LANES] = {0};
+    int k = 0;
+    for (; k + NEAR_LANES <= d; k += NEAR_LANES)
+        for (int l = 0; l < NEAR_LANES; l++) p[l] = knn_sq_acc(p[l], a[k + l] - b[k + l]);
+    for (int l = 0; k < d; k++, l++) p[l] = knn_sq_acc(p[l], a[k] - b[k]);
+    return fold_lanes(p);
+}
+#endif
 
 int near_pairs_threads(void) {
 #ifdef _OPENMP
@@ -64,6 +94,7 @@ typedef struct {
     int n, d, block;
     int *order;         /* sorted position -> row */
     double *proj;       /* p·(x − c) by sorted position, ascending */
+    double *xs;         /* the rows by sorted position (n x d): contiguous for the exact distances */
     float *f;           /* s·(x − c) as floats, by sorted position (n x d) */
     double *q, *err;    /* ‖f‖² and the bound on ‖f − s·(x − c)‖, by sorted position */
     double radius2;     /* radius² for near_dist2 */
@@ -158,6 +189,7 @@ static void to_floats(prepared *P, const double *c, double scale) {
     #pragma omp parallel for schedule(static)
     for (int r = 0; r < n; r++) {
         const double *xi = P->x + (size_t)P->order[r] * d;
+        memcpy(P->xs + (size_t)r * d, xi, (size_t)d * sizeof(double));
         float *fr = P->f + (size_t)r * d;
         double q = 0.0;
         for (int k = 0; k < d; k++) {
@@ -180,6 +212,7 @@ static void prepare(prepared *P, const double *x, int n, int d, double radius) {
     if (P->block < 1) P->block = 1;
     P->order = gi_malloc((size_t)n * sizeof(int));
     P->proj = gi_malloc((size_t)n * sizeof(double));
+    P->xs = gi_malloc((size_t)n * d * sizeof(double));
     P->f = gi_malloc((size_t)n * d * sizeof(float));
     P->q = gi_malloc((size_t)n * sizeof(double));
     P->err = gi_malloc((size_t)n * sizeof(double));
@@ -201,7 +234,7 @@ static void prepare(prepared *P, const double *x, int n, int d, double radius) {
 }
 
 static void prepared_free(prepared *P) {
-    free(P->order); free(P->proj); free(P->f); free(P->q); free(P->err);
+    free(P->order); free(P->proj); free(P->xs); free(P->f); free(P->q); free(P->err);
 }
 
 /* first sorted position whose projection is >= v (n if none) */
@@ -227,17 +260,16 @@ static int upper_bound(const double *a, int n, double v) {
 /* The rows of sorted position r within its radius, among the window [lo, hi) whose Gram row
  * against r is g; returns how many, rows into js and distances into d2. */
 static int row_pairs(const prepared *P, int r, int lo, int hi, const float *g, int *js, double *d2) {
-    const int d = P->d, i = P->order[r];
+    const int d = P->d;
     const double qr = P->q[r], reach = P->reach + P->err[r], r2 = P->radius2;
-    const double *xi = P->x + (size_t)i * d;
+    const double *xr = P->xs + (size_t)r * d;
     int m = 0;
     for (int l = lo; l < hi; l++) {
         double ql = P->q[l], lower2 = qr + ql - 2.0 * (double)g[l - lo] - P->gamma * (qr + ql) - P->tiny;
         double t = reach + P->err[l];
         if (lower2 > t * t || l == r) continue;
-        int j = P->order[l];
-        double s = near_dist2(xi, P->x + (size_t)j * d, d);
-        if (s <= r2) { js[m] = j; d2[m] = s; m++; }
+        double s = near_dist2(xr, P->xs + (size_t)l * d, d);
+        if (s <= r2) { js[m] = P->order[l]; d2[m] = s; m++; }
     }
     return m;
 }

@@ -4,8 +4,11 @@
 #ifndef GI_NEAR_PAIRS_H
 #define GI_NEAR_PAIRS_H
 
-/* The squared Euclidean distance every result is exact for: s = knn_sq_acc(s, a[k] - b[k]) over
- * k = 0..d-1 from s = 0 (the same bits as knn_dist's square, and symmetric in a and b). */
+/* The squared Euclidean distance every result is exact for: NEAR_LANES partial sums, lane l
+ * accumulating s_l = knn_sq_acc(s_l, a[k] - b[k]) over k ≡ l (mod NEAR_LANES) in order, then added
+ * pairwise (lane l with l + 4, then l + 2, then l + 1). A fixed order, symmetric in a and b, that
+ * vectorises (one sequential sum would wait on every addition). */
+#define NEAR_LANES 8
 double near_dist2(const double *a, const double *b, int d);
 
 /* Called once for every row i, from any thread: the rows j != i with near_dist2(x_i, x_j) <=
