@@ -164,9 +164,9 @@ TEST(noise_monte_carlo_between_the_bounds) {
  * the x's covariance (the sample's, so that the drawn sample's second moments are the reference's).
  * X is the N points, not the Gaussian: for centres drawn from p_c, E[I_N] = I_c − E KL(p_N ‖ p_c),
  * and E KL ≈ χ²/2 = (∫ E[φ_σ(t − μ)²]/p_c(t) dt − 1)/(2N) = (e^{2 I_c} − 1)/(2N) for Gaussians
- * (per eigenvalue λ of W C Wᵀ the integral is 1 + λ/σ²). The cases keep I_c <= 1.6 nats with N in
- * the thousands, where that correction is <= 0.01 (and ln N ~ 8 is far): it is subtracted, and its
- * size is added to the tolerance (the second-order terms are smaller still). */
+ * (per eigenvalue λ of W C Wᵀ the integral is 1 + λ/σ²). The cases have I_c ≈ 0.8 nats, far below
+ * ln N ≈ 8, with N = 6000 and 3000, where the correction is below 1e-3: it is subtracted, and its
+ * size added to the tolerance (the second-order terms are smaller still). */
 static void linear_gaussian_case(const double *w, int d, int k, int n, int *failures) {
     rng_t g;
     rng_seed(&g, 100 + d);
@@ -192,8 +192,8 @@ static void linear_gaussian_case(const double *w, int d, int k, int n, int *fail
 }
 
 TEST(noise_linear_gaussian_layer_log_det) {
-    const double w1[1] = {2.0};                             /* I_c = ½ ln 5 = 0.80 */
-    const double w3[6] = {1.0, 0.5, -0.3, 0.8, 0.2, -0.6}; /* 3 x 2: rank 2 in 3-D, I_c = 1.1 */
+    const double w1[1] = {2.0};                             /* I_c ≈ ½ ln 5 = 0.80 */
+    const double w3[6] = {1.0, 0.5, -0.3, 0.8, 0.2, -0.6}; /* 3 x 2: rank 2 in 3-D, I_c ≈ 0.78 */
     linear_gaussian_case(w1, 1, 1, 6000 / SIZE_SCALE, failures);
     linear_gaussian_case(w3, 3, 2, 3000 / SIZE_SCALE, failures);
 }
