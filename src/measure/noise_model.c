@@ -329,42 +329,55 @@ static int check_sigma(const noise_options *o, double sigma, gi_err *e) {
     return gi_fail(e, "noise: σ must be > 0 and finite (got %g)", sigma);
 }
 
+/* The model's arrays and each thread's scratch (labels may be NULL: no classes). */
+static void model_alloc(model *M, const int *labels, double *h_y) {
+    const int n = M->n, d = M->d;
+    M->cls = NULL;
+    if (labels) {
+        int *cls = gi_malloc((size_t)n * sizeof(int));
+        M->n_classes = classes_of(labels, n, cls, h_y);
+        M->cls = cls;
+    }
+    size_t samples = (size_t)n * M->draws + 1;
+    M->ell = gi_calloc(samples, sizeof(double));
+    M->post = gi_calloc(samples, sizeof(double));
+    M->kl = gi_malloc((size_t)n * sizeof(double));
+    M->bh = gi_malloc((size_t)n * sizeof(double));
+    M->kl_in = gi_malloc((size_t)n * sizeof(double));
+    M->bh_in = gi_malloc((size_t)n * sizeof(double));
+    M->sc = gi_calloc((size_t)near_pairs_threads(), sizeof(scratch));
+    for (int t = 0; t < near_pairs_threads(); t++) {
+        M->sc[t].z = gi_malloc(((size_t)M->draws * d + 1) * sizeof(double));
+        M->sc[t].zf = gi_malloc(((size_t)M->draws * d + 1) * sizeof(float));
+        M->sc[t].delta = gi_malloc((size_t)PROJ_BLOCK * d * sizeof(double));
+        M->sc[t].class_sum = gi_calloc((size_t)M->n_classes + 1, sizeof(double));
+    }
+}
+
+static void model_free(model *M) {
+    for (int t = 0; t < near_pairs_threads(); t++) {
+        scratch *s = &M->sc[t];
+        free(s->js); free(s->d2); free(s->proj); free(s->w); free(s->v); free(s->delta); free(s->z); free(s->zf);
+        free(s->class_sum); free(s->touched);
+    }
+    free(M->sc); free(M->ell); free(M->post); free(M->kl); free(M->bh); free(M->kl_in); free(M->bh_in);
+    free((int *)M->cls);
+}
+
 int noise_model(const double *mu, int n, int d, const int *labels, const noise_options *o, noise_result *out,
                 gi_err *e) {
     memset(out, 0, sizeof *out);
     if (check_inputs(mu, n, d, o, e)) return -1;
-    double sigma = noise_sigma(mu, n, d, o);
+    double sigma = noise_sigma(mu, n, d, o), h_y = NAN;
     if (check_sigma(o, sigma, e)) return -1;
     model M = {.mu = mu, .n = n, .d = d, .draws = o->draws, .sigma = sigma, .seed = o->seed,
                .T = SAFE_EXPONENT + log((double)n)};
-    double h_y = NAN;
-    int *cls = labels ? gi_malloc((size_t)n * sizeof(int)) : NULL;
-    if (cls) M.n_classes = classes_of(labels, n, cls, &h_y);
-    M.cls = cls;
-    size_t samples = (size_t)n * o->draws;
-    M.ell = gi_calloc(samples ? samples : 1, sizeof(double));
-    M.post = gi_calloc(samples ? samples : 1, sizeof(double));
-    M.kl = gi_malloc((size_t)n * sizeof(double)); M.bh = gi_malloc((size_t)n * sizeof(double));
-    M.kl_in = gi_malloc((size_t)n * sizeof(double)); M.bh_in = gi_malloc((size_t)n * sizeof(double));
-    const int threads = near_pairs_threads();
-    M.sc = gi_calloc((size_t)threads, sizeof(scratch));
-    for (int t = 0; t < threads; t++) {
-        M.sc[t].z = gi_malloc(((size_t)o->draws * d + 1) * sizeof(double));
-        M.sc[t].zf = gi_malloc(((size_t)o->draws * d + 1) * sizeof(float));
-        M.sc[t].delta = gi_malloc((size_t)PROJ_BLOCK * d * sizeof(double));
-        M.sc[t].class_sum = gi_calloc((size_t)M.n_classes + 1, sizeof(double));
-    }
+    model_alloc(&M, labels, &h_y);
     out->pairs = near_pairs_visit(mu, n, d, search_radius(&M), visit_row, &M);
     out->sigma = sigma;
     out->h_y = h_y;
     summarise(&M, h_y, out);
-    for (int t = 0; t < threads; t++) {
-        scratch *s = &M.sc[t];
-        free(s->js); free(s->d2); free(s->proj); free(s->w); free(s->v); free(s->delta); free(s->z); free(s->zf);
-        free(s->class_sum); free(s->touched);
-    }
-    free(M.sc); free(M.ell); free(M.post); free(M.kl); free(M.bh); free(M.kl_in); free(M.bh_in);
-    free(cls);
+    model_free(&M);
     return 0;
 }
 
