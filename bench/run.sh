@@ -113,5 +113,6 @@ echo "  target: grokinfo (2 threads) >= 2.5x the peer's best steps/s, stretch 3x
 echo "wrote build/bench.json (bench took ${SECONDS}s)"
 echo; echo "== Sweeps: two points at a time against one after another"; bash bench/sweep.sh || status=1
 echo; echo "== O-information: one checkpoint against the NumPy/SciPy peer"; bash bench/oinfo.sh || status=1
+echo; echo "== Noise-model estimator: one layer and subset (N = 9000, width 200)"; bash bench/noise_model.sh || status=1
 echo; echo "== MI estimators: KSG against the SciPy peer"; bash bench/mi.sh
 exit $status

@@ -68,6 +68,22 @@ TEST(est_digamma_and_quantile) {
     CHECK_CLOSE(log_unit_ball_volume(3), log(4.0 / 3.0 * 3.14159265358979323846), 1e-14, 0);
 }
 
+/* The inline exponential of the noise model's sums against libm: within 2 ulp on [−708, 0], exactly
+ * 1 at 0 and exactly 0 below −708. */
+TEST(est_exp_nonpositive_against_libm) {
+    double worst = 0.0;
+    for (int i = 0; i <= 2000000; i++) {
+        double x = -708.0 * i / 2000000.0 - (i % 7) * 1e-9;
+        if (x < -708.0) continue;
+        worst = fmax(worst, fabs(exp_nonpositive(x) - exp(x)) / exp(x));
+    }
+    if (worst > 4.5e-16) fprintf(stderr, "  worst relative error %.3g\n", worst);
+    CHECK(worst <= 4.5e-16);
+    CHECK(exp_nonpositive(0.0) == 1.0 && exp_nonpositive(-0.0) == 1.0);
+    CHECK(exp_nonpositive(-708.5) == 0.0 && exp_nonpositive(-1e300) == 0.0 && exp_nonpositive(-INFINITY) == 0.0);
+    CHECK_CLOSE(exp_nonpositive(-1e-300), 1.0, 0, 0);
+}
+
 TEST(est_ksg_gaussian_dims_1_and_2) {
     const int n = 10000;
     double mis[5] = {0, 0.5, 1.0, 1.5, 2.0};

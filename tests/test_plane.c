@@ -33,5 +33,5 @@ TEST(plane_options_from_the_seed_keys_and_ours) {
     /* a struct set by hand, past config_set: the same message, from the estimator table */
     snprintf(c.mi.estimator, sizeof c.mi.estimator, "nope");
     CHECK(plane_options(&c, &o, &e) != 0);
-    CHECK_STR_CONTAINS(e.msg, "mi.estimator: 'nope' is not one of auto, ksg, kl, wkl, wkl-pooled, kde, gauss, gcmi");
+    CHECK_STR_CONTAINS(e.msg, "mi.estimator: 'nope' is not one of auto, ksg, kl, wkl, wkl-pooled, kde, gauss, gcmi, noise");
 }

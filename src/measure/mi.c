@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "measure/knn.h"
+#include "measure/noise_model.h"
 #include "measure/special.h"
 
 /* ---- each estimator behind the table's uniform signatures ---- */
@@ -72,6 +73,16 @@ static int gauss_entropy(const double *x, int n, int d, const void *params, esti
 static int gcmi_entropy(const double *x, int n, int d, const void *params, estimate *out, gi_err *e) {
     const mi_estimator *est = params;
     return entropy_gauss_bc(x, n, d, est->bias_correct, out, e);
+}
+
+/* The noise model on the whole layer, with its Kolchinsky–Tracey bounds. */
+static int noise_layer(const mi_estimator *est, const double *layer, int width, const int *labels, int n,
+                       const layer_noise *noise, layer_mi *out, gi_err *e) {
+    noise_options o = {noise->sigma, noise->sigma_rel, est->draws > 0 ? est->draws : NOISE_DEFAULT_DRAWS, noise->key};
+    noise_result r;
+    if (noise_model(layer, n, width, labels, &o, &r, e)) return -1;
+    *out = (layer_mi){r.ixt, r.ity, r.kt.ixt_lo, r.kt.ixt_hi, r.kt.ity_lo, r.kt.ity_hi};
+    return 0;
 }
 
 /* ---- MI with labels ---- */
@@ -169,6 +180,7 @@ static const estimator_traits table[] = {
                    .mi = gauss_mi, .entropy = gauss_entropy, .mi_classes = classes_from_entropy},
     [EST_GCMI] = {.name = "gcmi", .handles_labels = 1,
                   .mi = gcmi_mi, .entropy = gcmi_entropy, .mi_classes = gcmi_classes},
+    [EST_NOISE] = {.name = "noise", .handles_labels = 1, .layer = noise_layer},
 };
 _Static_assert(sizeof table / sizeof table[0] == EST_COUNT, "one row of the estimator table per estimator_kind");
 

@@ -7,17 +7,18 @@
  * Adding an estimator: a kind below (before EST_COUNT), its row in mi.c, and its name in
  * mi.estimator's allowed values in util/config.c, in table order (the test says when they
  * differ). A row that estimates from two arrays sets .mi (and .mi_classes for labels). A row
- * that needs the whole uncompressed layer, the training noise σ and the labels (a
- * Gaussian-mixture noise-model estimator) sets .layer and leaves .mi and .mi_classes NULL:
+ * that needs the whole uncompressed layer, the training noise σ and the labels (the
+ * Gaussian-mixture noise model, "noise") sets .layer and leaves .mi and .mi_classes NULL:
  * mi_estimate refuses it by name, `grokinfo mi` does not list it (estimator_on_arrays), and
- * infoplane_measure is then taught to call .layer on the layer before compressing it, with σ
- * (mi.sigma) added to infoplane_options. */
+ * infoplane_measure is to call .layer on the noiseless layer before compressing it, with σ
+ * (mi.sigma) and a key for its random draws added to infoplane_options. */
 #ifndef GI_MI_H
 #define GI_MI_H
 #include <stddef.h>
+#include <stdint.h>
 #include "measure/estimators.h"
 
-typedef enum { EST_KSG, EST_KL, EST_WKL, EST_WKL_POOLED, EST_KDE, EST_GAUSS, EST_GCMI, EST_COUNT } estimator_kind;
+typedef enum { EST_KSG, EST_KL, EST_WKL, EST_WKL_POOLED, EST_KDE, EST_GAUSS, EST_GCMI, EST_NOISE, EST_COUNT } estimator_kind;
 
 typedef struct {
     estimator_kind kind;
@@ -25,6 +26,7 @@ typedef struct {
     int rescale;      /* whitening (rows with rescale_allowed) */
     int bias_correct; /* gcmi */
     int standardize;  /* z-score every column of X and Y first (rows with standardize_allowed) */
+    int draws;        /* noise: Monte-Carlo draws per component (0: NOISE_DEFAULT_DRAWS) */
 } mi_estimator;
 
 /* I(X;Y), X n x dx and Y n x dy. */
@@ -33,10 +35,17 @@ typedef int (*estimator_mi_fn)(const mi_estimator *est, const double *x, int dx,
 /* I(X;Y) for integer labels Y. */
 typedef int (*estimator_classes_fn)(const mi_estimator *est, const double *x, int dx, const int *labels, int n,
                                     estimate *out, gi_err *e);
-/* I(X;L) and I(L;Y) from a whole layer (n x width, not compressed), the noise σ added to it in
- * training, and the labels. No row has one yet. */
-typedef int (*estimator_layer_fn)(const mi_estimator *est, const double *layer, int width, double sigma,
-                                  const int *labels, int n, estimate *ixl, estimate *ily, gi_err *e);
+/* I(X;L) and I(L;Y) from a whole layer's noiseless outputs (n x width, not compressed), the
+ * noise the network adds to them, and the labels (NULL: I(L;Y) is NAN). The noise is σ absolute,
+ * or sigma_rel > 0 times the layer's RMS per coordinate; key seeds the estimator's own random
+ * draws (one key per step, layer and subset, as smi's). Out: both estimates (value ± error) and,
+ * where the estimator has them, deterministic bounds on each (NAN otherwise; noise:
+ * Kolchinsky–Tracey). Two structs rather than more arguments: the table's rows share one
+ * signature, and a later whole-layer estimator adds fields, not parameters. */
+typedef struct { double sigma, sigma_rel; uint64_t key; } layer_noise;
+typedef struct { estimate ixl, ily; double ixl_lo, ixl_hi, ily_lo, ily_hi; } layer_mi;
+typedef int (*estimator_layer_fn)(const mi_estimator *est, const double *layer, int width, const int *labels, int n,
+                                  const layer_noise *noise, layer_mi *out, gi_err *e);
 
 typedef struct {
     const char *name;         /* as the CLI and mi.estimator spell it */

@@ -74,7 +74,7 @@ static const option options[] = {
     {"mi.agn_relative_scale", T_BOOL, FLD(mi.agn_relative_scale), "false", ANY, FALSE_ONLY, NULL},
     /* auto, then measure/mi.c's estimator table in its order (util cannot include measure:
      * tests/test_estimator_table.c holds the two together) */
-    {"mi.estimator", T_ENUM, FLD(mi.estimator), "auto", ANY, 0, "auto|ksg|kl|wkl|wkl-pooled|kde|gauss|gcmi"},
+    {"mi.estimator", T_ENUM, FLD(mi.estimator), "auto", ANY, 0, "auto|ksg|kl|wkl|wkl-pooled|kde|gauss|gcmi|noise"},
     {"mi.k", T_INT, FLD(mi.k), "0", GE(0), 0, NULL},
     {"mi.entropy_estimator_params.method", T_ENUM, FLD(mi.method), "KL", ANY, 0, "KL|KDE"},
     {"mi.entropy_estimator_params.functional_params.n_jobs", T_INT, FLD(mi.n_jobs), "4", ANY, UNUSED, NULL},

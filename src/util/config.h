@@ -55,7 +55,7 @@ typedef struct {
         int enabled;            /* bool: the information plane at every evaluation */
         double sigma;
         int agn_relative_scale; /* bool; only false is supported */
-        char estimator[16];     /* auto (from method: KL -> wkl, KDE -> kde)|ksg|kl|wkl|wkl-pooled|kde|gauss|gcmi */
+        char estimator[16];     /* auto (from method: KL -> wkl, KDE -> kde)|ksg|kl|wkl|wkl-pooled|kde|gauss|gcmi|noise */
         int k;                  /* 0: k_neighbours */
         char method[32];        /* mi.entropy_estimator_params.method */
         int n_jobs, k_neighbours, rescale;

@@ -24,6 +24,7 @@ enum rng_stream {
     STREAM_AE_SHUFFLE = 12,        /*                   its batch order */
     STREAM_AE_NOISE = 13,          /*                   the noise on its code, by step */
     STREAM_SLICED_DIRECTIONS = 21, /* measure/infoplane.c: sliced MI's random directions */
+    STREAM_NOISE_MODEL = 22,       /* measure/noise_model.c: the Monte-Carlo draws z, by component */
     STREAM_PLANE = 31,             /* run/plane.c: the information plane's per-subset and per-layer keys */
     STREAM_PLANE_ROWS = 32,        /*              the rows of mi.eval_points */
 };
