@@ -102,6 +102,24 @@ out=$("$bin" infoplane "$tmp/full" -q 2>&1)
     fail infoplane_reproduces_training "$out"
 out=$("$bin" infoplane "$tmp/full" -q 2>&1)
 [ "$out" = "$tmp/full/mi-wkl-2.csv" ] && ok infoplane_never_overwrites || fail infoplane_never_overwrites "$out"
+# --- the noise-model estimate (mi.noise_model): mi_noise.csv in [0, ln N] and [0, H(Y)] (its own
+# ceilings), between its Kolchinsky-Tracey bounds, resumed to the same bytes, and measured again
+# from the checkpoints by `infoplane mi.noise_model=true` (relative σ, so that the mixture overlaps)
+nz="$small $withmi mi.noise_model=true mi.noise_sigma_rel=0.3 mi.check=false"
+"$bin" train $nz train.optimization_steps=300 --out "$tmp/nz" >/dev/null 2>&1
+"$bin" train $nz train.optimization_steps=120 --out "$tmp/nzpart" >/dev/null 2>&1
+"$bin" train --resume "$tmp/nzpart" train.optimization_steps=300 --quiet >/dev/null 2>&1
+if head -1 "$tmp/nz/mi_noise.csv" 2>/dev/null | grep -q ',h_y,flags,sigma,ixl_lo,ixl_hi,ily_lo,ily_hi$' &&
+   awk -F, 'NR > 1 { n = ($2 == "train") ? 200 : 1000; tol = 4 * $5 + 1e-7  # (%.9g in the file)
+                     if ($4 < -tol || $4 > log(n) + tol || $6 < -4 * $7 - 1e-7 || $6 > $11 + 4 * $7 + 1e-7) bad++
+                     if ($4 < $14 - tol || $4 > $15 + tol) bad++; rows++ } END { exit bad > 0 || rows != 54 }' "$tmp/nz/mi_noise.csv"
+then ok noise_model_in_range_and_bounds; else fail noise_model_in_range_and_bounds "$(head -3 "$tmp/nz/mi_noise.csv")"; fi
+cmp -s "$tmp/nz/mi_noise.csv" "$tmp/nzpart/mi_noise.csv" && ok noise_model_resume_identical || fail noise_model_resume_identical "differs"
+out=$("$bin" infoplane "$tmp/nz" mi.noise_model=true -q 2>&1)
+[ "$out" = "$tmp/nz/mi-noise.csv" ] && cmp -s "$tmp/nz/mi_noise.csv" "$out" && ok noise_model_from_checkpoints ||
+    fail noise_model_from_checkpoints "$out"
+expect_error noise_not_on_compressed_layers "works on whole layers" "$bin" train $small $withmi mi.estimator=noise --out "$tmp/nz3"
+[ ! -e "$tmp/nz3" ] && ok noise_refused_before_the_run_dir || fail noise_refused_before_the_run_dir "made $tmp/nz3"
 # --- flags: summary.json's counts per subset, layer and kind equal an independent count of mi.csv's
 # flags column (awk), and flagged rows are drawn hollow
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }

@@ -47,6 +47,9 @@ TEST(flags_fire_beyond_the_tolerance_only) {
     CHECK(mi_flags_pair(&ksg, top - 0.29, 0.01, 1000) == MI_FLAG_BIT(MI_FLAG_IXL_AT_CEILING));
     CHECK(mi_flags_pair(&ksg, top - 0.31, 0.01, 1000) == 0);
     CHECK(mi_flags_pair(&wkl, top - 0.29, 0.01, 1000) == 0); /* the saturation ceiling is KSG's */
+    mi_estimator noise = {.kind = EST_NOISE};
+    CHECK(mi_flags_pair(&noise, log(1000.0) - 0.09, 0.0, 1000) == MI_FLAG_BIT(MI_FLAG_IXL_AT_CEILING));
+    CHECK(mi_flags_pair(&noise, log(1000.0) - 0.11, 0.0, 1000) == 0);
 }
 
 TEST(flags_data_processing_inequality_between_layers) {

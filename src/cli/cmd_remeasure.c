@@ -42,7 +42,9 @@ static int remeasure(const char *cmd, int argc, char **argv) {
     cli_default_data_dir(data_dir, sizeof data_dir);
     cli_use_threads(cfg.train.threads);
     run_options opt = {.run_dir = run_dir, .data_dir = data_dir, .progress = !quiet, .log = cli_sink(stderr)};
-    int rc = run_remeasure(&cfg, &opt, oinfo ? "oinfo" : "mi", out, sizeof out, &e);
+    /* infoplane with mi.noise_model=true: the noise-model estimate (mi-noise.csv) instead */
+    const char *what = oinfo ? "oinfo" : cfg.mi.noise_model ? "mi_noise" : "mi";
+    int rc = run_remeasure(&cfg, &opt, what, out, sizeof out, &e);
     if (rc) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
     printf("%s\n", out);
     return 0;

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "run/plane.h"
 #include "run/run.h"
 #include "util/atomic_file.h"
 #include "util/config.h"
@@ -60,7 +61,11 @@ int cmd_train(int argc, char **argv) {
         }
         if (config_override(&cfg, a, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 2; }
     }
-    if (config_validate(&cfg, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 2; }
+    infoplane_options plane_opt; /* the plane's estimator must be one it can use, before a run directory exists */
+    if (config_validate(&cfg, &e) || (cfg.mi.enabled && plane_options(&cfg, &plane_opt, &e))) {
+        fprintf(stderr, "grokinfo: %s\n", e.msg);
+        return 2;
+    }
     if (cfg.n_unused > 0 && !resume) {
         fprintf(stderr, "grokinfo: warning: config keys accepted but not used by grokinfo yet:");
         for (int i = 0; i < cfg.n_unused; i++) fprintf(stderr, "%s %s", i ? "," : "", cfg.unused[i]);

@@ -11,7 +11,8 @@ static const mi_flag_info flag_table[] = {
     [MI_FLAG_ILY_ABOVE_CEILING] = {"ily_above_ceiling", "I(L;Y) above the estimator's ceiling for labels, the labels' entropy"},
     [MI_FLAG_IXL_NEGATIVE] = {"ixl_negative", "I(X;L) below 0"},
     [MI_FLAG_IXL_ABOVE_LN_N] = {"ixl_above_ln_n", "I(X;L) above ln N"},
-    [MI_FLAG_IXL_AT_CEILING] = {"ixl_at_ceiling", "I(X;L) within 0.3 nats of KSG's value on a deterministic channel"},
+    [MI_FLAG_IXL_AT_CEILING] = {"ixl_at_ceiling", "I(X;L) at the estimator's own ceiling (ksg: within 0.3 nats of its value on "
+                                                  "a deterministic channel; noise: within 0.1 of ln N)"},
     [MI_FLAG_DPI_IXL] = {"dpi_ixl", "I(X;L) above the previous layer's (data-processing inequality)"},
     [MI_FLAG_DPI_ILY] = {"dpi_ily", "I(L;Y) above the previous layer's (data-processing inequality)"},
 };
@@ -56,6 +57,8 @@ unsigned mi_flags_pair(const mi_estimator *est, double ixl, double stderr_, int 
     if (ixl < -2.0 * stderr_) f |= MI_FLAG_BIT(MI_FLAG_IXL_NEGATIVE);
     if (ixl > log((double)n) + 2.0 * stderr_) f |= MI_FLAG_BIT(MI_FLAG_IXL_ABOVE_LN_N);
     if (est->kind == EST_KSG && ixl > mi_ksg_ceiling(n, est->k) - 0.3) f |= MI_FLAG_BIT(MI_FLAG_IXL_AT_CEILING);
+    /* the noise model saturates at ln N when no two points' layers come within a few σ */
+    if (est->kind == EST_NOISE && ixl > log((double)n) - 0.1) f |= MI_FLAG_BIT(MI_FLAG_IXL_AT_CEILING);
     return f;
 }
 

@@ -21,7 +21,7 @@ typedef enum {
     MI_FLAG_ILY_ABOVE_CEILING,  /* I(L;Y) > ceiling + tol */
     MI_FLAG_IXL_NEGATIVE,       /* I(X;L) < −2 SE */
     MI_FLAG_IXL_ABOVE_LN_N,     /* I(X;L) > ln N + 2 SE */
-    MI_FLAG_IXL_AT_CEILING,     /* ksg: I(X;L) within 0.3 nats of its deterministic-channel value */
+    MI_FLAG_IXL_AT_CEILING,     /* ksg: within 0.3 nats of its deterministic-channel value; noise: of ln N − 0.1 */
     MI_FLAG_DPI_IXL,            /* I(X;L_l) > I(X;L_{l−1}) by more than 2 combined SE */
     MI_FLAG_DPI_ILY,            /* I(L_l;Y) > I(L_{l−1};Y) by more than 2 combined SE */
     MI_FLAG_COUNT

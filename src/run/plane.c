@@ -18,6 +18,9 @@ int plane_options(const gi_config *c, infoplane_options *o, gi_err *e) {
         return gi_fail(e, "mi.estimator: '%s' is not one of auto, %s", name,
                        estimator_names(list, sizeof list, ", ", NULL, NULL));
     }
+    if (!estimator_on_arrays(estimator_get(o->est.kind)))
+        return gi_fail(e, "mi.estimator: '%s' works on whole layers, not on the plane's compressed ones: use "
+                          "mi.noise_model=true for it (mi_noise.csv)", name);
     o->est.k = c->mi.k > 0 ? c->mi.k : c->mi.k_neighbours;
     /* rescale (true by default, as the seed) whitens where the estimator's row allows it */
     o->est.rescale = c->mi.rescale && estimator_get(o->est.kind)->rescale_allowed;
@@ -58,14 +61,13 @@ static double *to_double(const float *x, size_t n) {
 }
 
 /* mi.eval_points rows of n drawn with the seed, ascending */
-static int *draw_rows(uint64_t seed, int n, int k) {
+int *plane_draw_rows(uint64_t seed, int n, int k) {
     int *all = gi_malloc((size_t)n * sizeof(int));
     for (int i = 0; i < n; i++) all[i] = i;
     rng_t r;
     rng_seed(&r, noise_key(seed, STREAM_PLANE_ROWS, 0, 0));
     rng_shuffle_int(&r, all, n);
-    char *pick = gi_malloc((size_t)n);
-    memset(pick, 0, (size_t)n);
+    char *pick = gi_calloc((size_t)n, 1);
     for (int i = 0; i < k; i++) pick[all[i]] = 1;
     for (int i = 0, j = 0; i < n; i++)
         if (pick[i]) all[j++] = i;
@@ -100,7 +102,7 @@ int plane_create(plane *p, trainer *t, const infoplane_options *o, const char *c
     if (k_eval > n_eval)
         return gi_fail(e, "mi.eval_points: %d, but the evaluation set has %d rows (0 = all of them)", k_eval, n_eval);
     if (k_eval > 0 && k_eval < n_eval) {
-        p->rows[SUBSET_EVAL] = draw_rows((uint64_t)c->seed, n_eval, k_eval);
+        p->rows[SUBSET_EVAL] = plane_draw_rows((uint64_t)c->seed, n_eval, k_eval);
         p->n_rows[SUBSET_EVAL] = k_eval;
     }
     dataset sets[2];

@@ -32,6 +32,9 @@ typedef struct {
     label_stats labels[2];               /* of the measured rows: H(Y), the Ross ceiling */
 } plane;
 
+/* mi.eval_points: k of the n evaluation rows drawn with the seed, ascending (caller frees). Every
+ * measurement of the plane uses these rows. */
+int *plane_draw_rows(uint64_t seed, int n, int k);
 /* The options from the configuration (mi.*, ae.*): the seed's keys and grokinfo's. */
 int plane_options(const gi_config *c, infoplane_options *o, gi_err *e);
 /* The autoencoder cache folder: the parent of the embedded digits' folder (data/mnist -> data). */

@@ -65,6 +65,9 @@ typedef struct {
         int eval_points;        /* rows of the evaluation set the plane uses: 0 = all */
         int check, check_k;     /* the cross-check beside it (mi_check.csv): on, and its KSG's k */
         int standardize;        /* ksg: z-score X's and L's columns first (the cross-check always does) */
+        int noise_model;        /* mi_noise.csv: the noise-model estimate on the whole layers */
+        double noise_sigma_rel; /* > 0: its σ relative to each layer's RMS (else mi.sigma, absolute) */
+        int noise_draws;        /* its Monte-Carlo draws per component */
         int pca_whiten;
         int filter_mi_plots;
     } mi;

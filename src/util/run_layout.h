@@ -18,6 +18,7 @@
 #define RUN_MI "mi.csv"
 #define RUN_MI_TEXT_COLUMNS "subset,estimator,flags" /* mi.csv's (and mi-*.csv's) columns that are not numbers */
 #define RUN_MI_CHECK "mi_check.csv" /* the bounded cross-check of mi.csv (run/mi_run.c) */
+#define RUN_MI_NOISE "mi_noise.csv" /* the noise-model estimate (run/mi_noise.c, mi.noise_model) */
 #define RUN_OINFO "oinfo.csv"
 #define RUN_SUMMARY "summary.json"
 #define RUN_CKPT_DIR "ckpt"
