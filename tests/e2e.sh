@@ -118,6 +118,11 @@ cmp -s "$tmp/nz/mi_noise.csv" "$tmp/nzpart/mi_noise.csv" && ok noise_model_resum
 out=$("$bin" infoplane "$tmp/nz" mi.noise_model=true -q 2>&1)
 [ "$out" = "$tmp/nz/mi-noise.csv" ] && cmp -s "$tmp/nz/mi_noise.csv" "$out" && ok noise_model_from_checkpoints ||
     fail noise_model_from_checkpoints "$out"
+out=$("$bin" infoplane "$tmp/nz" mi.noise_model=true --steps 0,300 -q 2>&1)
+[ "$(cut -d, -f1 "$out" 2>/dev/null | sort -u | tr '\n' ' ')" = "0 300 step " ] && ok infoplane_steps_picks_checkpoints ||
+    fail infoplane_steps_picks_checkpoints "$out: $(cut -d, -f1 "$out" 2>/dev/null | sort -u | tr '\n' ' ')"
+expect_error infoplane_steps_missing "--steps: no checkpoint of step 7" "$bin" infoplane "$tmp/nz" --steps 0,7 -q
+expect_error infoplane_steps_bad_number "--steps: expected an integer" "$bin" infoplane "$tmp/nz" --steps 0,x -q
 expect_error noise_not_on_compressed_layers "works on whole layers" "$bin" train $small $withmi mi.estimator=noise --out "$tmp/nz3"
 [ ! -e "$tmp/nz3" ] && ok noise_refused_before_the_run_dir || fail noise_refused_before_the_run_dir "made $tmp/nz3"
 # --- flags: summary.json's counts per subset, layer and kind equal an independent count of mi.csv's

@@ -11,9 +11,23 @@
 static int remeasure(const char *cmd, int argc, char **argv) {
     int oinfo = strcmp(cmd, "oinfo") == 0;
     const char *run_dir = NULL;
-    int quiet = 0;
+    int quiet = 0, n_steps = 0;
+    int64_t steps[256];
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) quiet = 1;
+        else if (strcmp(argv[i], "--steps") == 0 && i + 1 < argc) {
+            /* a comma-separated list of checkpointed steps */
+            for (char *p = argv[++i], *next; *p; p = next) {
+                char item[32];
+                size_t len = strcspn(p, ",");
+                next = p + len + (p[len] == ',');
+                snprintf(item, sizeof item, "%.*s", (int)(len < 31 ? len : 31), p);
+                long long v;
+                if (n_steps == 256) { fprintf(stderr, "grokinfo %s: --steps: at most 256 steps\n", cmd); return 2; }
+                if (arg_ll(cmd, "--steps", item, 0, LLONG_MAX, &v)) return 2;
+                steps[n_steps++] = v;
+            }
+        }
         else if (argv[i][0] == '-') { fprintf(stderr, "grokinfo %s: unknown option '%s'\n", cmd, argv[i]); return cli_usage(cmd); }
         else if (!strchr(argv[i], '=')) {
             if (run_dir) { fprintf(stderr, "grokinfo %s: one RUN_DIR please (got '%s' and '%s')\n", cmd, run_dir, argv[i]); return 2; }
@@ -41,7 +55,8 @@ static int remeasure(const char *cmd, int argc, char **argv) {
     char data_dir[1000], out[GI_PATH];
     cli_default_data_dir(data_dir, sizeof data_dir);
     cli_use_threads(cfg.train.threads);
-    run_options opt = {.run_dir = run_dir, .data_dir = data_dir, .progress = !quiet, .log = cli_sink(stderr)};
+    run_options opt = {.run_dir = run_dir, .data_dir = data_dir, .progress = !quiet, .log = cli_sink(stderr),
+                       .steps = n_steps ? steps : NULL, .n_steps = n_steps};
     /* infoplane with mi.noise_model=true: the noise-model estimate (mi-noise.csv) instead */
     const char *what = oinfo ? "oinfo" : cfg.mi.noise_model ? "mi_noise" : "mi";
     int rc = run_remeasure(&cfg, &opt, what, out, sizeof out, &e);

@@ -25,12 +25,13 @@ const cli_command cli_commands[] = {
              "standard error; --bootstrap B adds a 95% percentile interval"},
     {.name = "infoplane",
      .run = cmd_infoplane,
-     .synopsis = "infoplane RUN_DIR [mi.estimator=ksg mi.k=5 ...] [--quiet]",
-     .help = "the information plane of a run again, from its per-evaluation checkpoints, into\n"
-             "RUN_DIR/mi-<estimator>.csv (never overwriting)"},
+     .synopsis = "infoplane RUN_DIR [mi.estimator=ksg mi.k=5 ...] [--steps S,S,...] [--quiet]",
+     .help = "the information plane of a run again, from its per-evaluation checkpoints (or those of\n"
+             "--steps), into RUN_DIR/mi-<estimator>.csv (never overwriting); with mi.noise_model=true\n"
+             "the noise-model estimate, into RUN_DIR/mi-noise.csv"},
     {.name = "oinfo",
      .run = cmd_oinfo,
-     .synopsis = "oinfo RUN_DIR [oinfo.clusters=10 ...] [--quiet]",
+     .synopsis = "oinfo RUN_DIR [oinfo.clusters=10 ...] [--steps S,S,...] [--quiet]",
      .help = "the O-information of a run's hidden layers from its checkpoints into RUN_DIR/oinfo.csv\n"
              "(or oinfo-2.csv, ...)"},
     {.name = "sweep",

@@ -49,6 +49,25 @@ static int fresh_name(const char *run_dir, const char *base, char *out, size_t n
     }
 }
 
+/* Keeps the checkpoint names of the steps asked for (in step order); a step without one is an error. */
+static int keep_steps(char **names, int *count, const int64_t *steps, int n_steps, const char *ckpt_dir, gi_err *e) {
+    int kept = 0;
+    for (int i = 0; i < *count; i++) {
+        long long step = strtoll(names[i] + strlen(RUN_STEP_PREFIX), NULL, 10);
+        int want = 0;
+        for (int j = 0; j < n_steps; j++) want |= steps[j] == step;
+        if (want) names[kept++] = names[i];
+        else free(names[i]);
+    }
+    *count = kept;
+    for (int j = 0; j < n_steps; j++) {
+        int found = 0;
+        for (int i = 0; i < kept; i++) found |= strtoll(names[i] + strlen(RUN_STEP_PREFIX), NULL, 10) == steps[j];
+        if (!found) return gi_fail(e, "--steps: no checkpoint of step %lld in %s", (long long)steps[j], ckpt_dir);
+    }
+    return 0;
+}
+
 /* Every per-evaluation checkpoint in step order: parameters loaded, evaluated (the same noise as
  * in training: its stream is keyed by the step), measured; out_path rewritten after each. */
 static int over_checkpoints(trainer *t, const run_options *opt, const measurement_type *type, void *state,
@@ -57,6 +76,11 @@ static int over_checkpoints(trainer *t, const run_options *opt, const measuremen
     if (path_join(ckpt_dir, sizeof ckpt_dir, opt->run_dir, RUN_CKPT_DIR, e)) return -1;
     int count, rc = -1;
     char **names = step_checkpoints(ckpt_dir, &count);
+    if (opt->steps && keep_steps(names, &count, opt->steps, opt->n_steps, ckpt_dir, e)) {
+        for (int i = 0; i < count; i++) free(names[i]);
+        free(names);
+        return -1;
+    }
     if (count == 0) {
         free(names);
         return gi_fail(e, "%s: no per-evaluation checkpoints (step_*.bin); the run needs train.save_step_checkpoints=true",

@@ -20,6 +20,8 @@ typedef struct {
     int progress;         /* 1: progress bar / periodic lines on stderr, notes on what set-up did */
     gi_sink log;          /* warnings and notes, a line each (NULL fn: dropped) */
     FILE *report;         /* the end of a finished run: its summary line, phases, peaks, timing (NULL: none) */
+    const int64_t *steps; /* run_remeasure: only these checkpoints' steps (n_steps of them; NULL: all) */
+    int n_steps;
 } run_options;
 
 int run_train(const gi_config *cfg, const run_options *opt, gi_err *e);
@@ -29,7 +31,7 @@ int run_train(const gi_config *cfg, const run_options *opt, gi_err *e);
  * config.yaml plus mi.* / ae.* or oinfo.* overrides), every checkpoint measured. Writes
  * RUN/<base>.csv, or <base>-2.csv, -3, ... so that nothing is overwritten (base: mi-<estimator>,
  * oinfo); its path goes to out_path. With the settings of the training, the numbers equal those
- * of the run's own file exactly. */
+ * of the run's own file exactly. opt->steps picks checkpoints by step (each must exist). */
 int run_remeasure(const gi_config *cfg, const run_options *opt, const char *measurement, char *out_path, size_t n,
                   gi_err *e);
 /* Layer `layer` (1..L) outputs over a subset at a checkpointed step, as evaluated in training (its
