@@ -123,6 +123,7 @@ out=$("$bin" infoplane "$tmp/nz" mi.noise_model=true --steps 0,300 -q 2>&1)
     fail infoplane_steps_picks_checkpoints "$out: $(cut -d, -f1 "$out" 2>/dev/null | sort -u | tr '\n' ' ')"
 expect_error infoplane_steps_missing "--steps: no checkpoint of step 7" "$bin" infoplane "$tmp/nz" --steps 0,7 -q
 expect_error infoplane_steps_bad_number "--steps: expected an integer" "$bin" infoplane "$tmp/nz" --steps 0,x -q
+expect_error noise_model_needs_a_scale "mi.noise_model: needs a noise scale" "$bin" train $small $withmi mi.noise_model=true mi.sigma=0 --out "$tmp/nz4"
 expect_error noise_not_on_compressed_layers "works on whole layers" "$bin" train $small $withmi mi.estimator=noise --out "$tmp/nz3"
 [ ! -e "$tmp/nz3" ] && ok noise_refused_before_the_run_dir || fail noise_refused_before_the_run_dir "made $tmp/nz3"
 # --- flags: summary.json's counts per subset, layer and kind equal an independent count of mi.csv's

@@ -39,8 +39,8 @@ typedef struct {
 static int noise_enabled(const gi_config *c) { return c->mi.enabled && c->mi.noise_model; }
 
 static void *noise_create(trainer *t, const measurement_env *env, gi_err *e) {
+    const gi_config *c = &t->cfg; /* (config_validate has checked that there is a noise scale) */
     noise_measurement *m = gi_calloc(1, sizeof *m);
-    const gi_config *c = &t->cfg;
     const mlp *net = &t->model;
     int widest = 0;
     m->opt = (noise_options){.sigma = c->mi.sigma, .sigma_rel = c->mi.noise_sigma_rel, .draws = c->mi.noise_draws};
@@ -58,15 +58,6 @@ static void *noise_create(trainer *t, const measurement_env *env, gi_err *e) {
     }
     int most = m->n[0] > m->n[1] ? m->n[0] : m->n[1];
     m->mu = gi_malloc((size_t)most * widest * sizeof(double));
-    if (!(m->opt.sigma > 0) && !(m->opt.sigma_rel > 0)) {
-        gi_fail(e, "mi.noise_model: needs a noise scale (mi.sigma > 0 or mi.noise_sigma_rel > 0)");
-        for (int s = 0; s < 2; s++) { free(m->rows[s]); free(m->labels[s]); }
-        for (int s = 0; s < 2; s++)
-            for (int l = 0; l < MLP_MAX_LAYERS; l++) free(m->clean[s][l]);
-        free(m->mu);
-        free(m);
-        return NULL;
-    }
     return m;
 }
 

@@ -567,6 +567,8 @@ int config_validate(const gi_config *c, gi_err *e) {
     int k = c->mi.k > 0 ? c->mi.k : c->mi.k_neighbours;
     if (c->mi.enabled && c->mi.eval_points > 0 && c->mi.eval_points <= k) /* (the upper bound needs the data) */
         return gi_fail(e, "mi.eval_points: %d rows, but the estimator needs more than k = %d", c->mi.eval_points, k);
+    if (c->mi.enabled && c->mi.noise_model && !(c->mi.sigma > 0) && !(c->mi.noise_sigma_rel > 0))
+        return gi_fail(e, "mi.noise_model: needs a noise scale (mi.sigma > 0 or mi.noise_sigma_rel > 0)");
     if (c->mi.enabled && c->mi.check && c->mi.eval_points > 0 && c->mi.eval_points <= c->mi.check_k)
         return gi_fail(e, "mi.eval_points: %d rows, but the cross-check needs more than mi.check_k = %d", c->mi.eval_points,
                        c->mi.check_k);
