@@ -75,14 +75,11 @@ static void noise_destroy(void *ctx, trainer *t) {
 
 static const char *noise_header(const void *ctx) { return NOISE_CSV_HEADER; }
 
-static void field(FILE *f, double v) {
-    if (isfinite(v)) fprintf(f, ",%.9g", v);
-    else fputc(',', f);
-}
+/* a number field as mi.csv writes them; empty when it is not finite (no labels, no draws) */
+static void number(FILE *f, double v) { plane_csv_field(f, isfinite(v), v); }
 
 /* one layer on one subset: the measured rows' means in double, the estimate, its row */
 static int noise_row(noise_measurement *m, const trainer *t, int s, int l, FILE *csv, gi_err *e) {
-    static const char *const subset_names[2] = {"train", "eval"};
     int n = m->n[s], d = t->model.dims[l + 1];
     for (int i = 0; i < n; i++) {
         const float *src = m->clean[s][l] + (size_t)(m->rows[s] ? m->rows[s][i] : i) * d;
@@ -93,21 +90,21 @@ static int noise_row(noise_measurement *m, const trainer *t, int s, int l, FILE 
     noise_result r;
     gi_err why;
     if (noise_model(m->mu, n, d, m->labels[s], &o, &r, &why))
-        return gi_fail(e, "noise model, step %lld, %s subset, layer %d: %s", (long long)t->step, subset_names[s], l + 1, why.msg);
+        return gi_fail(e, "noise model, step %lld, %s subset, layer %d: %s", (long long)t->step, subset_name[s], l + 1, why.msg);
     const mi_estimator est = {.kind = EST_NOISE};
     unsigned flags = mi_flags_pair(&est, r.ixt.value, r.ixt.stderr_, n) | mi_flags_label(&est, r.ity.value, r.ity.stderr_, &m->ls[s]);
     char names[256];
-    fprintf(csv, "%lld,%s,%d", (long long)t->step, subset_names[s], l + 1);
-    field(csv, r.ixt.value);
-    field(csv, r.ixt.stderr_);
-    field(csv, r.ity.value);
-    field(csv, r.ity.stderr_);
+    fprintf(csv, "%lld,%s,%d", (long long)t->step, subset_name[s], l + 1);
+    number(csv, r.ixt.value);
+    number(csv, r.ixt.stderr_);
+    number(csv, r.ity.value);
+    number(csv, r.ity.stderr_);
     fprintf(csv, ",%s,0,%d,%.9g,%s", estimator_name(EST_NOISE), d, m->ls[s].entropy, mi_flags_format(flags, names, sizeof names));
-    field(csv, r.sigma);
-    field(csv, r.kt.ixt_lo);
-    field(csv, r.kt.ixt_hi);
-    field(csv, r.kt.ity_lo);
-    field(csv, r.kt.ity_hi);
+    number(csv, r.sigma);
+    number(csv, r.kt.ixt_lo);
+    number(csv, r.kt.ixt_hi);
+    number(csv, r.kt.ity_lo);
+    number(csv, r.kt.ity_hi);
     fputc('\n', csv);
     return 0;
 }

@@ -5,8 +5,6 @@
 #include "util/json.h"
 #include "util/run_layout.h"
 
-static const char *const subset_names[2] = {"train", "eval"};
-
 /* Counted from the file itself, so that a resumed run counts the rows of every process. */
 static int count_flags(mi_report *r, gi_err *e) {
     table t;
@@ -62,7 +60,7 @@ static void flags_json(FILE *f, const mi_report *r, int a) {
     fprintf(f, ",\n%*s\"estimator\": \"%s\",\n%*s\"rows\": %d,\n%*s\"flagged_rows\": %d", a + 2, "", r->estimator, a + 2, "",
             r->rows, a + 2, "", r->flagged_rows);
     for (int s = 0; s < 2; s++) {
-        fprintf(f, ",\n%*s\"%s\": {", a + 2, "", subset_names[s]);
+        fprintf(f, ",\n%*s\"%s\": {", a + 2, "", subset_name[s]);
         for (int l = 0; l < r->n_layers; l++) {
             fprintf(f, "%s\n%*s\"%d\": {", l ? "," : "", a + 4, "", l + 1);
             for (int k = 0; k < MI_FLAG_COUNT; k++)

@@ -178,7 +178,7 @@ void plane_free(plane *p, trainer *t) {
     memset(p, 0, sizeof *p);
 }
 
-static void field(FILE *f, int ok, double v) {
+void plane_csv_field(FILE *f, int ok, double v) {
     if (ok) fprintf(f, ",%.9g", v);
     else fputc(',', f);
 }
@@ -198,7 +198,6 @@ static void flag_layers(const plane *p, int s, const infoplane_point *pt, int n_
 }
 
 int plane_measure(plane *p, const trainer *t, FILE *csv, gi_err *e) {
-    static const char *const subset_names[2] = {"train", "eval"};
     const mlp *m = &t->model;
     infoplane_point pt[MLP_MAX_LAYERS];
     unsigned flags[MLP_MAX_LAYERS];
@@ -217,16 +216,16 @@ int plane_measure(plane *p, const trainer *t, FILE *csv, gi_err *e) {
             p->seconds_estimate += pt[l].seconds_estimate;
             if ((!pt[l].ok_ixl || !pt[l].ok_ily) && p->warned++ < 3)
                 gi_say(p->log, "grokinfo: step %lld, %s subset, layer %d: %s not estimated (%s); left empty in mi.csv",
-                       (long long)t->step, subset_names[s], l + 1, !pt[l].ok_ixl ? "I(X;L)" : "I(L;Y)", why.msg);
+                       (long long)t->step, subset_name[s], l + 1, !pt[l].ok_ixl ? "I(X;L)" : "I(L;Y)", why.msg);
         }
         flag_layers(p, s, pt, m->n_layers, flags);
         for (int l = 0; l < m->n_layers; l++) {
             char names[256];
-            fprintf(csv, "%lld,%s,%d", (long long)t->step, subset_names[s], l + 1);
-            field(csv, pt[l].ok_ixl, pt[l].ixl);
-            field(csv, pt[l].ok_ixl, pt[l].ixl_err);
-            field(csv, pt[l].ok_ily, pt[l].ily);
-            field(csv, pt[l].ok_ily, pt[l].ily_err);
+            fprintf(csv, "%lld,%s,%d", (long long)t->step, subset_name[s], l + 1);
+            plane_csv_field(csv, pt[l].ok_ixl, pt[l].ixl);
+            plane_csv_field(csv, pt[l].ok_ixl, pt[l].ixl_err);
+            plane_csv_field(csv, pt[l].ok_ily, pt[l].ily);
+            plane_csv_field(csv, pt[l].ok_ily, pt[l].ily_err);
             fprintf(csv, ",%s,%d,%d,%.9g,%s\n", estimator_name(p->opt.est.kind), pt[l].dx, pt[l].dl, p->labels[s].entropy,
                     mi_flags_format(flags[l], names, sizeof names));
         }

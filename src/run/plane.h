@@ -44,6 +44,8 @@ void plane_cache_dir(const char *data_dir, char *out, size_t n);
  * (NULL: plane_options of the trainer's configuration). */
 int plane_create(plane *p, trainer *t, const infoplane_options *o, const char *cache_dir, const gi_sink *log, gi_err *e);
 void plane_free(plane *p, trainer *t);
+/* ",%.9g" of v, or "," alone when !ok (an estimate that failed): mi.csv's number fields. */
+void plane_csv_field(FILE *f, int ok, double v);
 /* After trainer_evaluate(t): the rows of this step into csv. */
 int plane_measure(plane *p, const trainer *t, FILE *csv, gi_err *e);
 #endif

@@ -1,13 +1,15 @@
 #include "train/metrics.h"
 #include <math.h>
 
+const char *const subset_name[2] = {[SUBSET_TRAIN] = "train", [SUBSET_EVAL] = "eval"};
+
 void metrics_header(FILE *f, int L) {
     fprintf(f, "step,train_loss,train_acc,eval_loss,eval_acc,weight_norm");
     for (int l = 0; l < L; l++) fprintf(f, ",weight_norm_l%d", l + 1);
     for (int l = 0; l < L; l++) fprintf(f, ",grad_norm_l%d", l + 1);
     fprintf(f, ",train_logits_mean,train_logits_var,eval_logits_mean,eval_logits_var");
     for (int s = 0; s < 2; s++)
-        for (int l = 0; l < L - 1; l++) fprintf(f, ",dead_%s_l%d", s == 0 ? "train" : "eval", l + 1);
+        for (int l = 0; l < L - 1; l++) fprintf(f, ",dead_%s_l%d", subset_name[s], l + 1);
     fprintf(f, ",seconds\n");
 }
 

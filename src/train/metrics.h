@@ -9,6 +9,8 @@
 #include "nn/mlp.h"
 
 enum { SUBSET_TRAIN = 0, SUBSET_EVAL = 1 };
+/* "train", "eval": a subset's name in every file that names one (metrics.csv, mi.csv, ...) */
+extern const char *const subset_name[2];
 
 typedef struct {
     int64_t step;
