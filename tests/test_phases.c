@@ -89,8 +89,8 @@ static int cmp_abs(const void *a, const void *b) {
 
 /* Known change points at the real standard errors. Without noise every boundary is found. With
  * noise (200 curves per schedule and noise kind) the test holds the rule to what it measured when
- * it was written (printed): 51–80% of curves have all six boundaries within tolerance, 88–95% of
- * the boundaries are, the median error is 0.011–0.019 decade. The misses are mostly the
+ * it was written (printed): 52–81% of curves have all six boundaries within tolerance, 88–96% of
+ * the boundaries are, the median error is 0.011–0.018 decade. The misses are mostly the
  * 0.3-decade plateau between the fall and the rise read as a V (a merged boundary): at 6–8
  * standard errors a plateau that short is not always resolvable (README, "The phase rule"). */
 TEST(phases_recover_known_change_points) {

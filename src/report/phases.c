@@ -73,7 +73,8 @@ static int segment_ok(const double *x, int n, double a, double b, const phase_pa
 }
 
 /* Knots j0..j1 in turn move to their best place between their neighbours (the others held), searched on
- * a grid of 0.02 decade and then 0.002, until none moves (at most 4 rounds): forward selection places a knot where it
+ * a grid of 0.02 decade within 0.2 of where it is and then one of 0.002 within 0.02, until none
+ * moves (at most 4 rounds): forward selection places a knot where it
  * helps most given the earlier ones, and only at evaluations; the change need not be there. */
 static void refine_knots(const fit_data *f, const phase_params *p, double *kx, int nb, int j0, int j1) {
     const double *x = f->x;
@@ -85,7 +86,8 @@ static void refine_knots(const fit_data *f, const phase_params *p, double *kx, i
         for (int j = j0; j <= j1; j++) {
             double keep = kx[j], best = keep, best_chi2 = fit_both(f, kx, nb);
             for (int level = 0; level < 2; level++) {
-                double h = level ? 0.002 : 0.02, c = best, lo = level ? c - 0.02 : kx[j - 1], hi = level ? c + 0.02 : kx[j + 1];
+                double h = level ? 0.002 : 0.02, c = best, lo = fmax(kx[j - 1], c - (level ? 0.02 : 0.2)),
+                       hi = fmin(kx[j + 1], c + (level ? 0.02 : 0.2));
                 for (double t = lo + h; t < hi; t += h) {
                     if (!segment_ok(x, n, kx[j - 1], t, p) || !segment_ok(x, n, t, kx[j + 1], p)) continue;
                     kx[j] = t;
