@@ -1,6 +1,7 @@
 /* test_oinfo_ties.c — oinfo.ties, the ranking of equal values before the copula transform
  * (measure/oinfo.h): the rules agree where there are no ties; on ReLU-like columns they give the
- * closed-form copula correlations below; random is a pure function of its key.
+ * closed-form copula correlations below; random is a pure function of its key; the names are
+ * those config.c allows.
  *
  * Two columns that are 0 on a fraction p of the samples and continuous elsewhere, z = Φ⁻¹(p),
  * φ = φ(z). With the zeros' ranks at random, a column is a draw of g = Φ⁻¹(U) with the zeros
@@ -16,6 +17,7 @@
 #include "measure/oinfo.h"
 #include "measure/special.h"
 #include "test.h"
+#include "util/config.h"
 #include "util/rng.h"
 
 static double phi(double z) { return exp(-0.5 * z * z) / sqrt(2.0 * 3.14159265358979323846); }
@@ -44,7 +46,7 @@ static double *relu_pair(int n, double p, int shared, uint64_t seed) {
     return x;
 }
 
-/* the names, found again */
+/* the names, found again; oinfo.ties allows exactly them, in this order (util cannot include measure) */
 TEST(oinfo_ties_rule_names) {
     const char *want[] = {"index", "random", "average"};
     for (int k = 0; k < OINFO_TIES_COUNT; k++) {
@@ -55,6 +57,16 @@ TEST(oinfo_ties_rule_names) {
     oinfo_tie_rule r;
     CHECK(oinfo_tie_from_name("Index", &r) != 0 && oinfo_tie_from_name("", &r) != 0);
     CHECK(oinfo_tie_name(OINFO_TIES_COUNT) == NULL);
+    gi_config c;
+    gi_err e;
+    config_defaults(&c);
+    CHECK(strcmp(c.oinfo.ties, "index") == 0);
+    for (int k = 0; k < OINFO_TIES_COUNT; k++)
+        CHECK(config_set(&c, "oinfo.ties", want[k], NULL, &e) == 0 && strcmp(c.oinfo.ties, want[k]) == 0);
+    /* a bad value: one line naming the key and every allowed value, in the table's order */
+    CHECK(config_override(&c, "oinfo.ties=sideways", &e) != 0);
+    CHECK_STR_CONTAINS(e.msg, "oinfo.ties: 'sideways' is not one of index, random, average");
+    CHECK(strchr(e.msg, '\n') == NULL);
 }
 
 /* continuous columns (no two values equal): the three rules give the same bytes */
