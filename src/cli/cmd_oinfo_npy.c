@@ -27,9 +27,9 @@ int cmd_oinfo_npy(int argc, char **argv) {
         }
         else if (strcmp(a, "--ties") == 0 && more) {
             if (oinfo_tie_from_name(argv[++i], &p.ties.rule)) {
-                fprintf(stderr, "grokinfo oinfo-npy: --ties: expected one of %s, %s, %s, got '%s'\n",
-                        oinfo_tie_name(OINFO_TIES_INDEX), oinfo_tie_name(OINFO_TIES_RANDOM), oinfo_tie_name(OINFO_TIES_AVERAGE),
-                        argv[i]);
+                fprintf(stderr, "grokinfo oinfo-npy: --ties: expected one of ");
+                for (int r = 0; r < OINFO_TIES_COUNT; r++) fprintf(stderr, "%s%s", r ? ", " : "", oinfo_tie_name((oinfo_tie_rule)r));
+                fprintf(stderr, ", got '%s'\n", argv[i]);
                 return CLI_USAGE_ERROR;
             }
         }
