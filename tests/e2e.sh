@@ -221,6 +221,33 @@ if head -1 "$out" 2>/dev/null | grep -q ',greedy_omega,greedy_size$' &&
    awk -F, 'NR > 1 && ($11 == "" || $12 < 3 || $12 > 12) { bad = 1 } END { exit bad }' "$out"; then
     ok oinfo_greedy_columns
 else fail oinfo_greedy_columns "$out"; fi
+# oinfo.ties: explicit index is the default's bytes; random says so in a last column, keeps the
+# other columns' meaning (same steps, layers, live and dead neurons), is the same bytes again, and
+# is what a run trained with it writes (its key is the seed, step and layer, not the process);
+# oinfo-npy on the same layer with the same key gives the same synergy
+out=$("$bin" oinfo "$tmp/oi" oinfo.ties=index -q 2>&1)
+cmp -s "$tmp/oi/oinfo.csv" "$out" && ok oinfo_ties_index_default || fail oinfo_ties_index_default "$out"
+rnd=$("$bin" oinfo "$tmp/oi" oinfo.ties=random -q 2>&1)
+rnd2=$("$bin" oinfo "$tmp/oi" oinfo.ties=random -q 2>&1)
+if head -1 "$rnd" 2>/dev/null | grep -q ',n_live,n_dead,ties$' &&
+   awk -F, 'NR > 1 && ($11 != "random" || NF != 11) { bad = 1 } END { exit bad }' "$rnd" &&
+   diff <(cut -d, -f1,2,9,10 "$tmp/oi/oinfo.csv") <(cut -d, -f1,2,9,10 "$rnd") >/dev/null &&
+   ! diff <(cut -d, -f4 "$tmp/oi/oinfo.csv") <(cut -d, -f4 "$rnd") >/dev/null && cmp -s "$rnd" "$rnd2"; then
+    ok oinfo_ties_random_column
+else fail oinfo_ties_random_column "$rnd $rnd2"; fi
+"$bin" train $modoi train.optimization_steps=200 oinfo.ties=random --out "$tmp/oir" >/dev/null 2>&1
+if grep -q '^  ties: random$' "$tmp/oir/config.yaml" 2>/dev/null && cmp -s "$tmp/oir/oinfo.csv" "$rnd" &&
+   grep -q '"ties": "random",' "$tmp/oir/summary.json"; then
+    ok oinfo_ties_random_in_training
+else fail oinfo_ties_random_in_training "config.yaml, oinfo.csv or summary.json of $tmp/oir"; fi
+"$bin" acts "$tmp/oi" --step 100 --layer 1 --out "$tmp/oi100.npy" 2>/dev/null
+got=$("$bin" oinfo-npy --acts "$tmp/oi100.npy" --ties random --seed 0 --step 100 --layer 1 --json 2>&1 |
+      sed -n 's/.*"synergy": \([^,]*\),.*/\1/p' | awk '{ printf "%.10g", $1 }')
+want=$(awk -F, '$1 == 100 && $2 == 1 { print $3 }' "$rnd")
+[ -n "$want" ] && [ "$got" = "$want" ] && ok oinfo_npy_ties_key || fail oinfo_npy_ties_key "oinfo-npy '$got', oinfo.csv '$want'"
+expect_error oinfo_ties_bad "oinfo.ties: 'sideways' is not one of index, random, average" "$bin" oinfo "$tmp/oi" oinfo.ties=sideways
+expect_error train_ties_bad "oinfo.ties: 'sideways' is not one of index, random, average" "$bin" train $modoi oinfo.ties=sideways --out "$tmp/x6"
+expect_error oinfo_npy_bad_ties "grokinfo oinfo-npy: --ties: expected one of index, random, average, got 'sideways'" "$bin" oinfo-npy --acts "$tmp/oi100.npy" --ties sideways
 
 # --- sweeps: every point a run directory; a second invocation redoes nothing; a sweep killed and
 # restarted ends with the same results as an uninterrupted one; shards split the points; the MPI

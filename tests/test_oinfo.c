@@ -29,7 +29,7 @@ static oinfo_terms sample(const double *x, int n, int k) {
     oinfo_layer L;
     gi_err e;
     oinfo_terms t = {NAN, NAN, NAN, NAN};
-    if (oinfo_layer_f64(x, n, k, &L, &e)) return t;
+    if (oinfo_layer_f64(x, n, k, NULL, &L, &e)) return t;
     int idx[16];
     for (int i = 0; i < k; i++) idx[i] = i;
     double *w = malloc((size_t)k * k * sizeof(double));
@@ -164,8 +164,8 @@ TEST(oinfo_layer_copula_and_dead) {
     for (int i = 0; i < n * m; i++) xf[i] = (float)x[i];
     oinfo_layer L, Lf;
     gi_err e;
-    CHECK(oinfo_layer_f64(x, n, m, &L, &e) == 0);
-    CHECK(oinfo_layer_f32(xf, n, m, &Lf, &e) == 0);
+    CHECK(oinfo_layer_f64(x, n, m, NULL, &L, &e) == 0);
+    CHECK(oinfo_layer_f32(xf, n, m, NULL, &Lf, &e) == 0);
     CHECK(L.n_dead == 2 && L.n_live == 4);
     CHECK(L.live[0] == 1 && L.live[3] == 5);
     double worst = 0, worst_f = 0;
@@ -193,7 +193,7 @@ TEST(oinfo_layer_copula_and_dead) {
         }
     oinfo_layer_free(&Lf);
     x[5 * m + 3] = NAN;
-    CHECK(oinfo_layer_f64(x, n, m, &Lf, &e) == -1 && strstr(e.msg, "neuron 3 at sample 5 is NaN"));
+    CHECK(oinfo_layer_f64(x, n, m, NULL, &Lf, &e) == -1 && strstr(e.msg, "neuron 3 at sample 5 is NaN"));
     free(x); free(xf); free(g); free(col);
     oinfo_layer_free(&L);
 }
@@ -210,7 +210,7 @@ TEST(oinfo_unions_equal_one_set_at_a_time) {
     }
     oinfo_layer L;
     gi_err e;
-    CHECK(oinfo_layer_f64(x, n, m, &L, &e) == 0);
+    CHECK(oinfo_layer_f64(x, n, m, NULL, &L, &e) == 0);
     int k = L.n_live, *labels = malloc((size_t)k * sizeof(int)), *idx = malloc((size_t)k * sizeof(int));
     int c = oinfo_clusters(&L, 6, labels);
     CHECK(c == 6);
@@ -255,7 +255,7 @@ TEST(oinfo_greedy_finds_the_triplet) {
     }
     oinfo_layer L;
     gi_err e;
-    CHECK(oinfo_layer_f64(x, n, m, &L, &e) == 0);
+    CHECK(oinfo_layer_f64(x, n, m, NULL, &L, &e) == 0);
     int set[8], size;
     double om = oinfo_greedy(&L, 8, 0, set, &size);
     CHECK(size >= 3);
@@ -283,7 +283,7 @@ TEST(oinfo_greedy_grows_to_the_sum_of_four) {
     }
     oinfo_layer L;
     gi_err e;
-    CHECK(oinfo_layer_f64(x, n, m, &L, &e) == 0);
+    CHECK(oinfo_layer_f64(x, n, m, NULL, &L, &e) == 0);
     for (int bc = 0; bc < 2; bc++) {
         int set[12], size, seen = 0;
         double om = oinfo_greedy(&L, 12, bc, set, &size), w[144], bias[13];

@@ -104,8 +104,41 @@ TEST(oinfo_report_curves_by_hand) {
     json[n] = '\0';
     CHECK_STR_CONTAINS(json, "memorised (train_acc>=0.99) at 10, grokked (eval_acc>=0.5) at 20\n");
     CHECK_STR_CONTAINS(json, "layer 1: smoothed synergy peaks at 20 (at grokking), redundancy at 30 (10 after grokking)");
+    CHECK(strstr(json, "ties") == NULL); /* a file without the column: the index rule, not named */
     free(json);
+    CHECK(strcmp(r.ties, "index") == 0);
     oinfo_report_free(&r);
+}
+
+/* oinfo.ties other than index adds a last text column, ties: read, printed and in the JSON */
+TEST(oinfo_report_reads_the_ties_column) {
+    const char *head = "step,layer,omega_min,omega_max,size_min,size_max,tc_min,dtc_min,n_live,n_dead,ties\n";
+    char text[512], dir[600];
+    snprintf(text, sizeof text, "%s0,1,-5,9,3,8,1,1,8,0,random\n10,1,-1,2,3,8,1,1,8,0,random\n20,1,,,0,0,,,1,7,random\n",
+             head);
+    snprintf(dir, sizeof dir, "%s", make_run("oinfo_ties", text, METRICS));
+    oinfo_report r;
+    gi_err e = {""};
+    CHECK(oinfo_report_read(dir, 0.99, 0.5, &r, &e) == 0);
+    if (e.msg[0]) fprintf(stderr, "  %s\n", e.msg);
+    CHECK(strcmp(r.ties, "random") == 0 && r.n_layers == 1 && r.layer[0].n == 1);
+    const char *jp = test_tmp_path("oinfo_ties.json");
+    FILE *f = fopen(jp, "w");
+    oinfo_report_print(f, &r);
+    oinfo_report_json_extra(f, &r);
+    fclose(f);
+    size_t n;
+    char *out = (char *)test_read_bytes(jp, &n);
+    out[n] = '\0';
+    CHECK_STR_CONTAINS(out, "oinfo_ties/oinfo.csv, ties random): memorised");
+    CHECK_STR_CONTAINS(out, "\"ties\": \"random\",\n");
+    free(out);
+    oinfo_report_free(&r);
+    /* one file, one rule */
+    snprintf(text, sizeof text, "%s10,1,-1,2,3,8,1,1,8,0,random\n20,1,-1,2,3,8,1,1,8,0,index\n", head);
+    snprintf(dir, sizeof dir, "%s", make_run("oinfo_ties_mixed", text, METRICS));
+    CHECK(oinfo_report_read(dir, 0.99, 0.5, &r, &e) == -1);
+    CHECK_STR_CONTAINS(e.msg, "oinfo.csv:3: ties 'index', but the first row's is 'random'");
 }
 
 TEST(oinfo_report_errors_name_file_and_column) {

@@ -46,9 +46,10 @@ const cli_command cli_commands[] = {
     {.name = "oinfo-npy",
      .run = cmd_oinfo_npy,
      .synopsis = "oinfo-npy --acts A.npy [--clusters K] [--greedy-max M] [--bias-correct]\n"
-                 "[--labels OUT.txt] [--json]",
+                 "[--ties index|random|average [--seed S --step N --layer L]] [--labels OUT.txt] [--json]",
      .help = "O-information of one activation array (samples x neurons): synergy and redundancy over\n"
-             "the unions of its Ward clusters of neurons"},
+             "the unions of its Ward clusters of neurons; --ties ranks equal values as oinfo.ties, random\n"
+             "keyed as a run's layer L at step N with seed S (default 0, 0, 1)"},
     {.name = "plot",
      .run = cmd_plot,
      .synopsis = "plot RUN_DIR [--mi FILE] [--estimator NAME]",

@@ -298,7 +298,7 @@ static int measure(const double *ad, const float *af, int n, int m, const oinfo_
     memset(out, 0, sizeof *out);
     double t0 = now_s();
     oinfo_layer L;
-    if ((ad ? oinfo_layer_f64(ad, n, m, &L, e) : oinfo_layer_f32(af, n, m, &L, e))) return -1;
+    if ((ad ? oinfo_layer_f64(ad, n, m, &p->ties, &L, e) : oinfo_layer_f32(af, n, m, &p->ties, &L, e))) return -1;
     out->n_live = L.n_live; out->n_dead = L.n_dead;
     double t1 = now_s();
     int *labels = gi_malloc((size_t)L.n_live * sizeof(int) + 1);

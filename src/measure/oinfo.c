@@ -18,6 +18,7 @@
 #include "measure/linalg.h"
 #include "measure/special.h"
 #include "measure/ward.h"
+#include "util/rng.h"
 
 void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
 void dtrtri_(const char *uplo, const char *diag, const int *n, double *a, const int *lda, int *info);
@@ -30,11 +31,31 @@ static uint64_t order_key(double v) {
     return (b >> 63) ? ~b : b | 0x8000000000000000ull;
 }
 
-/* g[i] = table[rank of v[i]]: a stable LSD radix sort (8-bit digits) of the keys, carrying the
- * sample indices, which start in order, so equal values keep sample order (the stable ranks).
- * Digits that are the same in every key are skipped (ReLU outputs share most high bytes). */
-static void copula_column(const double *v, int n, const double *table, uint64_t *key, int *idx, uint64_t *key2,
-                          int *idx2, double *g) {
+static const char *const tie_names[OINFO_TIES_COUNT] = {
+    [OINFO_TIES_INDEX] = "index", [OINFO_TIES_RANDOM] = "random", [OINFO_TIES_AVERAGE] = "average"};
+_Static_assert(OINFO_TIES_COUNT == 3, "a tie rule without its name");
+
+const char *oinfo_tie_name(oinfo_tie_rule r) { return r >= 0 && r < OINFO_TIES_COUNT ? tie_names[r] : NULL; }
+
+int oinfo_tie_from_name(const char *s, oinfo_tie_rule *out) {
+    for (int r = 0; r < OINFO_TIES_COUNT; r++)
+        if (strcmp(s, tie_names[r]) == 0) { *out = (oinfo_tie_rule)r; return 0; }
+    return -1;
+}
+
+uint64_t oinfo_tie_key(uint64_t seed, int64_t step, int layer) {
+    return noise_key(seed, STREAM_OINFO_TIES, (uint64_t)step, (uint64_t)layer);
+}
+
+/* One neuron's column through the copula: g[i] = table[rank of v[i]] (table: Φ⁻¹((r + 1)/(n + 1)),
+ * less their mean table_mean). A stable LSD radix sort (8-bit digits) of the keys carries the sample
+ * indices, which start in order, so equal values come out in sample order: the index rule. Digits
+ * that are the same in every key are skipped (ReLU outputs share most high bytes). The other rules
+ * then walk the runs of equal keys in the sorted order: random shuffles each run's indices (the
+ * column's own stream, drawn only when it has a tie, so a column without one costs nothing and
+ * gets the index rule's values exactly); average gives the whole run the Φ⁻¹ of its mid-rank. */
+static void copula_column(const double *v, int n, const double *table, double table_mean, oinfo_tie_rule rule,
+                          uint64_t column_key, uint64_t *key, int *idx, uint64_t *key2, int *idx2, double *g) {
     for (int i = 0; i < n; i++) { key[i] = order_key(v[i]); idx[i] = i; }
     int passes = 0;
     for (int shift = 0; shift < 64; shift += 8) {
@@ -50,11 +71,38 @@ static void copula_column(const double *v, int n, const double *table, uint64_t 
         }
         passes++;
     }
-    const int *sorted = passes % 2 ? idx2 : idx;
-    for (int r = 0; r < n; r++) g[sorted[r]] = table[r];
+    const uint64_t *sorted_key = passes % 2 ? key2 : key;
+    int *sorted = passes % 2 ? idx2 : idx;
+    if (rule == OINFO_TIES_INDEX) {
+        for (int r = 0; r < n; r++) g[sorted[r]] = table[r];
+        return;
+    }
+    rng_t rng;
+    int tied = 0;
+    double sum = 0.0;
+    for (int s = 0, end; s < n; s = end) {
+        for (end = s + 1; end < n && sorted_key[end] == sorted_key[s]; end++) {}
+        if (rule == OINFO_TIES_RANDOM) {
+            if (end - s > 1) {
+                if (!tied) { rng_seed(&rng, column_key); tied = 1; }
+                rng_shuffle_int(&rng, sorted + s, end - s);
+            }
+            for (int r = s; r < end; r++) g[sorted[r]] = table[r];
+        } else {
+            double q = end - s > 1 ? normal_quantile(((s + end - 1) / 2.0 + 1.0) / (n + 1.0)) - table_mean : table[s];
+            for (int r = s; r < end; r++) g[sorted[r]] = q;
+            sum += q * (end - s);
+            tied |= end - s > 1;
+        }
+    }
+    /* a tied run at one value moves the column's mean off the table's 0 (without one, the column
+     * is the index rule's to the bit) */
+    if (rule == OINFO_TIES_AVERAGE && tied)
+        for (int i = 0; i < n; i++) g[i] -= sum / n;
 }
 
-static int layer_from(const double *acts_d, const float *acts_f, int n, int m, oinfo_layer *L, gi_err *e) {
+static int layer_from(const double *acts_d, const float *acts_f, int n, int m, const oinfo_ties *ties, oinfo_layer *L,
+                      gi_err *e) {
     memset(L, 0, sizeof *L);
     if (n < 3) return gi_fail(e, "oinfo: %d samples: need at least 3", n);
     if (m < 1) return gi_fail(e, "oinfo: no neurons");
@@ -87,6 +135,7 @@ static int layer_from(const double *acts_d, const float *acts_f, int n, int m, o
     for (int r = 0; r < n; r++) { table[r] = normal_quantile((r + 1.0) / (n + 1.0)); mean += table[r]; }
     mean /= n;
     for (int r = 0; r < n; r++) table[r] -= mean;
+    oinfo_tie_rule rule = ties ? ties->rule : OINFO_TIES_INDEX;
     L->g = gi_malloc((size_t)k * n * sizeof(double) + 1);
     #pragma omp parallel if ((double)k * n > 1e5)
     {
@@ -94,7 +143,9 @@ static int layer_from(const double *acts_d, const float *acts_f, int n, int m, o
         int *idx = gi_malloc((size_t)n * 2 * sizeof(int));
         #pragma omp for schedule(dynamic, 4)
         for (int j = 0; j < k; j++)
-            copula_column(cols + (size_t)L->live[j] * n, n, table, key, idx, key + n, idx + n, L->g + (size_t)j * n);
+            copula_column(cols + (size_t)L->live[j] * n, n, table, mean, rule,
+                          ties ? noise_key(ties->key, (uint64_t)L->live[j], 0, 0) : 0, key, idx, key + n, idx + n,
+                          L->g + (size_t)j * n);
         free(key); free(idx);
     }
     free(table); free(cols);
@@ -121,11 +172,11 @@ static int layer_from(const double *acts_d, const float *acts_f, int n, int m, o
     return 0;
 }
 
-int oinfo_layer_f32(const float *acts, int n, int m, oinfo_layer *L, gi_err *e) {
-    return layer_from(NULL, acts, n, m, L, e);
+int oinfo_layer_f32(const float *acts, int n, int m, const oinfo_ties *ties, oinfo_layer *L, gi_err *e) {
+    return layer_from(NULL, acts, n, m, ties, L, e);
 }
-int oinfo_layer_f64(const double *acts, int n, int m, oinfo_layer *L, gi_err *e) {
-    return layer_from(acts, NULL, n, m, L, e);
+int oinfo_layer_f64(const double *acts, int n, int m, const oinfo_ties *ties, oinfo_layer *L, gi_err *e) {
+    return layer_from(acts, NULL, n, m, ties, L, e);
 }
 
 void oinfo_layer_free(oinfo_layer *L) {

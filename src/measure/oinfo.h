@@ -8,7 +8,29 @@
 #ifndef GI_OINFO_H
 #define GI_OINFO_H
 #include <stddef.h>
+#include <stdint.h>
 #include "util/err.h"
+
+/* How equal values of a neuron are ranked before the copula transform (oinfo.ties). ReLU outputs
+ * are exactly 0 on many samples; ranked by sample index, two neurons that are 0 on the same
+ * samples get the same order there, a correlation that comes from the rule, not the network.
+ *   index    by sample index: the peer's stable argsort (the paper's numpy argsort leaves them
+ *            in the order its unstable quicksort happens to); the default
+ *   random   in the order of a random permutation, drawn per neuron from the key: every column
+ *            stays a permutation of the same Φ⁻¹ values, as with index
+ *   average  all at their mid-rank, Φ⁻¹((mid + 1)/(n + 1)), then each column demeaned (scipy's
+ *            rankdata default); deterministic, but a tied run becomes one value */
+typedef enum { OINFO_TIES_INDEX, OINFO_TIES_RANDOM, OINFO_TIES_AVERAGE, OINFO_TIES_COUNT } oinfo_tie_rule;
+typedef struct {
+    oinfo_tie_rule rule;
+    uint64_t key;  /* random: neuron column a's permutation is drawn from noise_key(key, a, 0, 0) */
+} oinfo_ties;
+/* "index", "random", "average" (oinfo.ties's values, in this order); NULL out of range. */
+const char *oinfo_tie_name(oinfo_tie_rule r);
+/* 0 and *out for one of those names, else -1. */
+int oinfo_tie_from_name(const char *s, oinfo_tie_rule *out);
+/* The random rule's key of one layer at one step: noise_key(seed, STREAM_OINFO_TIES, step, layer). */
+uint64_t oinfo_tie_key(uint64_t seed, int64_t step, int layer);
 
 /* One layer after the copula transform (neurons constant over the samples are dead and dropped). */
 typedef struct {
@@ -19,10 +41,10 @@ typedef struct {
     double *dist;           /* n_live x n_live: Euclidean distances between the g's (for Ward) */
 } oinfo_layer;
 
-/* acts: n samples x m neurons, row-major. Ranks 0-based with ties broken by sample index,
- * Φ⁻¹((rank + 1)/(n + 1)), demeaned. Errors on NaN/Inf or n < 3. */
-int oinfo_layer_f32(const float *acts, int n, int m, oinfo_layer *L, gi_err *e);
-int oinfo_layer_f64(const double *acts, int n, int m, oinfo_layer *L, gi_err *e);
+/* acts: n samples x m neurons, row-major. Ranks 0-based with ties by the rule (NULL: by sample
+ * index), Φ⁻¹((rank + 1)/(n + 1)), demeaned. Errors on NaN/Inf or n < 3. */
+int oinfo_layer_f32(const float *acts, int n, int m, const oinfo_ties *ties, oinfo_layer *L, gi_err *e);
+int oinfo_layer_f64(const double *acts, int n, int m, const oinfo_ties *ties, oinfo_layer *L, gi_err *e);
 void oinfo_layer_free(oinfo_layer *L);
 
 typedef struct { double omega, tc, dtc, sinfo; } oinfo_terms;
@@ -43,6 +65,7 @@ typedef struct {
     int clusters;      /* K: Ward clusters; all unions of 2..K of them are searched (1013 for 10) */
     int greedy_max;    /* > 0: also the greedy search up to this many neurons */
     int bias_correct;  /* hoi's Gaussian bias correction of every entropy */
+    oinfo_ties ties;   /* the ranking of equal values (zero: by sample index) */
 } oinfo_params;
 
 /* One oinfo.csv row (step and layer are the caller's), with what the search saw. Ω is NaN and

@@ -90,8 +90,21 @@ int oinfo_report_read(const char *run_dir, double train_threshold, double eval_t
     r->memorisation_step = r->grokking_step = -1;
     if (path_join(r->oinfo_path, sizeof r->oinfo_path, run_dir, RUN_OINFO, e)) return -1;
     table t;
-    if (table_read(r->oinfo_path, NULL, &t, e)) return -1;
+    if (table_read(r->oinfo_path, "ties", &t, e)) return -1;
     int rc = -1;
+    snprintf(r->ties, sizeof r->ties, "index");
+    if (table_col(&t, "ties") >= 0 && t.n_rows > 0) {
+        char *const *ties = table_text(&t, "ties", e);
+        if (!ties) goto done;
+        if (strlen(ties[0]) >= sizeof r->ties) { gi_fail(e, "%s:%ld: ties: '%.40s' is too long", t.path, t.line[0], ties[0]); goto done; }
+        for (int i = 1; i < t.n_rows; i++)
+            if (strcmp(ties[i], ties[0]) != 0) {
+                gi_fail(e, "%s:%ld: ties '%.40s', but the first row's is '%s' (one file, one rule)", t.path, t.line[i],
+                        ties[i], ties[0]);
+                goto done;
+            }
+        snprintf(r->ties, sizeof r->ties, "%s", ties[0]);
+    }
     static const char *const need[] = {"step", "layer", "omega_min", "omega_max", "size_min", "n_live"};
     const double *col[6];
     for (int k = 0; k < 6; k++)
@@ -146,7 +159,8 @@ static void print_relative(FILE *f, int64_t at, int64_t grok) {
 }
 
 void oinfo_report_print(FILE *f, const oinfo_report *r) {
-    fprintf(f, "O-information (%s): ", r->oinfo_path);
+    if (strcmp(r->ties, "index") == 0) fprintf(f, "O-information (%s): ", r->oinfo_path);
+    else fprintf(f, "O-information (%s, ties %s): ", r->oinfo_path, r->ties);
     if (r->memorisation_step >= 0) fprintf(f, "memorised (train_acc>=%g) at %lld", r->train_threshold, (long long)r->memorisation_step);
     else fprintf(f, "never memorised (train_acc>=%g)", r->train_threshold);
     if (r->grokking_step >= 0) fprintf(f, ", grokked (eval_acc>=%g) at %lld\n", r->eval_threshold, (long long)r->grokking_step);
@@ -177,6 +191,8 @@ void oinfo_report_write_json(FILE *f, const oinfo_report *r, int indent) {
     int a = indent + 2, b = indent + 4;
     fprintf(f, "{\n%*s\"oinfo_csv\": ", a, "");
     json_write_string(f, r->oinfo_path);
+    fprintf(f, ",\n%*s\"ties\": ", a, "");
+    json_write_string(f, r->ties);
     fprintf(f, ",\n%*s\"curves\": \"synergy = -omega_min, redundancy = omega_max; step 0 left out, min-max normalised "
                "over the run, then EMA-smoothed\",\n%*s\"ema_alpha\": %g,\n%*s\"memorisation_threshold\": %g,\n"
                "%*s\"grokking_threshold\": %g,\n%*s\"memorisation_step\": ",

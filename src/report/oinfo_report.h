@@ -40,6 +40,7 @@ typedef struct {
 
 typedef struct {
     char oinfo_path[1024], metrics_path[1024];
+    char ties[16];                             /* the file's ties column (oinfo.ties), "index" without one */
     double alpha, train_threshold, eval_threshold;
     int64_t memorisation_step, grokking_step;  /* -1: never reached */
     int n_acc;                                 /* metrics.csv rows */
@@ -49,11 +50,13 @@ typedef struct {
     oinfo_layer_curve *layer;
 } oinfo_report;
 
-/* Reads RUN_DIR/oinfo.csv (columns step,layer,omega_min,omega_max,size_min,n_live at least) and
- * RUN_DIR/metrics.csv (step,train_acc,eval_acc). Errors are one line naming the file and, where
- * it applies, its line or missing column. */
+/* Reads RUN_DIR/oinfo.csv (columns step,layer,omega_min,omega_max,size_min,n_live at least, and
+ * the text column ties when the file has one: the same on every row) and RUN_DIR/metrics.csv
+ * (step,train_acc,eval_acc). Errors are one line naming the file and, where it applies, its line
+ * or missing column. */
 int oinfo_report_read(const char *run_dir, double train_threshold, double eval_threshold, oinfo_report *r, gi_err *e);
-/* One line of milestones, then one line per layer with its peak steps. */
+/* One line of milestones (with the tie rule when it is not index), then one line per layer with
+ * its peak steps. */
 void oinfo_report_print(FILE *f, const oinfo_report *r);
 /* A JSON object (no trailing newline), the value of "oinfo" in summary.json; indent is the number
  * of spaces of the line holding the key. */

@@ -11,7 +11,13 @@
 void oinfo_run_create(oinfo_run *o, trainer *t) {
     memset(o, 0, sizeof *o);
     const gi_config *c = &t->cfg;
-    o->params = (oinfo_params){c->oinfo.clusters, c->oinfo.greedy_max, c->oinfo.bias_correct};
+    o->params = (oinfo_params){.clusters = c->oinfo.clusters, .greedy_max = c->oinfo.greedy_max,
+                               .bias_correct = c->oinfo.bias_correct};
+    if (oinfo_tie_from_name(c->oinfo.ties, &o->params.ties.rule)) o->params.ties.rule = OINFO_TIES_INDEX; /* validated */
+    o->seed = (uint64_t)c->seed;
+    const char *h = o->params.greedy_max > 0 ? OINFO_CSV_HEADER_GREEDY : OINFO_CSV_HEADER;
+    if (o->params.ties.rule == OINFO_TIES_INDEX) snprintf(o->header, sizeof o->header, "%s", h);
+    else snprintf(o->header, sizeof o->header, "%.*s,ties\n", (int)strlen(h) - 1, h);
     o->subset = strcmp(c->oinfo.subset, "eval") == 0 ? SUBSET_EVAL : SUBSET_TRAIN;
     o->every = c->oinfo.every;
     const mlp *m = &t->model;
@@ -32,9 +38,7 @@ void oinfo_run_free(oinfo_run *o, trainer *t) {
     memset(o, 0, sizeof *o);
 }
 
-const char *oinfo_run_header(const oinfo_run *o) {
-    return o->params.greedy_max > 0 ? OINFO_CSV_HEADER_GREEDY : OINFO_CSV_HEADER;
-}
+const char *oinfo_run_header(const oinfo_run *o) { return o->header; }
 
 static void field(FILE *f, double v) {
     if (isfinite(v)) fprintf(f, ",%.10g", v);
@@ -48,6 +52,7 @@ int oinfo_run_measure(oinfo_run *o, const trainer *t, FILE *csv, gi_err *e) {
     for (int l = 0; l < m->n_layers - 1; l++) {
         oinfo_row row;
         gi_err why;
+        o->params.ties.key = oinfo_tie_key(o->seed, t->step, l + 1);
         if (oinfo_measure_f32(t->capture[o->subset][l], n, m->dims[l + 1], &o->params, &row, NULL, &why))
             return gi_fail(e, "O-information, step %lld, layer %d: %s", (long long)t->step, l + 1, why.msg);
         fprintf(csv, "%lld,%d", (long long)t->step, l + 1);
@@ -61,6 +66,7 @@ int oinfo_run_measure(oinfo_run *o, const trainer *t, FILE *csv, gi_err *e) {
             field(csv, row.greedy_omega);
             fprintf(csv, ",%d", row.greedy_size);
         }
+        if (o->params.ties.rule != OINFO_TIES_INDEX) fprintf(csv, ",%s", oinfo_tie_name(o->params.ties.rule));
         fputc('\n', csv);
     }
     o->seconds += now_s() - t0;

@@ -3,7 +3,9 @@
  * (the training set, as the paper) go through the multiplet search (measure/oinfo.h), one row of
  * oinfo.csv per layer:
  *   step,layer,omega_min,omega_max,size_min,size_max,tc_min,dtc_min,n_live,n_dead
- * and, with oinfo.greedy_max > 0, greedy_omega,greedy_size (the greedy search's set)
+ * and, with oinfo.greedy_max > 0, greedy_omega,greedy_size (the greedy search's set), and with
+ * oinfo.ties other than index, last, ties (its name on every row: a re-measurement's file says how
+ * it was made; the default's columns stay those of older files)
  * (empty Ω fields when a layer has fewer than two live clusters). */
 #ifndef GI_OINFO_RUN_H
 #define GI_OINFO_RUN_H
@@ -16,7 +18,9 @@
     "step,layer,omega_min,omega_max,size_min,size_max,tc_min,dtc_min,n_live,n_dead,greedy_omega,greedy_size\n"
 
 typedef struct {
-    oinfo_params params;
+    oinfo_params params;      /* params.ties.key is set per layer and step: oinfo_tie_key(seed, step, layer) */
+    uint64_t seed;
+    char header[256];
     int subset, every;
     float *own[MLP_MAX_LAYERS]; /* capture buffers this module allocated (others are shared) */
     double seconds;

@@ -83,6 +83,7 @@ typedef struct {
         int enabled, every;     /* O-information every `every` evaluations */
         char subset[8];         /* train|eval: the samples of the copula */
         int clusters, greedy_max, bias_correct;
+        char ties[8];           /* index|random|average: the ranking of equal values (measure/oinfo.h) */
     } oinfo;
     struct { int enabled; } plot; /* figures at the end of training (when gnuplot is installed) */
     struct { double train_acc, eval_acc; } summary;

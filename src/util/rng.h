@@ -27,6 +27,7 @@ enum rng_stream {
     STREAM_NOISE_MODEL = 22,       /* measure/noise_model.c: the Monte-Carlo draws z, by component */
     STREAM_PLANE = 31,             /* run/plane.c: the information plane's per-subset and per-layer keys */
     STREAM_PLANE_ROWS = 32,        /*              the rows of mi.eval_points */
+    STREAM_OINFO_TIES = 41,        /* measure/oinfo.c: oinfo.ties=random's order of equal values, by step and layer */
 };
 
 /* A 64-bit mix of several words: keys for noise streams, e.g. noise_key(seed, STREAM, step, layer). */
