@@ -53,6 +53,9 @@ typedef struct {
  * RUN_DIR/metrics.csv (step,train_acc,eval_acc). Errors are one line naming the file and, where
  * it applies, its line or missing column. */
 int oinfo_report_read(const char *run_dir, double train_threshold, double eval_threshold, oinfo_report *r, gi_err *e);
+/* The same from another file of the run's (oinfo-2.csv of a re-measurement); NULL: RUN_DIR/oinfo.csv. */
+int oinfo_report_read_file(const char *run_dir, const char *oinfo_path, double train_threshold, double eval_threshold,
+                           oinfo_report *r, gi_err *e);
 /* One line of milestones, then one line per layer with its peak steps. */
 void oinfo_report_print(FILE *f, const oinfo_report *r);
 /* A JSON object (no trailing newline), the value of "oinfo" in summary.json; indent is the number
