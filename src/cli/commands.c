@@ -54,6 +54,13 @@ const cli_command cli_commands[] = {
      .synopsis = "plot RUN_DIR [--mi FILE] [--estimator NAME]",
      .help = "print the information-plane phases and draw RUN_DIR/figures/ (infoplane, accuracy,\n"
              "training; .png and .pdf) with gnuplot; MI from FILE (default RUN_DIR/mi.csv) if present"},
+    {.name = "study",
+     .run = cmd_study,
+     .synopsis = "study STUDY.yaml [--out DIR] [-j N] [--quiet]",
+     .help = "a sweep file plus seeds: N (default 5) run over its seeds as grokinfo sweep does (resumed\n"
+             "when run again), then per group of seeds DIR/study/<group>/: phases.csv, validity.csv,\n"
+             "consensus.csv (the phases seeds and estimators agree on), bands.csv, peak_vs_grokking.csv,\n"
+             "bands_oinfo.csv and figures/"},
     {.name = "compare",
      .run = cmd_compare,
      .synopsis = "compare DIR... [--out OUT_DIR] [--runs NAME,NAME]",
