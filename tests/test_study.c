@@ -237,3 +237,31 @@ TEST(study_analysis_of_hand_written_runs) {
     study_result_free(&r);
     study_free(&s);
 }
+
+/* the study files shipped in configs/ load: every point's configuration is checked */
+TEST(study_files_in_configs_load) {
+    study_spec s;
+    gi_err e;
+    int rc = study_load("configs/study-mnist.yaml", &s, &e);
+    CHECK(rc == 0);
+    if (rc) fprintf(stderr, "  %s\n", e.msg);
+    else {
+        CHECK(s.sweep.n_points == 5 && s.n_groups == 1 && !strcmp(s.group[0].name, "all"));
+        gi_config c;
+        char name[256];
+        CHECK(sweep_point(&s.sweep, 4, &c, name, sizeof name, &e) == 0 && c.seed == 4 && c.mi.check && c.mi.noise_model &&
+              c.train.optimization_steps == 100000 && !strcmp(name, "seed=4"));
+        study_free(&s);
+    }
+    rc = study_load("configs/study-modular.yaml", &s, &e);
+    CHECK(rc == 0);
+    if (rc) fprintf(stderr, "  %s\n", e.msg);
+    else {
+        CHECK(s.sweep.n_points == 10 && s.n_groups == 2 && !strcmp(s.group[1].name, "weight_decay=2.0"));
+        gi_config c;
+        char name[256];
+        CHECK(sweep_point(&s.sweep, 7, &c, name, sizeof name, &e) == 0 && c.seed == 2 && c.train.weight_decay == 2.0 &&
+              !strcmp(c.data.name, "modular") && c.oinfo.enabled);
+        study_free(&s);
+    }
+}
