@@ -235,6 +235,13 @@ TEST(study_analysis_of_hand_written_runs) {
     CHECK(study_analyse(&s, out, 0, &quiet, &r, &e) == 0);
     CHECK(r.group[0].finished == 1);
     study_result_free(&r);
+    /* a broken MI file is an error naming the file and line */
+    snprintf(path, sizeof path, "%s/seed=0/mi.csv", out);
+    static const char broken[] = "step,subset,layer,ixl,ily,estimator\n0,eval,1,1,1,wkl\n0,test,1,1,1,wkl\n";
+    test_write_bytes(path, broken, sizeof broken - 1);
+    CHECK(study_analyse(&s, out, 0, &quiet, &r, &e) == -1);
+    CHECK_STR_CONTAINS(e.msg, "seed=0/mi.csv:3: subset 'test', expected train or eval");
+    study_result_free(&r);
     study_free(&s);
 }
 

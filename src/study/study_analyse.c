@@ -288,7 +288,7 @@ static int read_oinfo_files(study_run *r, gi_err *e) {
         if (!oinfo_number(de->d_name) || strlen(de->d_name) >= sizeof r->oinfo[0].name) continue;
         r->oinfo = gi_realloc(r->oinfo, (size_t)(r->n_oinfo + 1) * sizeof *r->oinfo);
         memset(&r->oinfo[r->n_oinfo], 0, sizeof *r->oinfo);
-        snprintf(r->oinfo[r->n_oinfo++].name, sizeof r->oinfo[0].name, "%s", de->d_name);
+        snprintf(r->oinfo[r->n_oinfo++].name, sizeof r->oinfo[0].name, "%.63s", de->d_name);
     }
     closedir(d);
     qsort(r->oinfo, (size_t)r->n_oinfo, sizeof *r->oinfo, cmp_oinfo_name);
@@ -618,7 +618,7 @@ static int analyse_group(const analyse_ctx *ctx, const study_group *grp, study_r
         for (int a = 0; a < gr->n_estimators; a++)
             for (int k = 0; k < gd.n_keys; k++) {
                 int m = 0;
-                const mi_curve *cs[STUDY_MAX_SEEDS];
+                const mi_curve **cs = gi_malloc((size_t)(n + 1) * sizeof *cs);
                 for (int i = 0; i < n; i++) {
                     const mi_curve *c = curve_of(&run[i]->mi[est_file[a]], gd.key[k].subset, gd.key[k].layer);
                     if (c) cs[m++] = c;
@@ -627,6 +627,7 @@ static int analyse_group(const analyse_ctx *ctx, const study_group *grp, study_r
                 make_band(m, steps, len, v, ok, &gd.ixl[a * gd.n_keys + k]);
                 for (int j = 0; j < m; j++) v[j] = cs[j]->ily;
                 make_band(m, steps, len, v, ok, &gd.ily[a * gd.n_keys + k]);
+                free(cs);
             }
         free(steps); free(v); free(ok); free(len);
     }
@@ -719,8 +720,8 @@ done:
     for (int i = 0; i < grp->n; i++) run_free(&all[i]);
     free(all);
     free(run);
-    for (int j = 0; j < gr->n_estimators * gd.n_keys; j++) { band_free(&gd.ixl[j]); band_free(&gd.ily[j]); }
-    for (int j = 0; j < gd.n_oinfo_files * gd.n_oinfo_layers; j++) { band_free(&gd.syn[j]); band_free(&gd.red[j]); }
+    for (int j = 0; gd.ixl && j < gr->n_estimators * gd.n_keys; j++) { band_free(&gd.ixl[j]); band_free(&gd.ily[j]); }
+    for (int j = 0; gd.syn && j < gd.n_oinfo_files * gd.n_oinfo_layers; j++) { band_free(&gd.syn[j]); band_free(&gd.red[j]); }
     band_free(&gd.acc[0]);
     band_free(&gd.acc[1]);
     free(gd.ixl); free(gd.ily); free(gd.syn); free(gd.red); free(gd.key); free(gd.oinfo_file); free(gd.grok);
