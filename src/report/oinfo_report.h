@@ -53,9 +53,6 @@ typedef struct {
  * RUN_DIR/metrics.csv (step,train_acc,eval_acc). Errors are one line naming the file and, where
  * it applies, its line or missing column. */
 int oinfo_report_read(const char *run_dir, double train_threshold, double eval_threshold, oinfo_report *r, gi_err *e);
-/* The same from another file of the run's (oinfo-2.csv of a re-measurement); NULL: RUN_DIR/oinfo.csv. */
-int oinfo_report_read_file(const char *run_dir, const char *oinfo_path, double train_threshold, double eval_threshold,
-                           oinfo_report *r, gi_err *e);
 /* One line of milestones, then one line per layer with its peak steps. */
 void oinfo_report_print(FILE *f, const oinfo_report *r);
 /* A JSON object (no trailing newline), the value of "oinfo" in summary.json; indent is the number
@@ -64,6 +61,11 @@ void oinfo_report_write_json(FILE *f, const oinfo_report *r, int indent);
 /* summary_info.extra for summary.json: `  "oinfo": {...},` and a newline; ctx an oinfo_report. */
 void oinfo_report_json_extra(FILE *f, void *ctx);
 void oinfo_report_free(oinfo_report *r);
+
+/* oinfo_report_read from another O-information file of the run's (oinfo-2.csv of a re-measurement:
+ * a path); NULL reads RUN_DIR/oinfo.csv. The milestones still come from RUN_DIR/metrics.csv. */
+int oinfo_report_read_file(const char *run_dir, const char *oinfo_path, double train_threshold, double eval_threshold,
+                           oinfo_report *r, gi_err *e);
 
 /* The figures oinfo.{png,pdf} and oinfo_plane.{png,pdf} (with oinfo.dat and their scripts) in
  * RUN_DIR/figures/; returns 2, or -1. Defined in plot_oinfo.c. */
