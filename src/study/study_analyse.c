@@ -342,6 +342,7 @@ static int read_run(const study_spec *s, int point, const char *out_dir, const c
         return 0;
     }
     double g = json_num(&d, "grokking_step");
+    int has_grokking = json_get(&d, "grokking_step") != NULL; /* null: never grokked */
     r->grokking = isnan(g) ? -1 : (int64_t)g;
     add_timing(res, &d);
     json_free(&d);
@@ -349,6 +350,7 @@ static int read_run(const study_spec *s, int point, const char *out_dir, const c
     r->seed = (long long)r->cfg.seed;
     r->ms = (milestones){.train_threshold = r->cfg.summary.train_acc, .eval_threshold = r->cfg.summary.eval_acc};
     if (milestones_read(&r->ms, r->dir, e)) return -1;
+    if (!has_grokking) r->grokking = r->ms.grokking; /* a summary.json without milestones: by the same rule */
     if (path_join(path, sizeof path, r->dir, RUN_METRICS, e) || table_read(path, NULL, &r->metrics, e)) return -1;
     r->finished = 1;
     if (!table_num(&r->metrics, "step", e) || !table_num(&r->metrics, "train_acc", e) || !table_num(&r->metrics, "eval_acc", e))
