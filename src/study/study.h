@@ -47,8 +47,8 @@
  *                  per run, O-information file (oinfo.csv, oinfo-2.csv, ...) and hidden layer: the
  *                  synergy peak as report/oinfo_report.h defines it (the first step where −Ω_min,
  *                  min–max normalised over the run then EMA-smoothed, is largest), the run's
- *                  grokking step (summary.json), and 1 when the peak comes first (0 otherwise,
- *                  empty when either step does not exist)
+ *                  grokking step (summary.json; else metrics.csv by report/milestones.h), and 1
+ *                  when the peak comes first (0 otherwise, empty when either step does not exist)
  *   bands_oinfo.csv  quantity,file,layer,step,seeds,median,q25,q75
  *                  quantity synergy or redundancy (oinfo_report's normalised, smoothed curves),
  *                  quartiles across the seeds that have the file, per step they all have
