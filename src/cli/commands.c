@@ -58,9 +58,9 @@ const cli_command cli_commands[] = {
      .run = cmd_study,
      .synopsis = "study STUDY.yaml [--out DIR] [-j N] [--quiet]",
      .help = "a sweep file plus seeds: N (default 5), run over its seeds as grokinfo sweep runs a grid\n"
-             "(resumed when run again; DIR defaults to runs/NAME), then per group of seeds DIR/study/GROUP/:\n"
-             "phases.csv, validity.csv, consensus.csv (the phases seeds and estimators agree on),\n"
-             "bands.csv, peak_vs_grokking.csv, bands_oinfo.csv and figures/"},
+             "(resumed when run again; DIR defaults to runs/NAME), then per group of seeds into\n"
+             "DIR/study/GROUP/: phases.csv, validity.csv, consensus.csv (the phases seeds and\n"
+             "estimators agree on), bands.csv, peak_vs_grokking.csv, bands_oinfo.csv and figures/"},
     {.name = "compare",
      .run = cmd_compare,
      .synopsis = "compare DIR... [--out OUT_DIR] [--runs NAME,NAME]",
