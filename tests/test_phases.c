@@ -1,136 +1,251 @@
-/* test_phases.c — Savitzky–Golay and the information-plane phases on the default evaluation grid
- * (steps 0..29, then every 1000 to 100000: 130 points). */
+/* test_phases.c — the information-plane phase rule (report/phases.h) at realistic noise: the
+ * default run's standard errors (about 0.13 nats for I(X;L) and 0.085 for I(L;Y) on the
+ * evaluation subset, 0.4–0.7 on the training subset), independent and AR(1)-correlated along the
+ * curve, on both evaluation schedules (the seed's: 0..29, then every 1000 to 100000; and
+ * train.eval_schedule=log: 100 log-spaced points, 89 once duplicates merge). */
 #include <stdint.h>
 #include <stdlib.h>
 #include "test.h"
 #include "report/phases.h"
-#include "report/savgol.h"
+#include "train/schedule.h"
 #include "util/rng.h"
 
-static int default_grid(int64_t *step) {
-    int n = 0;
-    for (int s = 0; s < 30; s++) step[n++] = s;
-    for (int s = 1000; s <= 100000; s += 1000) step[n++] = s;
+enum { MAXN = 256 };
+
+/* the evaluation steps of a 100k-step run on the seed's schedule (log = 0) or the log one */
+static int grid(int log, int64_t *step) {
+    gi_config c;
+    config_defaults(&c);
+    if (log) snprintf(c.train.eval_schedule, sizeof c.train.eval_schedule, "log");
+    schedule s;
+    schedule_create(&s, &c);
+    int n = (int)s.n;
+    for (int i = 0; i < n && i < MAXN; i++) step[i] = s.steps[i];
+    schedule_free(&s);
     return n;
 }
 
-TEST(savgol_reproduces_its_order) {
-    enum { N = 40 };
-    double y[N], s[N], d[N];
-    for (int i = 0; i < N; i++) y[i] = 2.0 - 0.5 * i + 0.03 * i * i - 0.001 * i * i * i;
-    gi_err e;
-    CHECK(savgol(y, N, 9, 3, 0, s, &e) == 0);
-    CHECK(savgol(y, N, 9, 3, 1, d, &e) == 0);
-    double worst = 0, worst_d = 0;
-    for (int i = 0; i < N; i++) {
-        worst = fmax(worst, fabs(s[i] - y[i]));
-        worst_d = fmax(worst_d, fabs(d[i] - (-0.5 + 0.06 * i - 0.003 * i * i)));
-    }
-    CHECK_CLOSE(worst, 0, 1e-10, 0);
-    CHECK_CLOSE(worst_d, 0, 1e-10, 0);
-    /* one order lower does not reproduce a cubic (so the check above can fail) */
-    CHECK(savgol(y, N, 9, 2, 0, s, &e) == 0);
-    worst = 0;
-    for (int i = 0; i < N; i++) worst = fmax(worst, fabs(s[i] - y[i]));
-    CHECK(worst > 1e-3);
-    /* the centred quadratic window-5 weights are the textbook (-3, 12, 17, 12, -3)/35 */
-    double w[5];
-    savgol_weights(5, 2, 0, 2, w);
-    CHECK_CLOSE(w[0], -3.0 / 35, 1e-14, 0);
-    CHECK_CLOSE(w[2], 17.0 / 35, 1e-14, 0);
-    CHECK(savgol(y, N, 8, 2, 0, s, &e) == -1);
-    CHECK_STR_CONTAINS(e.msg, "odd");
+/* Piecewise linear in x = log10(step): flat to 3.5, both fall to 3.85 (overfitting), flat to 4.15,
+ * both rise to 4.45 (error minimisation), flat to 4.75, then I(X;L) falls while I(L;Y) holds
+ * (compression) to 5: every regime holds at least 3 evaluations on either schedule, the change
+ * points are 0.25–0.35 decade apart, and every change is at least 6 standard errors (0.13 and
+ * 0.085 nats). */
+static const double knot[] = {3.5, 3.85, 4.15, 4.45, 4.75, 5.0};
+static void truth(double x, double *ixl, double *ily) {
+    double u;
+    if (x <= knot[0]) *ixl = 3.0, *ily = 1.6;
+    else if (x <= knot[1]) u = (x - knot[0]) / (knot[1] - knot[0]), *ixl = 3.0 - 1.0 * u, *ily = 1.6 - 0.6 * u;
+    else if (x <= knot[2]) *ixl = 2.0, *ily = 1.0;
+    else if (x <= knot[3]) u = (x - knot[2]) / (knot[3] - knot[2]), *ixl = 2.0 + 1.2 * u, *ily = 1.0 + 0.8 * u;
+    else if (x <= knot[4]) *ixl = 3.2, *ily = 1.8;
+    else u = (x - knot[4]) / (knot[5] - knot[4]), *ixl = 3.2 - 1.0 * u, *ily = 1.8;
 }
 
-/* Both fall steadily over the evaluation points until 5000, both rise until 30000, a plateau, then
- * I(X;L) falls after 70000 while I(L;Y) holds; Gaussian noise of sigma from seed 7. */
-static void synthetic(const int64_t *step, int n, double sigma, double *ixl, double *ily) {
-    rng_t r;
-    rng_seed(&r, 7);
+/* Heteroscedastic standard errors: base × (0.7 .. 1.3) varying smoothly along the curve. */
+static void errors(int n, double base, double phase, double *se) {
+    for (int i = 0; i < n; i++) se[i] = base * (1.0 + 0.3 * sin(phase + 6.0 * i / (double)n));
+}
+
+/* Gaussian noise of standard deviation se[i], independent (rho = 0) or AR(1) with coefficient rho
+ * between consecutive evaluations (stationary, unit variance before scaling). */
+static void add_noise(rng_t *r, int n, double rho, const double *se, double *y) {
+    double a = rng_normal(r);
     for (int i = 0; i < n; i++) {
-        double s = (double)step[i], x, y;
-        if (s <= 5000) {
-            double u = i / 34.0; /* step 5000 is point 34 */
-            x = 5.0 - u; y = 1.5 - 0.5 * u;
-        } else if (s <= 30000) {
-            double u = (s - 5000) / 25000;
-            x = 4.0 + 2.0 * u; y = 1.0 + 1.2 * u;
-        } else if (s <= 70000) {
-            x = 6.0; y = 2.2;
-        } else {
-            x = 6.0 - (s - 70000) / 30000; y = 2.2;
-        }
-        ixl[i] = x + sigma * rng_normal(&r);
-        ily[i] = y + sigma * rng_normal(&r);
+        if (i) a = rho * a + sqrt(1.0 - rho * rho) * rng_normal(r);
+        y[i] += se[i] * a;
     }
 }
 
-/* the stated tolerance: a boundary within 3 evaluation points (3000 steps) of the truth */
-#define TOL_STEPS 3000
+/* the width of the gap between evaluations around x (log10 steps) */
+static double gap_at(const int64_t *step, int n, double x) {
+    for (int i = 1; i < n; i++)
+        if (step[i - 1] > 0 && log10((double)step[i]) >= x) return log10((double)step[i]) - log10((double)step[i - 1]);
+    return 0.0;
+}
 
-TEST(phases_recovers_known_change_points) {
-    int64_t step[200];
-    double ixl[200], ily[200];
-    int n = default_grid(step);
-    CHECK(n == 130);
+/* The six boundaries of the three expected phases: how many are found, i.e. a detected phase of
+ * the right kind has that boundary within max(0.1 decade, the local gap); err[] receives each
+ * boundary's error in decades from the nearest detected phase of its kind (NaN: none). */
+static int boundaries_found(const int64_t *step, int n, const phase_segment *seg, int k, double *err) {
+    static const phase_kind want[3] = {PHASE_OVERFITTING, PHASE_ERROR_MINIMISATION, PHASE_COMPRESSION};
+    const double truth_x[6] = {knot[0], knot[1], knot[2], knot[3], knot[4], knot[5]};
+    int found = 0;
+    for (int b = 0; b < 6; b++) {
+        err[b] = NAN;
+        for (int j = 0; j < k && j < 16; j++) {
+            if (seg[j].kind != want[b / 2]) continue;
+            double d = log10((double)(b % 2 ? seg[j].end : seg[j].start)) - truth_x[b];
+            if (isnan(err[b]) || fabs(d) < fabs(err[b])) err[b] = d;
+        }
+        found += !isnan(err[b]) && fabs(err[b]) <= fmax(0.1, gap_at(step, n, truth_x[b])) + 1e-9;
+    }
+    return found;
+}
+
+static int cmp_abs(const void *a, const void *b) {
+    double x = fabs(*(const double *)a), y = fabs(*(const double *)b);
+    return (x > y) - (x < y);
+}
+
+/* Known change points at the real standard errors. Without noise every boundary is found. With
+ * noise (200 curves per schedule and noise kind) the test holds the rule to what it measured when
+ * it was written (printed): 52–81% of curves have all six boundaries within tolerance, 88–96% of
+ * the boundaries are, the median error is 0.011–0.018 decade. The misses are mostly the
+ * 0.3-decade plateau between the fall and the rise read as a V (a merged boundary): at 6–8
+ * standard errors a plateau that short is not always resolvable (README, "The phase rule"). */
+TEST(phases_recover_known_change_points) {
+    int64_t step[MAXN];
+    double ixl[MAXN], ily[MAXN], sx[MAXN], sy[MAXN];
     phase_params p = phase_defaults();
-    for (int noisy = 0; noisy <= 1; noisy++) {
-        synthetic(step, n, noisy ? 0.01 : 0.0, ixl, ily);
+    for (int log = 0; log <= 1; log++) {
+        int n = grid(log, step);
+        CHECK(log ? n == 89 : n == 130);
+        for (int noise = 0; noise < 3; noise++) { /* none, independent, AR(1) rho 0.9 */
+            int trials = noise ? 200 : 1, all = 0, found = 0, n_err = 0;
+            double *errs = calloc((size_t)trials * 6, sizeof(double));
+            rng_t r;
+            rng_seed(&r, 1000 + 10 * log + noise);
+            for (int t = 0; t < trials; t++) {
+                errors(n, 0.13, t, sx);
+                errors(n, 0.085, 2 * t, sy);
+                for (int i = 0; i < n; i++) truth(step[i] ? log10((double)step[i]) : 0.0, &ixl[i], &ily[i]);
+                if (noise) add_noise(&r, n, noise == 2 ? 0.9 : 0.0, sx, ixl), add_noise(&r, n, noise == 2 ? 0.9 : 0.0, sy, ily);
+                phase_segment seg[16];
+                gi_err e;
+                double be[6];
+                int k = phases_detect(step, ixl, sx, ily, sy, n, &p, seg, 16, &e), f = boundaries_found(step, n, seg, k, be);
+                for (int b = 0; b < 6; b++)
+                    if (!isnan(be[b])) errs[n_err++] = be[b];
+                found += f;
+                all += f == 6;
+                if (!noise && f != 6)
+                    for (int j = 0; j < k && j < 16; j++)
+                        fprintf(stderr, "    %s %lld-%lld\n", phase_name(seg[j].kind), (long long)seg[j].start, (long long)seg[j].end);
+            }
+            qsort(errs, (size_t)n_err, sizeof(double), cmp_abs);
+            double med = n_err ? fabs(errs[n_err / 2]) : INFINITY;
+            fprintf(stderr, "  %s schedule, %s: %d%% of curves all right, %d%% of boundaries, median error %.4f decade\n",
+                    log ? "log" : "seed", noise == 0 ? "no noise" : noise == 1 ? "independent noise" : "AR(1) noise",
+                    100 * all / trials, 100 * found / (6 * trials), med);
+            if (!noise) CHECK(all == 1);
+            else {
+                CHECK(all >= 0.45 * trials);
+                CHECK(found >= 0.85 * 6 * trials);
+                CHECK(med <= 0.03);
+            }
+            free(errs);
+        }
+    }
+}
+
+/* Flat curves: at most 5% of 1000 curves show any phase, with the noise at the stated standard
+ * errors (the evaluation subset's; 250 curves at the training subset's), independent or
+ * AR(1)-correlated, on both schedules; and the check can fail: noise three times the stated errors
+ * puts phases on most curves. */
+static double false_phase_rate(int log, double rho, double scale, double base_x, double base_y, int trials, uint64_t seed) {
+    int64_t step[MAXN];
+    double ixl[MAXN], ily[MAXN], sx[MAXN], sy[MAXN], tx[MAXN], ty[MAXN];
+    int n = grid(log, step), hits = 0;
+    phase_params p = phase_defaults();
+    rng_t r;
+    rng_seed(&r, seed);
+    for (int t = 0; t < trials; t++) {
+        errors(n, base_x, t, sx);
+        errors(n, base_y, 3 * t, sy);
+        for (int i = 0; i < n; i++) ixl[i] = 2.5, ily[i] = 1.2, tx[i] = scale * sx[i], ty[i] = scale * sy[i];
+        add_noise(&r, n, rho, tx, ixl);
+        add_noise(&r, n, rho, ty, ily);
         phase_segment seg[16];
         gi_err e;
-        int k = phases_detect(step, ixl, ily, n, &p, seg, 16, &e);
-        for (int j = 0; j < k && j < 16; j++)
-            if (k != 3) fprintf(stderr, "  noise %d: %s %lld-%lld\n", noisy, phase_name(seg[j].kind), (long long)seg[j].start, (long long)seg[j].end);
-        CHECK(k == 3);
-        if (k != 3) continue;
-        CHECK(seg[0].kind == PHASE_MEMORISATION && seg[1].kind == PHASE_FITTING && seg[2].kind == PHASE_COMPRESSION);
-        CHECK(seg[0].start <= 5);
-        CHECK_CLOSE(seg[0].end, 5000, TOL_STEPS, 0);
-        CHECK_CLOSE(seg[1].start, 5000, TOL_STEPS, 0);
-        CHECK_CLOSE(seg[1].end, 30000, TOL_STEPS, 0);
-        CHECK_CLOSE(seg[2].start, 70000, TOL_STEPS, 0);
-        CHECK(seg[2].end == 100000);
+        hits += phases_detect(step, ixl, sx, ily, sy, n, &p, seg, 16, &e) > 0;
+    }
+    return hits / (double)trials;
+}
+
+TEST(phases_flat_curves_rarely_have_phases) {
+    for (int log = 0; log <= 1; log++)
+        for (int corr = 0; corr <= 1; corr++)
+            for (int sub = 0; sub <= 1; sub++) { /* evaluation subset's errors, training subset's */
+                double rate = false_phase_rate(log, corr ? 0.9 : 0.0, 1.0, sub ? 0.55 : 0.13, sub ? 0.5 : 0.085,
+                                               sub ? 250 : 1000, 77 + 4 * log + 2 * corr + sub);
+                fprintf(stderr, "  flat, %s schedule, %s noise, %s errors: %.1f%% with a phase\n", log ? "log" : "seed",
+                        corr ? "AR(1)" : "independent", sub ? "train" : "eval", 100 * rate);
+                CHECK(rate <= 0.05);
+            }
+    double loud = false_phase_rate(0, 0.9, 3.0, 0.13, 0.085, 250, 5);
+    fprintf(stderr, "  flat, noise 3x the stated errors: %.1f%% with a phase\n", 100 * loud);
+    CHECK(loud > 0.2);
+}
+
+/* The same underlying curve sampled on the two schedules gives the same phases. */
+TEST(phases_same_on_both_schedules) {
+    int64_t step[2][MAXN];
+    double ixl[MAXN], ily[MAXN], sx[MAXN], sy[MAXN];
+    phase_segment seg[2][16];
+    int k[2], n[2];
+    phase_params p = phase_defaults();
+    for (int log = 0; log <= 1; log++) {
+        n[log] = grid(log, step[log]);
+        errors(n[log], 0.13, 0, sx);
+        errors(n[log], 0.085, 1, sy);
+        for (int i = 0; i < n[log]; i++) truth(step[log][i] ? log10((double)step[log][i]) : 0.0, &ixl[i], &ily[i]);
+        gi_err e;
+        k[log] = phases_detect(step[log], ixl, sx, ily, sy, n[log], &p, seg[log], 16, &e);
+    }
+    CHECK(k[0] == 3 && k[1] == 3);
+    for (int j = 0; j < k[0] && j < k[1]; j++) {
+        CHECK(seg[0][j].kind == seg[1][j].kind);
+        double s0 = log10((double)seg[0][j].start), s1 = log10((double)seg[1][j].start);
+        double e0 = log10((double)seg[0][j].end), e1 = log10((double)seg[1][j].end);
+        CHECK(fabs(s0 - s1) <= fmax(0.1, fmax(gap_at(step[0], n[0], s0), gap_at(step[1], n[1], s1))) + 1e-9);
+        CHECK(fabs(e0 - e1) <= fmax(0.1, fmax(gap_at(step[0], n[0], e0), gap_at(step[1], n[1], e1))) + 1e-9);
     }
 }
 
-TEST(phases_flat_curve_has_none) {
-    int64_t step[200];
-    double ixl[200], ily[200];
-    int n = default_grid(step);
-    rng_t r;
-    rng_seed(&r, 11);
-    for (int i = 0; i < n; i++) { ixl[i] = 3.0 + 0.01 * rng_normal(&r); ily[i] = 1.0 + 0.01 * rng_normal(&r); }
+/* Evaluations before phases.min_step are left out unless asked for; a jump between two
+ * evaluations is a phase of its own when it is significant. */
+TEST(phases_early_steps_and_jumps) {
+    int64_t step[MAXN];
+    double ixl[MAXN], ily[MAXN], sx[MAXN], sy[MAXN];
+    int n = grid(0, step);
+    for (int i = 0; i < n; i++) {
+        ixl[i] = step[i] < 30 ? 4.0 - 0.1 * (double)step[i] : 1.0; /* falls over 0..29, then flat */
+        ily[i] = step[i] < 30 ? 2.0 - 0.03 * (double)step[i] : 1.1;
+        sx[i] = sy[i] = 0.1;
+    }
     phase_params p = phase_defaults();
     phase_segment seg[16];
     gi_err e;
-    int k = phases_detect(step, ixl, ily, n, &p, seg, 16, &e);
-    for (int j = 0; j < k && j < 16; j++) fprintf(stderr, "  %s %lld-%lld\n", phase_name(seg[j].kind), (long long)seg[j].start, (long long)seg[j].end);
+    CHECK(phases_detect(step, ixl, sx, ily, sy, n, &p, seg, 16, &e) == 0);
+    p.min_step = 1;
+    int k = phases_detect(step, ixl, sx, ily, sy, n, &p, seg, 16, &e), over = 0;
+    for (int j = 0; j < k && j < 16; j++) over |= seg[j].kind == PHASE_OVERFITTING && seg[j].end >= 29;
+    CHECK(k >= 1 && seg[0].start < 30 && over);
+    /* a step up of both curves between 50000 and 51000: the fit is continuous, so the jump is a
+       ramp of at least min_decades around it, read as error minimisation */
+    p = phase_defaults();
+    for (int i = 0; i < n; i++) ixl[i] = step[i] > 50000 ? 3.0 : 2.0, ily[i] = step[i] > 50000 ? 1.8 : 1.0;
+    k = phases_detect(step, ixl, sx, ily, sy, n, &p, seg, 16, &e);
+    CHECK(k == 1);
+    if (k == 1)
+        CHECK(seg[0].kind == PHASE_ERROR_MINIMISATION && seg[0].start <= 50000 && seg[0].end >= 51000 &&
+              log10((double)seg[0].end / (double)seg[0].start) <= p.min_decades + 0.02);
+    /* I(L;Y) jumping by 0.35 nats, under 3 combined SE (0.42; the continuous fit of a jump
+       overshoots it by about 10%): only I(X;L)'s rise is a move, which names no phase */
+    for (int i = 0; i < n; i++) ily[i] = step[i] > 50000 ? 1.35 : 1.0;
+    k = phases_detect(step, ixl, sx, ily, sy, n, &p, seg, 16, &e);
     CHECK(k == 0);
-    for (int i = 0; i < n; i++) ixl[i] = ily[i] = 2.0;
-    CHECK(phases_detect(step, ixl, ily, n, &p, seg, 16, &e) == 0);
-    /* and a pure fall is one memorisation phase over the whole grid */
-    for (int i = 0; i < n; i++) { ixl[i] = 3.0 - 0.01 * i; ily[i] = 1.0 - 0.002 * i; }
-    CHECK(phases_detect(step, ixl, ily, n, &p, seg, 16, &e) == 1);
-    CHECK(seg[0].kind == PHASE_MEMORISATION && seg[0].start == 0 && seg[0].end == 100000);
-}
-
-TEST(phases_short_blips_are_dropped) {
-    int64_t step[60];
-    double ixl[60], ily[60];
-    for (int i = 0; i < 60; i++) { step[i] = 100 * i; ixl[i] = 1.0; ily[i] = 1.0; }
-    /* both curves step up (by halves) at points 30 and 31; window 3, order 1 sees a 3-point rise */
-    phase_params p = phase_defaults();
-    p.window = 3; p.order = 1;
-    for (int i = 30; i < 60; i++) ixl[i] = ily[i] = 1.0 + (i >= 31 ? 1.0 : 0.5);
-    phase_segment seg[8];
-    gi_err e;
-    /* found with min_len 3, dropped with min_len 4 */
-    CHECK(phases_detect(step, ixl, ily, 60, &p, seg, 8, &e) == 1);
-    CHECK(seg[0].kind == PHASE_FITTING);
-    p.min_len = 4;
-    CHECK(phases_detect(step, ixl, ily, 60, &p, seg, 8, &e) == 0);
-    step[5] = step[4];
-    CHECK(phases_detect(step, ixl, ily, 60, &p, seg, 8, &e) == -1);
+    /* and at 0.5 nats it is one */
+    for (int i = 0; i < n; i++) ily[i] = step[i] > 50000 ? 1.5 : 1.0;
+    k = phases_detect(step, ixl, sx, ily, sy, n, &p, seg, 16, &e);
+    CHECK(k == 1 && seg[0].kind == PHASE_ERROR_MINIMISATION);
+    /* errors */
+    sx[7] = -0.1;
+    CHECK(phases_detect(step, ixl, sx, ily, sy, n, &p, seg, 16, &e) == -1);
+    CHECK_STR_CONTAINS(e.msg, "standard error");
+    sx[7] = 0.1;
+    step[40] = step[39];
+    CHECK(phases_detect(step, ixl, sx, ily, sy, n, &p, seg, 16, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "not increasing");
 }
 
@@ -145,10 +260,10 @@ TEST(phases_from_run_reads_metrics_and_mi) {
     char path[1400];
     snprintf(path, sizeof path, "%s/metrics.csv", dir);
     write_text(path, "step,train_loss,train_acc,eval_loss,eval_acc\n0,1,0.1,1,0.1\n1000,1,0.995,1,0.2\n2000,1,1,1,0.6\n");
-    int64_t step[200];
-    double ixl[200], ily[200];
-    int n = default_grid(step);
-    synthetic(step, n, 0.0, ixl, ily);
+    int64_t step[MAXN];
+    double ixl[MAXN], ily[MAXN];
+    int n = grid(0, step);
+    for (int i = 0; i < n; i++) truth(step[i] ? log10((double)step[i]) : 0.0, &ixl[i], &ily[i]);
     snprintf(path, sizeof path, "%s/mi.csv", dir);
     FILE *f = fopen(path, "w");
     fprintf(f, "step,subset,layer,ixl,ixl_err,ily,ily_err,estimator,dx,dl\n");
@@ -172,6 +287,9 @@ TEST(phases_from_run_reads_metrics_and_mi) {
         CHECK(strcmp(r.curve[0].subset, "eval") == 0 && r.curve[1].layer == 2 && strcmp(r.curve[2].subset, "train") == 0);
         CHECK(r.curve[0].n == 130 && r.curve[0].step[0] == 0 && r.curve[0].step[129] == 100000);
         CHECK(r.curve[0].n_seg == 3);
+        for (int j = 0; r.curve[0].n_seg != 3 && j < r.curve[0].n_seg; j++)
+            fprintf(stderr, "    %s %lld-%lld\n", phase_name(r.curve[0].seg[j].kind), (long long)r.curve[0].seg[j].start,
+                    (long long)r.curve[0].seg[j].end);
         /* train: I(L;Y) constant, so only compression where I(X;L) falls */
         for (int j = 0; j < r.curve[2].n_seg; j++) CHECK(r.curve[2].seg[j].kind == PHASE_COMPRESSION);
     }
@@ -197,7 +315,7 @@ TEST(phases_from_run_reads_metrics_and_mi) {
     phases_free(&r);
     CHECK(phases_from_run(dir, NULL, "wkl", &(milestones){.memorisation = 7, .grokking = -1}, NULL, &r, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "no rows with estimator 'wkl'");
-    write_text(path, "step,subset,layer,ixl,ily\n0,eval,1,1,1\n0,test,1,1,1\n");
+    write_text(path, "step,subset,layer,ixl,ixl_err,ily,ily_err\n0,eval,1,1,1,1,1\n0,test,1,1,1,1,1\n");
     CHECK(phases_from_run(dir, path, NULL, &(milestones){.memorisation = 1, .grokking = 1}, NULL, &r, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "phases.json:3: subset 'test', expected train or eval");
     write_text(path, "step,subset,layer,ily\n0,eval,1,1\n");
@@ -214,10 +332,10 @@ TEST(phases_treat_flagged_rows_as_missing) {
     char cmd[1600], path[1400];
     snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
     CHECK(system(cmd) == 0);
-    int64_t step[200];
-    double ixl[200], ily[200];
-    int n = default_grid(step);
-    synthetic(step, n, 0.0, ixl, ily);
+    int64_t step[MAXN];
+    double ixl[MAXN], ily[MAXN];
+    int n = grid(0, step);
+    for (int i = 0; i < n; i++) truth(step[i] ? log10((double)step[i]) : 0.0, &ixl[i], &ily[i]);
     phase_report r[3];
     milestones ms = {.memorisation = -1, .grokking = -1};
     for (int variant = 0; variant < 3; variant++) { /* clean, spikes flagged, spikes unflagged */
@@ -227,7 +345,7 @@ TEST(phases_treat_flagged_rows_as_missing) {
         for (int i = 0; i < n; i++) {
             fprintf(f, "%lld,eval,1,%.9g,0.01,%.9g,0.01,wkl,4,4,2.3,\n", (long long)step[i], ixl[i], ily[i]);
             if (variant && step[i] >= 40000 && step[i] <= 60000 && step[i] % 2000 == 0)
-                fprintf(f, "%lld,eval,1,-7,0.4,4.3,0.3,wkl,4,4,2.3,%s\n", (long long)step[i] + 500,
+                fprintf(f, "%lld,eval,1,-7,0.01,4.3,0.01,wkl,4,4,2.3,%s\n", (long long)step[i] + 500,
                         variant == 1 ? "ixl_negative+ily_above_ceiling" : "");
         }
         fclose(f);

@@ -36,13 +36,14 @@ int cmd_plot(int argc, char **argv) {
         return 1;
     }
     milestones ms = {.train_threshold = cfg.summary.train_acc, .eval_threshold = cfg.summary.eval_acc};
+    phase_params pp = phase_params_of(&cfg);
     if (milestones_read(&ms, run_dir, &e)) { fprintf(stderr, "grokinfo plot: %s\n", e.msg); return 1; }
     int have_mi = mi != NULL || path_exists(default_mi);
     /* the run's cross-check (mi_check.csv), drawn in grey behind mi.csv's plane */
     int have_check = have_mi && mi == NULL && path_exists(check_mi);
     phase_report ph, check;
     if (have_mi) {
-        if (phases_from_run(run_dir, mi, estimator, &ms, NULL, &ph, &e)) {
+        if (phases_from_run(run_dir, mi, estimator, &ms, &pp, &ph, &e)) {
             fprintf(stderr, "grokinfo plot: %s\n", e.msg);
             return 1;
         }
@@ -51,7 +52,7 @@ int cmd_plot(int argc, char **argv) {
         printf("no %s: drawing training and accuracy only (no information plane, no phases)\n", default_mi);
     }
     if (have_check) {
-        if (phases_from_run(run_dir, check_mi, NULL, &ms, NULL, &check, &e)) {
+        if (phases_from_run(run_dir, check_mi, NULL, &ms, &pp, &check, &e)) {
             fprintf(stderr, "grokinfo plot: %s\n", e.msg);
             phases_free(&ph);
             return 1;

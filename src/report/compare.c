@@ -178,7 +178,7 @@ void compare_build(const compare_run *runs, int n_runs, compare_table *t) {
     for (int r = 0; r < n_runs; r++)
         for (int l = 1; l <= 16; l++) {
             if (oinfo_entry(&runs[r].summary, l) >= 0 && l > max_oinfo) max_oinfo = l;
-            if ((!isnan(phase_start(&runs[r].summary, l, "fitting")) || !isnan(phase_start(&runs[r].summary, l, "compression"))) &&
+            if ((!isnan(phase_start(&runs[r].summary, l, "error_minimisation")) || !isnan(phase_start(&runs[r].summary, l, "compression"))) &&
                 l > max_phase)
                 max_phase = l;
         }
@@ -190,7 +190,7 @@ void compare_build(const compare_run *runs, int n_runs, compare_table *t) {
         add_col(t, name, 1);
     }
     for (int l = 1; l <= max_phase; l++) {
-        snprintf(name, sizeof name, "phase_eval_l%d_fitting_start", l);
+        snprintf(name, sizeof name, "phase_eval_l%d_error_minimisation_start", l);
         add_col(t, name, 1);
         snprintf(name, sizeof name, "phase_eval_l%d_compression_start", l);
         add_col(t, name, 1);
@@ -217,7 +217,7 @@ void compare_build(const compare_run *runs, int n_runs, compare_table *t) {
             set_num(t, r, c++, i < 0 ? NAN : json_num(d, k));
         }
         for (int l = 1; l <= max_phase; l++) {
-            set_num(t, r, c++, phase_start(d, l, "fitting"));
+            set_num(t, r, c++, phase_start(d, l, "error_minimisation"));
             set_num(t, r, c++, phase_start(d, l, "compression"));
         }
     }

@@ -1,117 +1,29 @@
+/* phases.c — the phases of a run's information plane: the names, the rule's constants, a run's curves read
+ * from its mi.csv-format file (the rule itself is phase_rule.c), printed and written as JSON. */
 #include "report/phases.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "report/savgol.h"
 #include "report/table.h"
 #include "util/atomic_file.h"
 #include "util/run_layout.h"
 #include "util/json.h"
 
-const char *phase_name(phase_kind k) {
-    switch (k) {
-    case PHASE_MEMORISATION: return "memorisation";
-    case PHASE_FITTING: return "fitting";
-    case PHASE_COMPRESSION: return "compression";
-    default: return "none";
-    }
+static const char *const phase_names[PHASE_KINDS] = {"none", "overfitting", "error_minimisation", "compression"};
+static const char phase_letters[PHASE_KINDS] = {'-', 'O', 'E', 'C'};
+
+const char *phase_name(phase_kind k) { return k > PHASE_NONE && k < PHASE_KINDS ? phase_names[k] : phase_names[0]; }
+char phase_letter(phase_kind k) { return k > PHASE_NONE && k < PHASE_KINDS ? phase_letters[k] : phase_letters[0]; }
+
+phase_params phase_defaults(void) {
+    return (phase_params){.min_step = 30, .min_decades = 0.15, .min_points = 3, .penalty = 1.0, .z = 3.0,
+                          .min_change = 0.1, .z_flat = 1.0};
 }
 
-phase_params phase_defaults(void) { return (phase_params){.window = 9, .order = 2, .min_len = 3, .rel_tol = 0.002, .z = 3.0}; }
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof(double), cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-/* -1, 0 or +1 per point: the sign of the smoothed derivative beyond the tolerance (see phases.h) */
-static int curve_signs(const double *y, int n, int w, const phase_params *p, signed char *sign, gi_err *e) {
-    double *s = gi_malloc((size_t)n * sizeof(double)), *d = gi_malloc((size_t)n * sizeof(double));
-    double *r = gi_malloc((size_t)n * sizeof(double)), *wt = gi_malloc((size_t)w * sizeof(double));
-    int rc = -1;
-    if (savgol(y, n, w, p->order, 0, s, e) || savgol(y, n, w, p->order, 1, d, e)) goto done;
-    double lo = s[0], hi = s[0];
-    for (int i = 0; i < n; i++) {
-        if (s[i] < lo) lo = s[i];
-        if (s[i] > hi) hi = s[i];
-        r[i] = y[i] - s[i];
-    }
-    double med = median(r, n);
-    for (int i = 0; i < n; i++) r[i] = fabs(y[i] - s[i] - med);
-    /* a residual about the smooth has variance sigma^2 (1 - c0), c0 the smoother's centre weight */
-    savgol_weights(w, p->order, 0, w / 2, wt);
-    double sigma = 1.4826 * median(r, n) / sqrt(fmax(1.0 - wt[w / 2], 1e-12));
-    double floor_tol = fmax(p->rel_tol * (hi - lo), 1e-9 * fmax(fabs(lo), fabs(hi))); /* rounding is not a trend */
-    /* the derivative's noise is sigma * |weights|, larger within window/2 of the ends where the fit extrapolates */
-    int m = w / 2;
-    for (int i = 0; i < n; i++) {
-        int at = i < m ? i : i >= n - m ? w - (n - i) : m;
-        savgol_weights(w, p->order, 1, at, wt);
-        double norm = 0.0;
-        for (int k = 0; k < w; k++) norm += wt[k] * wt[k];
-        double tol = fmax(floor_tol, p->z * sigma * sqrt(norm));
-        sign[i] = (signed char)(d[i] > tol ? 1 : d[i] < -tol ? -1 : 0);
-    }
-    rc = 0;
-done:
-    free(s); free(d); free(r); free(wt);
-    return rc;
-}
-
-typedef struct { phase_kind kind; int i0, i1; } run;
-
-/* merges neighbouring runs of one kind; returns the new count */
-static int merge_runs(run *rs, int n) {
-    int m = 0;
-    for (int j = 0; j < n; j++) {
-        if (m && rs[m - 1].kind == rs[j].kind) rs[m - 1].i1 = rs[j].i1;
-        else rs[m++] = rs[j];
-    }
-    return m;
-}
-
-int phases_detect(const int64_t *step, const double *ixl, const double *ily, int n, const phase_params *p,
-                  phase_segment *seg, int max_seg, gi_err *e) {
-    if (p->min_len < 1) return gi_fail(e, "phases: min_len %d must be >= 1", p->min_len);
-    for (int i = 1; i < n; i++)
-        if (step[i] <= step[i - 1]) return gi_fail(e, "phases: steps not increasing (%lld after %lld)", (long long)step[i], (long long)step[i - 1]);
-    int w = p->window < n ? p->window : (n % 2 ? n : n - 1);
-    if (n <= p->order + 1 || w <= p->order) return 0;
-    signed char *sx = gi_malloc((size_t)n), *sy = gi_malloc((size_t)n);
-    run *rs = gi_malloc((size_t)n * sizeof(run));
-    int count = -1;
-    if (curve_signs(ixl, n, w, p, sx, e) || curve_signs(ily, n, w, p, sy, e)) goto done;
-    int nr = 0;
-    for (int i = 0; i < n; i++) {
-        phase_kind k = sx[i] < 0 && sy[i] < 0 ? PHASE_MEMORISATION
-                     : sx[i] > 0 && sy[i] > 0 ? PHASE_FITTING
-                     : sx[i] < 0             ? PHASE_COMPRESSION
-                                             : PHASE_NONE;
-        if (nr && rs[nr - 1].kind == k) rs[nr - 1].i1 = i;
-        else rs[nr++] = (run){k, i, i};
-    }
-    /* a short interruption of one phase joins its two sides */
-    for (int j = 1; j + 1 < nr; j++)
-        if (rs[j].i1 - rs[j].i0 + 1 < p->min_len && rs[j - 1].kind != PHASE_NONE && rs[j - 1].kind == rs[j + 1].kind)
-            rs[j].kind = rs[j - 1].kind;
-    nr = merge_runs(rs, nr);
-    for (int j = 0; j < nr; j++)
-        if (rs[j].i1 - rs[j].i0 + 1 < p->min_len) rs[j].kind = PHASE_NONE;
-    nr = merge_runs(rs, nr);
-    count = 0;
-    for (int j = 0; j < nr; j++) {
-        if (rs[j].kind == PHASE_NONE) continue;
-        if (count < max_seg) seg[count] = (phase_segment){rs[j].kind, rs[j].i0, rs[j].i1, step[rs[j].i0], step[rs[j].i1]};
-        count++;
-    }
-done:
-    free(sx); free(sy); free(rs);
-    return count;
+phase_params phase_params_of(const gi_config *c) {
+    return (phase_params){.min_step = c->phases.min_step, .min_decades = c->phases.min_decades,
+                          .min_points = c->phases.min_points, .penalty = c->phases.penalty, .z = c->phases.z,
+                          .min_change = c->phases.min_change, .z_flat = c->phases.z_flat};
 }
 
 typedef struct { double step; int row; } keyed_row;
@@ -122,9 +34,31 @@ static int cmp_keyed(const void *a, const void *b) {
 }
 
 /* the rows of one (subset, layer) curve, sorted by step, into c; 0 rows leaves c->n = 0 */
-static int gather(const table *t, const double *step, char *const *subset, const double *layer,
-                  const double *ixl, const double *ily, char *const *est, char *const *flags, const char *want_est,
-                  const char *want_subset, int want_layer, phase_curve *c, gi_err *e) {
+/* The columns a curve is read from: the estimates and their standard errors, and the redraws'
+ * means and spreads where the file has them (NULL or NaN: none). */
+typedef struct {
+    const double *step, *layer, *ixl, *ixl_err, *ily, *ily_err;
+    const double *redraws, *ixl_mean, *ixl_sd, *ily_mean, *ily_sd;
+    char *const *subset, *const *est, *const *flags;
+} mi_columns;
+
+/* the point's values and standard errors: the redraws' mean and SE of the mean where present */
+static int point_of(const mi_columns *m, int i, double v[2], double se[2]) {
+    double r = m->redraws ? m->redraws[i] : NAN;
+    if (r >= 1 && m->ixl_mean && isfinite(m->ixl_mean[i]) && isfinite(m->ixl_sd[i]) && isfinite(m->ily_mean[i]) &&
+        isfinite(m->ily_sd[i])) {
+        double k = sqrt(r + 1.0);
+        v[0] = m->ixl_mean[i], v[1] = m->ily_mean[i], se[0] = m->ixl_sd[i] / k, se[1] = m->ily_sd[i] / k;
+        return 1;
+    }
+    v[0] = m->ixl[i], v[1] = m->ily[i], se[0] = m->ixl_err[i], se[1] = m->ily_err[i];
+    return 0;
+}
+
+static int gather(const table *t, const mi_columns *m, const char *want_est, const char *want_subset, int want_layer,
+                  phase_curve *c, gi_err *e) {
+    const double *step = m->step, *layer = m->layer, *ixl = m->ixl, *ily = m->ily;
+    char *const *subset = m->subset, *const *est = m->est, *const *flags = m->flags;
     keyed_row *k = gi_malloc((size_t)(t->n_rows ? t->n_rows : 1) * sizeof(keyed_row));
     int n = 0;
     for (int i = 0; i < t->n_rows; i++) {
@@ -147,13 +81,18 @@ static int gather(const table *t, const double *step, char *const *subset, const
     c->step = gi_malloc((size_t)(n ? n : 1) * sizeof(int64_t));
     c->ixl = gi_malloc((size_t)(n ? n : 1) * sizeof(double));
     c->ily = gi_malloc((size_t)(n ? n : 1) * sizeof(double));
+    c->se_ixl = gi_malloc((size_t)(n ? n : 1) * sizeof(double));
+    c->se_ily = gi_malloc((size_t)(n ? n : 1) * sizeof(double));
     c->flagged = gi_malloc((size_t)(n ? n : 1));
     c->n_flagged = 0;
     for (int i = 0; i < n; i++) {
+        double v[2], se[2];
+        c->from_redraws |= point_of(m, k[i].row, v, se);
         c->step[i] = (int64_t)k[i].step;
-        c->ixl[i] = ixl[k[i].row];
-        c->ily[i] = ily[k[i].row];
-        c->flagged[i] = flags && flags[k[i].row][0] != '\0';
+        c->ixl[i] = v[0], c->ily[i] = v[1], c->se_ixl[i] = se[0], c->se_ily[i] = se[1];
+        /* flagged, or no usable standard error: a missing value */
+        c->flagged[i] = (flags && flags[k[i].row][0] != '\0') || !(se[0] >= 0) || !(se[1] >= 0) || !isfinite(se[0]) ||
+                        !isfinite(se[1]) || !isfinite(v[0]) || !isfinite(v[1]);
         c->n_flagged += c->flagged[i];
     }
     free(k);
@@ -161,20 +100,32 @@ static int gather(const table *t, const double *step, char *const *subset, const
 }
 
 static void curve_free(phase_curve *c) {
-    free(c->step); free(c->ixl); free(c->ily); free(c->flagged); free(c->seg);
+    free(c->step); free(c->ixl); free(c->ily); free(c->se_ixl); free(c->se_ily); free(c->flagged); free(c->seg);
     *c = (phase_curve){0};
 }
 
 /* The phase rule on the curve's unflagged points (a flagged point is a missing value). */
 static int detect_unflagged(phase_curve *c, const phase_params *p, gi_err *e) {
     int m = 0;
-    int64_t *step = gi_malloc((size_t)c->n * sizeof(int64_t));
-    double *ixl = gi_malloc((size_t)c->n * sizeof(double)), *ily = gi_malloc((size_t)c->n * sizeof(double));
-    for (int i = 0; i < c->n; i++)
-        if (!c->flagged[i]) step[m] = c->step[i], ixl[m] = c->ixl[i], ily[m] = c->ily[i], m++;
+    int64_t *step = gi_malloc((size_t)(c->n ? c->n : 1) * sizeof(int64_t));
+    double *v = gi_malloc((size_t)(c->n ? c->n : 1) * 4 * sizeof(double));
+    double *ixl = v, *ily = v + c->n, *sx = v + 2 * c->n, *sy = v + 3 * c->n;
+    c->n_early = 0;
+    for (int i = 0; i < c->n; i++) {
+        if (c->flagged[i]) continue;
+        c->n_early += c->step[i] < p->min_step;
+        step[m] = c->step[i], ixl[m] = c->ixl[i], ily[m] = c->ily[i], sx[m] = c->se_ixl[i], sy[m] = c->se_ily[i];
+        m++;
+    }
     c->seg = gi_malloc((size_t)(m ? m : 1) * sizeof(phase_segment));
-    c->n_seg = m ? phases_detect(step, ixl, ily, m, p, c->seg, m, e) : 0;
-    free(step); free(ixl); free(ily);
+    c->n_seg = m ? phases_detect(step, ixl, sx, ily, sy, m, p, c->seg, m, e) : 0;
+    /* indices into the curve's own arrays */
+    for (int j = 0; j < c->n_seg; j++)
+        for (int i = 0; i < c->n; i++) {
+            if (c->step[i] == c->seg[j].start) c->seg[j].i0 = i;
+            if (c->step[i] == c->seg[j].end) c->seg[j].i1 = i;
+        }
+    free(step); free(v);
     if (c->n_seg < 0) { c->n_seg = 0; return -1; }
     return 0;
 }
@@ -194,10 +145,19 @@ int phases_from_run(const char *run_dir, const char *mi_path, const char *estima
     int rc = -1;
     const double *step = table_num(&t, "step", e), *layer = step ? table_num(&t, "layer", e) : NULL;
     const double *ixl = layer ? table_num(&t, "ixl", e) : NULL, *ily = ixl ? table_num(&t, "ily", e) : NULL;
-    char *const *subset = ily ? table_text(&t, "subset", e) : NULL;
+    const double *ixl_err = ily ? table_num(&t, "ixl_err", e) : NULL, *ily_err = ixl_err ? table_num(&t, "ily_err", e) : NULL;
+    char *const *subset = ily_err ? table_text(&t, "subset", e) : NULL;
     if (!subset) goto done;
     char *const *est = table_col(&t, "estimator") >= 0 ? table_text(&t, "estimator", e) : NULL;
     char *const *flags = table_col(&t, "flags") >= 0 ? table_text(&t, "flags", e) : NULL;
+    mi_columns m = {step, layer, ixl, ixl_err, ily, ily_err, NULL, NULL, NULL, NULL, NULL, subset, est, flags};
+    if (table_col(&t, "redraws") >= 0 && table_col(&t, "ixl_mean") >= 0 && table_col(&t, "ixl_sd") >= 0 &&
+        table_col(&t, "ily_mean") >= 0 && table_col(&t, "ily_sd") >= 0) {
+        m.redraws = table_num(&t, "redraws", e);
+        m.ixl_mean = table_num(&t, "ixl_mean", e), m.ixl_sd = table_num(&t, "ixl_sd", e);
+        m.ily_mean = table_num(&t, "ily_mean", e), m.ily_sd = table_num(&t, "ily_sd", e);
+        if (!m.redraws || !m.ixl_mean || !m.ixl_sd || !m.ily_mean || !m.ily_sd) goto done;
+    }
     if (t.n_rows == 0) { gi_fail(e, "%s: no rows", t.path); goto done; }
     snprintf(r->estimator, sizeof r->estimator, "%s", estimator ? estimator : est ? est[0] : "unknown");
     int seen_est = 0;
@@ -217,7 +177,7 @@ int phases_from_run(const char *run_dir, const char *mi_path, const char *estima
     for (int s = 0; s < 2; s++)
         for (int l = 1; l <= r->n_layers; l++) {
             phase_curve *c = &r->curve[r->n_curves];
-            if (gather(&t, step, subset, layer, ixl, ily, est, flags, r->estimator, subsets[s], l, c, e)) goto done;
+            if (gather(&t, &m, r->estimator, subsets[s], l, c, e)) goto done;
             r->n_curves++;
             if (c->n == 0) { curve_free(c); r->n_curves--; continue; }
             if (detect_unflagged(c, &r->params, e)) goto done;
@@ -240,7 +200,10 @@ static void print_relative(FILE *f, int64_t at, const phase_report *r) {
 }
 
 void phases_print(FILE *f, const phase_report *r) {
-    fprintf(f, "phases (%s, %s):", r->estimator, r->mi_path);
+    int redraws = 0, early = 0;
+    for (int i = 0; i < r->n_curves; i++) redraws |= r->curve[i].from_redraws, early |= r->curve[i].n_early > 0;
+    fprintf(f, "phases (%s, %s; SE from %s%s):", r->estimator, r->mi_path, redraws ? "noise redraws" : "the estimator",
+            early ? "; steps before phases.min_step left out" : "");
     if (r->memorisation_step >= 0) fprintf(f, " memorised at %lld", (long long)r->memorisation_step);
     else fprintf(f, " never memorised");
     if (r->grokking_step >= 0) fprintf(f, ", grokked at %lld\n", (long long)r->grokking_step);
@@ -274,17 +237,20 @@ void phases_write_json(FILE *f, const phase_report *r, int indent) {
     fprintf(f, ",\n%*s\"grokking_step\": ", a, "");
     if (r->grokking_step >= 0) fprintf(f, "%lld", (long long)r->grokking_step); else fprintf(f, "null");
     const phase_params *p = &r->params;
-    fprintf(f, ",\n%*s\"rule\": {\"smoothing\": \"savitzky-golay over evaluation index\", \"window\": %d, \"order\": %d, "
-               "\"rel_tol\": %g, \"z\": %g, \"min_len\": %d},\n%*s\"curves\": [",
-            a, "", p->window, p->order, p->rel_tol, p->z, p->min_len, a, "");
+    fprintf(f, ",\n%*s\"rule\": {\"segmentation\": \"optimal partitioning, lines in log10(step), BIC penalty\", "
+               "\"min_step\": %lld, \"min_decades\": %g, \"min_points\": %d, \"penalty\": %g, \"z\": %g, "
+               "\"min_change\": %g, \"z_flat\": %g},\n%*s\"curves\": [",
+            a, "", (long long)p->min_step, p->min_decades, p->min_points, p->penalty, p->z, p->min_change, p->z_flat, a, "");
     for (int i = 0; i < r->n_curves; i++) {
         const phase_curve *cv = &r->curve[i];
-        fprintf(f, "%s\n%*s{\"subset\": \"%s\", \"layer\": %d, \"points\": %d, \"segments\": [", i ? "," : "", b, "",
-                cv->subset, cv->layer, cv->n);
+        fprintf(f, "%s\n%*s{\"subset\": \"%s\", \"layer\": %d, \"points\": %d, \"flagged\": %d, \"early\": %d, "
+                   "\"se\": \"%s\", \"segments\": [", i ? "," : "", b, "", cv->subset, cv->layer, cv->n, cv->n_flagged,
+                cv->n_early, cv->from_redraws ? "redraws" : "estimator");
         for (int j = 0; j < cv->n_seg; j++) {
             const phase_segment *s = &cv->seg[j];
-            fprintf(f, "%s\n%*s{\"phase\": \"%s\", \"start\": %lld, \"end\": %lld, \"start_after_memorisation\": ",
-                    j ? "," : "", c, "", phase_name(s->kind), (long long)s->start, (long long)s->end);
+            fprintf(f, "%s\n%*s{\"phase\": \"%s\", \"start\": %lld, \"end\": %lld, \"dixl\": %.4f, \"dily\": %.4f, "
+                       "\"start_after_memorisation\": ",
+                    j ? "," : "", c, "", phase_name(s->kind), (long long)s->start, (long long)s->end, s->dixl, s->dily);
             json_opt(f, s->start, r->memorisation_step);
             fprintf(f, ", \"start_after_grokking\": ");
             json_opt(f, s->start, r->grokking_step);

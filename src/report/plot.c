@@ -133,7 +133,6 @@ static int write_training_gp(const char *path, const table *t, const char *title
     return atomic_commit(&af, e);
 }
 
-static const char phase_letter[] = {'-', 'M', 'F', 'C'};
 
 /* flagged points on the eval curves (drawn hollow on the accuracy figure) */
 static int n_flagged_eval(const phase_report *ph) {
@@ -158,13 +157,13 @@ static int write_accuracy_gp(const char *path, const table *t, const phase_repor
     /* the key right of the second axis, where it cannot cover a curve or a tic label */
     fprintf(f, "set rmargin at screen %s\nset key at screen 0.85, graph 1 left top Left reverse box samplen 3 spacing 1.2\n", n_eval ? "0.78" : "0.83");
     if (n_eval)
-        fprintf(f, "set label \"phase starts (dotted),\\nlettered by phase and layer:\\n  M memorisation\\n  F fitting\\n"
+        fprintf(f, "set label \"phase starts (dotted),\\nlettered by phase and layer:\\n  O overfitting\\n  E error minimisation\\n"
                    "  C compression\" at screen 0.85, graph 0.3 left font \",10\"\n");
     if (grok > 0)
         fprintf(f, "set arrow from %lld, graph 0 to %lld, graph 1 nohead dt 2 lw 2 lc rgb \"black\" front\n"
                    "set label \"grokking\" at %lld, graph 1.02 center font \",10\"\n",
                 (long long)grok, (long long)grok, (long long)grok);
-    /* phase starts of the eval curves, in the layer's colour, lettered M/F/C near the bottom */
+    /* phase starts of the eval curves, in the layer's colour, lettered O/E/C near the bottom */
     for (int i = 0; ph && i < ph->n_curves; i++) {
         const phase_curve *c = &ph->curve[i];
         if (strcmp(c->subset, "eval") != 0) continue;
@@ -173,7 +172,7 @@ static int write_accuracy_gp(const char *path, const table *t, const phase_repor
             long long s = c->seg[j].start > 0 ? (long long)c->seg[j].start : 1;
             fprintf(f, "set arrow from %lld, graph 0 to %lld, graph 1 nohead dt 3 lw 1.5 lc rgb \"%s\"\n"
                        "set label \"%c%d\" at %lld, graph %.3f left offset 0.3,0 tc rgb \"%s\" font \",9\"\n",
-                    s, s, col, phase_letter[c->seg[j].kind], c->layer, s, 0.03 + 0.05 * (c->layer - 1), col);
+                    s, s, col, phase_letter(c->seg[j].kind), c->layer, s, 0.03 + 0.05 * (c->layer - 1), col);
         }
     }
     fprintf(f, "plot \"metrics.dat\" using 1:%d with lines lw 2.5 lc rgb \"black\" title \"train acc\", \\\n"

@@ -30,6 +30,7 @@ typedef struct {
 typedef struct {
     const char *run_dir;
     milestones ms;                /* the run's, by report/milestones.h's rule */
+    phase_params rule;            /* the phase rule's constants (phases.*) */
     int draw;                     /* figures wanted (plot.enabled) and gnuplot found */
     const phase_report *phases;   /* set by the information plane: the run's figures draw them */
     const phase_report *behind;   /* set by its cross-check: drawn in grey behind them */

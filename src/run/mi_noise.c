@@ -125,7 +125,7 @@ static void noise_add_timing(const void *ctx, run_timing *tm) { tm->noise_model 
 
 static int noise_finish(void *ctx, measurement_end *end, gi_err *e) {
     noise_measurement *m = ctx;
-    return mi_report_read(&m->report, end->run_dir, RUN_MI_NOISE, estimator_name(EST_NOISE), &end->ms, e);
+    return mi_report_read(&m->report, end->run_dir, RUN_MI_NOISE, estimator_name(EST_NOISE), &end->ms, &end->rule, e);
 }
 
 static void noise_print(const void *ctx, FILE *f) { mi_report_print(&((const noise_measurement *)ctx)->report, f); }

@@ -20,9 +20,10 @@ typedef struct {
     phase_report phases;
 } mi_report;
 
-/* Reads RUN_DIR/file; a failure is one line (the run keeps its results). */
+/* Reads RUN_DIR/file; its phases by the rule's constants pp (NULL: the defaults); a failure is
+ * one line (the run keeps its results). */
 int mi_report_read(mi_report *r, const char *run_dir, const char *file, const char *estimator, const milestones *ms,
-                   gi_err *e);
+                   const phase_params *pp, gi_err *e);
 /* "flags (PATH, est): N of M rows; kind n, ...", then the phases */
 void mi_report_print(const mi_report *r, FILE *f);
 /* "flags" and "phases" at the top of summary.json (key NULL), or under "key": {...} */

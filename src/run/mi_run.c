@@ -90,7 +90,7 @@ static void mi_add_timing(const void *ctx, run_timing *tm) {
 /* the flags and phases of the finished run's file; the run's figures draw them */
 static int mi_finish(void *ctx, measurement_end *end, gi_err *e) {
     mi_measurement *m = ctx;
-    if (mi_report_read(&m->report, end->run_dir, m->v->file, estimator_name(m->pl.opt.est.kind), &end->ms, e)) return -1;
+    if (mi_report_read(&m->report, end->run_dir, m->v->file, estimator_name(m->pl.opt.est.kind), &end->ms, &end->rule, e)) return -1;
     if (m->v->behind) end->behind = &m->report.phases;
     else end->phases = &m->report.phases;
     return 0;

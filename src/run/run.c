@@ -256,7 +256,7 @@ static int run_finish(run *r, gi_err *e) {
     history_milestones(&r->hist, &info.ms);
     int finished = strcmp(r->status, "finished") == 0;
     if (finished) {
-        measurement_end end = {.run_dir = r->opt->run_dir, .ms = info.ms, .log = &r->opt->log};
+        measurement_end end = {.run_dir = r->opt->run_dir, .ms = info.ms, .rule = phase_params_of(cfg), .log = &r->opt->log};
         run_reports(r, &end);
     }
     r->tm.total = now_s() - r->t_start;

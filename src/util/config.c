@@ -111,6 +111,13 @@ static const option options[] = {
     {"plot.enabled", T_BOOL, FLD(plot.enabled), "true", ANY, 0, NULL},
     {"summary.train_acc", T_DBL, FLD(summary.train_acc), "0.99", 0, 1, 0, NULL},
     {"summary.eval_acc", T_DBL, FLD(summary.eval_acc), "0.5", 0, 1, 0, NULL},
+    {"phases.min_step", T_INT, FLD(phases.min_step), "30", GE(1), 0, NULL},
+    {"phases.min_decades", T_DBL, FLD(phases.min_decades), "0.15", GE(0), 0, NULL},
+    {"phases.min_points", T_INT, FLD(phases.min_points), "3", GE(2), 0, NULL},
+    {"phases.penalty", T_DBL, FLD(phases.penalty), "1.0", GE(0), 0, NULL},
+    {"phases.z", T_DBL, FLD(phases.z), "3.0", GE(0), 0, NULL},
+    {"phases.min_change", T_DBL, FLD(phases.min_change), "0.1", GE(0), 0, NULL},
+    {"phases.z_flat", T_DBL, FLD(phases.z_flat), "1.0", GE(0), 0, NULL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 

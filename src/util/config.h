@@ -86,6 +86,12 @@ typedef struct {
     } oinfo;
     struct { int enabled; } plot; /* figures at the end of training (when gnuplot is installed) */
     struct { double train_acc, eval_acc; } summary;
+    struct {                    /* the phase rule's constants (report/phases.h) */
+        int64_t min_step;
+        double min_decades;
+        int min_points;
+        double penalty, z, min_change, z_flat;
+    } phases;
 
     /* Keys that were set but that grokinfo does not use (yet): reported once by the CLI. */
     int n_unused;

@@ -1,0 +1,249 @@
+/* phase_rule.c — the phase rule on one curve pair (report/phases.h): continuous piecewise-linear
+ * fits in log10(step) with shared knots, then moves with hysteresis, then phases. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report/phases.h"
+
+/* The weighted least-squares fit of one curve (weights w = 1/SE^2), continuous and linear between
+ * the breakpoints kx (nb of them, increasing, the first and last at the ends of x): its chi^2, and
+ * the fit's values at the breakpoints into c (nb; may be NULL). Normal equations on the hat basis,
+ * one column per breakpoint: tridiagonal. ws: 4 nb doubles of workspace. */
+static double fit_direct(const double *x, const double *y, const double *w, int n, const double *kx, int nb, double *c,
+                         double *ws) {
+    double *d = ws, *o = ws + nb, *rhs = ws + 2 * nb, *v = ws + 3 * nb;
+    memset(ws, 0, (size_t)nb * 3 * sizeof(double));
+    for (int i = 0, j = 0; i < n; i++) {
+        while (j + 2 < nb && x[i] >= kx[j + 1]) j++;
+        double u = (x[i] - kx[j]) / (kx[j + 1] - kx[j]), wu = w[i] * u, wv = w[i] - wu;
+        d[j] += wv * (1 - u), d[j + 1] += wu * u, o[j] += wu * (1 - u);
+        rhs[j] += wv * y[i], rhs[j + 1] += wu * y[i];
+    }
+    for (int j = 1; j < nb; j++) { /* Thomas algorithm on the symmetric tridiagonal system */
+        double m = o[j - 1] / d[j - 1];
+        d[j] -= m * o[j - 1];
+        rhs[j] -= m * rhs[j - 1];
+    }
+    v[nb - 1] = rhs[nb - 1] / d[nb - 1];
+    for (int j = nb - 2; j >= 0; j--) v[j] = (rhs[j] - o[j] * v[j + 1]) / d[j];
+    double chi2 = 0;
+    for (int i = 0, j = 0; i < n; i++) {
+        while (j + 2 < nb && x[i] >= kx[j + 1]) j++;
+        double u = (x[i] - kx[j]) / (kx[j + 1] - kx[j]), r = y[i] - v[j] - (v[j + 1] - v[j]) * u;
+        chi2 += w[i] * r * r;
+    }
+    if (c) memcpy(c, v, (size_t)nb * sizeof(double));
+    return chi2;
+}
+
+/* The two curves, their weights and a workspace. */
+typedef struct { int n; const double *x, *y[2]; double *w[2], *ws; } fit_data;
+
+static double fit_both(const fit_data *f, const double *kx, int nb) {
+    return fit_direct(f->x, f->y[0], f->w[0], f->n, kx, nb, NULL, f->ws) +
+           fit_direct(f->x, f->y[1], f->w[1], f->n, kx, nb, NULL, f->ws);
+}
+
+/* May a segment run from a to b: at least min_decades long, holding at least min_points
+ * evaluations (both ends included)? */
+static int segment_ok(const double *x, int n, double a, double b, const phase_params *p) {
+    if (b - a < p->min_decades - 1e-12) return 0;
+    int k = 0;
+    for (int i = 0; i < n; i++) k += x[i] >= a - 1e-12 && x[i] <= b + 1e-12;
+    return k >= p->min_points;
+}
+
+/* Knots j0..j1 in turn move to their best place between their neighbours (the others held), searched on
+ * a grid of 0.02 decade within 0.2 of where it is and then one of 0.002 within 0.02, until none
+ * moves (at most 4 rounds): forward selection places a knot where it
+ * helps most given the earlier ones, and only at evaluations; the change need not be there. */
+static void refine_knots(const fit_data *f, const phase_params *p, double *kx, int nb, int j0, int j1) {
+    const double *x = f->x;
+    int n = f->n;
+    if (j0 < 1) j0 = 1;
+    if (j1 > nb - 2) j1 = nb - 2;
+    for (int pass = 0, moved = 1; moved && pass < 4; pass++) {
+        moved = 0;
+        for (int j = j0; j <= j1; j++) {
+            double keep = kx[j], best = keep, best_chi2 = fit_both(f, kx, nb);
+            for (int level = 0; level < 2; level++) {
+                double h = level ? 0.002 : 0.02, c = best, lo = fmax(kx[j - 1], c - (level ? 0.02 : 0.2)),
+                       hi = fmin(kx[j + 1], c + (level ? 0.02 : 0.2));
+                for (double t = lo + h; t < hi; t += h) {
+                    if (!segment_ok(x, n, kx[j - 1], t, p) || !segment_ok(x, n, t, kx[j + 1], p)) continue;
+                    kx[j] = t;
+                    double c2 = fit_both(f, kx, nb);
+                    if (c2 < best_chi2 - 1e-9) best_chi2 = c2, best = t;
+                }
+                kx[j] = keep;
+            }
+            if (fabs(best - keep) > 1e-12) kx[j] = best, moved = 1;
+        }
+    }
+}
+
+/* The knots: forward selection at evaluations, each new knot kept while it lowers the chi^2 of
+ * both curves by more than penalty × ln n, every knot then refined off the grid; then backward:
+ * a knot whose removal costs less than penalty × ln n goes. kx[] receives the breakpoints (x[0],
+ * the knots, x[n-1]) in order; returns their count. */
+static int select_knots(const fit_data *f, const phase_params *p, double *kx) {
+    const double *x = f->x;
+    int n = f->n;
+    int nb = 0;
+    kx[nb++] = x[0];
+    kx[nb++] = x[n - 1];
+    double beta = p->penalty * log((double)n), chi2 = fit_both(f, kx, nb);
+    for (;;) {
+        int best = -1, at = 0;
+        double best_chi2 = chi2 - beta;
+        for (int t = 1; t < n - 1; t++) {
+            int j = 1;
+            while (kx[j] < x[t]) j++;
+            if (kx[j] == x[t] || !segment_ok(x, n, kx[j - 1], x[t], p) || !segment_ok(x, n, x[t], kx[j], p)) continue;
+            memmove(kx + j + 1, kx + j, (size_t)(nb - j) * sizeof(double));
+            kx[j] = x[t];
+            double c2 = fit_both(f, kx, nb + 1);
+            memmove(kx + j, kx + j + 1, (size_t)(nb - j) * sizeof(double));
+            if (c2 < best_chi2) best_chi2 = c2, best = t, at = j;
+        }
+        if (best < 0) break;
+        memmove(kx + at + 1, kx + at, (size_t)(nb - at) * sizeof(double));
+        kx[at] = x[best];
+        nb++;
+        chi2 = fit_both(f, kx, nb);
+    }
+    refine_knots(f, p, kx, nb, 1, nb - 2);
+    chi2 = fit_both(f, kx, nb);
+    /* backward: the knot whose removal (the others then refined) costs least, while that is
+       under the penalty */
+    double *tmp = gi_malloc((size_t)(nb + 1) * sizeof(double)), *best_kx = gi_malloc((size_t)(nb + 1) * sizeof(double));
+    for (;;) {
+        int worst = -1;
+        double cheapest = beta;
+        for (int j = 1; j + 1 < nb; j++) {
+            memcpy(tmp, kx, (size_t)j * sizeof(double));
+            memcpy(tmp + j, kx + j + 1, (size_t)(nb - j - 1) * sizeof(double));
+            refine_knots(f, p, tmp, nb - 1, j - 1, j); /* its two neighbours */
+            double cost = fit_both(f, tmp, nb - 1) - chi2;
+            if (cost < cheapest) cheapest = cost, worst = j, memcpy(best_kx, tmp, (size_t)(nb - 1) * sizeof(double));
+        }
+        if (worst < 0) break;
+        nb--;
+        memcpy(kx, best_kx, (size_t)nb * sizeof(double));
+        chi2 = fit_both(f, kx, nb);
+    }
+    free(tmp); free(best_kx);
+    refine_knots(f, p, kx, nb, 1, nb - 2);
+    return nb;
+}
+
+static phase_kind kind_of(const signed char dir[2]) {
+    if (dir[0] < 0 && dir[1] < 0) return PHASE_OVERFITTING;
+    if (dir[0] > 0 && dir[1] > 0) return PHASE_ERROR_MINIMISATION;
+    if (dir[0] < 0) return PHASE_COMPRESSION;
+    return PHASE_NONE;
+}
+
+/* The standard error at x: that of the nearest evaluation. */
+static double se_at(const double *x, const double *se, int n, double at) {
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (fabs(x[i] - at) < fabs(x[best] - at)) best = i;
+    return se[best];
+}
+
+/* Directions of the segments between breakpoints for one curve, from the fit's values c at the
+ * nb breakpoints kx, with hysteresis: the turning points of a zigzag whose every move exceeds
+ * max(min_change, z × the combined SE of its two ends) — a move must be that large to start, and
+ * to end it the curve must come back by as much. Each move then loses, at either end, the
+ * breakpoints still within max(min_change, z_flat combined SE) of the turning value: the plateau
+ * before or after it is flat, not part of the move. */
+static void segment_dirs(const double *x, const double *se, int n, const double *kx, const double *c, int nb,
+                         const phase_params *p, signed char *dir) {
+    double *s = gi_malloc((size_t)nb * sizeof(double));
+    int *pivot = gi_malloc((size_t)(nb + 1) * sizeof(int)), np = 0;
+    for (int j = 0; j < nb; j++) s[j] = se_at(x, se, n, kx[j]);
+#define MOVE(a, b) (fabs(c[b] - c[a]) > fmax(p->min_change, p->z * hypot(s[a], s[b])))
+    int trend = 0, hi = 0, lo = 0;
+    for (int j = 1; j < nb; j++) {
+        if (trend == 0) {
+            if (c[j] > c[lo] && MOVE(lo, j)) pivot[np++] = lo, trend = 1, hi = j;
+            else if (c[j] < c[hi] && MOVE(hi, j)) pivot[np++] = hi, trend = -1, lo = j;
+            else {
+                if (c[j] > c[hi]) hi = j;
+                if (c[j] < c[lo]) lo = j;
+            }
+        } else if (trend > 0) {
+            if (c[j] >= c[hi]) hi = j;
+            else if (MOVE(hi, j)) pivot[np++] = hi, trend = -1, lo = j;
+        } else {
+            if (c[j] <= c[lo]) lo = j;
+            else if (MOVE(lo, j)) pivot[np++] = lo, trend = 1, hi = j;
+        }
+    }
+    if (trend) pivot[np++] = trend > 0 ? hi : lo;
+#undef MOVE
+    memset(dir, 0, (size_t)(nb - 1));
+    for (int i = 0; i + 1 < np; i++) {
+        int a = pivot[i], b = pivot[i + 1], sg = c[b] > c[a] ? 1 : -1;
+        while (a < b && fabs(c[a + 1] - c[pivot[i]]) <= fmax(p->min_change, p->z_flat * hypot(s[pivot[i]], s[a + 1]))) a++;
+        while (b > a && fabs(c[b - 1] - c[pivot[i + 1]]) <= fmax(p->min_change, p->z_flat * hypot(s[pivot[i + 1]], s[b - 1]))) b--;
+        for (int j = a; j < b; j++) dir[j] = (signed char)sg;
+    }
+    free(s); free(pivot);
+}
+
+int phases_detect(const int64_t *step, const double *ixl, const double *se_ixl, const double *ily, const double *se_ily,
+                  int n, const phase_params *p, phase_segment *seg, int max_seg, gi_err *e) {
+    if (p->min_points < 2) return gi_fail(e, "phases: min_points %d must be >= 2", p->min_points);
+    for (int i = 0; i < n; i++) {
+        if (i && step[i] <= step[i - 1])
+            return gi_fail(e, "phases: steps not increasing (%lld after %lld)", (long long)step[i], (long long)step[i - 1]);
+        if (!isfinite(ixl[i]) || !isfinite(ily[i]))
+            return gi_fail(e, "phases: a value at step %lld is not finite", (long long)step[i]);
+        if (!(se_ixl[i] >= 0) || !(se_ily[i] >= 0) || !isfinite(se_ixl[i]) || !isfinite(se_ily[i]))
+            return gi_fail(e, "phases: the standard error at step %lld is negative or not finite", (long long)step[i]);
+    }
+    int first = 0;
+    while (first < n && step[first] < p->min_step) first++;
+    int m = n - first;
+    double *x = gi_malloc((size_t)(m ? m : 1) * sizeof(double));
+    for (int i = 0; i < m; i++) x[i] = log10((double)step[first + i]);
+    if (m < p->min_points || m < 2 || !segment_ok(x, m, x[0], x[m - 1], p)) { free(x); return 0; }
+    /* standard errors floored at min_change / z: no estimate is trusted beyond that, and a smaller
+       one would not change what counts as a move (min_change decides there) */
+    double *kx = gi_malloc((size_t)(m + 2) * 11 * sizeof(double)), *c[2] = {kx + m + 2, kx + 2 * (m + 2)};
+    double *se[2] = {kx + 9 * (m + 2), kx + 10 * (m + 2)}, floor_se = p->z > 0 ? p->min_change / p->z : p->min_change;
+    fit_data f = {m, x, {ixl + first, ily + first}, {kx + 3 * (m + 2), kx + 4 * (m + 2)}, kx + 5 * (m + 2)};
+    for (int i = 0; i < m; i++) se[0][i] = fmax(se_ixl[first + i], floor_se), se[1][i] = fmax(se_ily[first + i], floor_se);
+    if (!(floor_se > 0))
+        for (int k = 0; k < 2; k++)
+            for (int i = 0; i < m; i++) se[k][i] = fmax(se[k][i], 1e-12);
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < m; i++) f.w[k][i] = 1.0 / (se[k][i] * se[k][i]);
+    int nb = select_knots(&f, p, kx), nseg = nb - 1;
+    signed char *dir = gi_malloc((size_t)2 * nseg);
+    for (int k = 0; k < 2; k++) {
+        fit_direct(x, f.y[k], f.w[k], m, kx, nb, c[k], f.ws);
+        segment_dirs(x, se[k], m, kx, c[k], nb, p, dir + k * nseg);
+    }
+    /* neighbouring segments of one phase join; a phase runs between its breakpoints */
+    int count = 0;
+    for (int j = 0; j < nseg;) {
+        phase_kind kind = kind_of((signed char[2]){dir[j], dir[nseg + j]});
+        int k = j + 1;
+        while (k < nseg && kind_of((signed char[2]){dir[k], dir[nseg + k]}) == kind) k++;
+        if (kind != PHASE_NONE && count++ < max_seg) {
+            phase_segment *g = &seg[count - 1];
+            *g = (phase_segment){.kind = kind, .dixl = c[0][k] - c[0][j], .dily = c[1][k] - c[1][j]};
+            g->start = j == 0 ? step[first] : (int64_t)llround(pow(10.0, kx[j]));
+            g->end = k == nseg ? step[n - 1] : (int64_t)llround(pow(10.0, kx[k]));
+            g->i0 = first, g->i1 = n - 1; /* the evaluations inside [start, end] */
+            while (g->i0 < n - 1 && step[g->i0] < g->start) g->i0++;
+            while (g->i1 > first && step[g->i1] > g->end) g->i1--;
+        }
+        j = k;
+    }
+    free(x); free(kx); free(dir);
+    return count;
+}
