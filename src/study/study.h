@@ -25,8 +25,9 @@
  * value that does not exist):
  *   phases.csv     seed,estimator,subset,layer,phase,start,end
  *                  every segment of every run and MI file, from report/phases.h's phases_from_run
- *                  (invalid points are missing values to it: the file it reads has the means as
- *                  ixl/ily and ixl_at_ceiling in the flags of a noise row at ln N)
+ *                  with the run's phases.* rule (flagged points are missing values to it, and so
+ *                  are the noise model's points at ln N: it reads a copy of mi_noise.csv with
+ *                  ixl_at_ceiling in their flags)
  *   validity.csv   seed,estimator,subset,layer,points,valid_points,valid
  *                  valid = 1 when valid_points >= points / 2 (the estimator is valid on the curve)
  *   consensus.csv  subset,layer,phase,segments,seeds,seed_fraction,estimators,estimator_fraction,

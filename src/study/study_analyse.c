@@ -110,17 +110,17 @@ static int split_fields(char *line, char **field, int max) {
 
 #define MAX_FIELDS 64
 
-/* The file phases_from_run reads: the MI file with ixl_mean / ily_mean in place of ixl / ily
- * where given and, in the noise model's file, ixl_at_ceiling in the empty flags of a row at
- * ln N − 0.1 or above, so that every invalid point is a missing value to the phase rule. Written
- * to dst only when it differs from src (*changed). */
-static int write_phase_input(const char *src, const char *dst, int noise, const double ln_n[2], int *changed, gi_err *e) {
+/* The file phases_from_run reads for the noise model: its MI file with ixl_at_ceiling in the empty
+ * flags of a row whose I(X;L) (ixl_mean where given, as the curves) is at ln N − 0.1 or above, so
+ * that every invalid point is a missing value to the phase rule. Written to dst only when it
+ * differs from src (*changed). */
+static int write_phase_input(const char *src, const char *dst, const double ln_n[2], int *changed, gi_err *e) {
     *changed = 0;
     FILE *in = fopen(src, "r");
     if (!in) return gi_fail(e, "%s: cannot open (%s)", src, strerror(errno));
     char *line = NULL, *field[MAX_FIELDS];
     size_t cap = 0;
-    int c_ixl = -1, c_ily = -1, c_flags = -1, c_subset = -1, c_ixl_mean = -1, c_ily_mean = -1, n_head = 0, rc = 0;
+    int c_ixl = -1, c_ily = -1, c_flags = -1, c_subset = -1, c_ixl_mean = -1, n_head = 0, rc = 0;
     char *out = NULL;
     size_t out_len = 0, out_cap = 0;
     for (long lineno = 1; getline(&line, &cap, in) > 0; lineno++) {
@@ -138,17 +138,14 @@ static int write_phase_input(const char *src, const char *dst, int noise, const 
                 else if (!strcmp(field[k], "flags")) c_flags = k;
                 else if (!strcmp(field[k], "subset")) c_subset = k;
                 else if (!strcmp(field[k], "ixl_mean")) c_ixl_mean = k;
-                else if (!strcmp(field[k], "ily_mean")) c_ily_mean = k;
             }
             snprintf(rebuilt, sizeof rebuilt, "%s", orig);
         } else if (nf != n_head || c_ixl < 0 || c_ily < 0) {
             snprintf(rebuilt, sizeof rebuilt, "%s", orig); /* phases_from_run reports it */
         } else {
-            if (c_ixl_mean >= 0 && field[c_ixl_mean][0]) field[c_ixl] = field[c_ixl_mean], *changed = 1;
-            if (c_ily_mean >= 0 && field[c_ily_mean][0]) field[c_ily] = field[c_ily_mean], *changed = 1;
+            const char *x = c_ixl_mean >= 0 && field[c_ixl_mean][0] ? field[c_ixl_mean] : field[c_ixl];
             int s = c_subset >= 0 ? subset_index(field[c_subset]) : -1;
-            if (noise && c_flags >= 0 && !field[c_flags][0] && s >= 0 && field[c_ixl][0] &&
-                !(strtod(field[c_ixl], NULL) < ln_n[s] - NOISE_MARGIN)) {
+            if (c_flags >= 0 && !field[c_flags][0] && s >= 0 && x[0] && !(strtod(x, NULL) < ln_n[s] - NOISE_MARGIN)) {
                 field[c_flags] = "ixl_at_ceiling";
                 *changed = 1;
             }
@@ -242,13 +239,15 @@ static int read_mi_file(study_run *r, int k, const char *work_dir, gi_err *e) {
             }
         }
     f->present = 1;
-    /* the phases, on the file as it is or on its valid means */
+    /* the phases by the run's own rule (its phases.* keys), on the file as it is or, for the noise
+     * model, with its points at ln N flagged */
     char input[GI_PATH], name[128];
-    int changed;
+    int changed = 0;
     snprintf(name, sizeof name, ".phases-input.%ld.csv", (long)getpid());
-    if (path_join(input, sizeof input, work_dir, name, e) || write_phase_input(path, input, noise, ln_n, &changed, e)) goto done;
+    if (noise && (path_join(input, sizeof input, work_dir, name, e) || write_phase_input(path, input, ln_n, &changed, e))) goto done;
     phase_report ph;
-    int prc = phases_from_run(r->dir, changed ? input : path, f->estimator, &r->ms, NULL, &ph, e);
+    phase_params rule = phase_params_of(&r->cfg);
+    int prc = phases_from_run(r->dir, changed ? input : path, f->estimator, &r->ms, &rule, &ph, e);
     if (changed) unlink(input);
     if (prc) goto done;
     for (int i = 0; i < ph.n_curves; i++)
