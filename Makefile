@@ -20,7 +20,7 @@ endif
 LDFLAGS += $(OPENMP) $(EXTRA_LDFLAGS)
 INC     = -Isrc
 
-LIB_SRC  = $(sort $(wildcard src/util/*.c src/data/*.c src/nn/*.c src/train/*.c src/run/*.c src/measure/*.c src/report/*.c src/sweep/*.c))
+LIB_SRC  = $(sort $(wildcard src/util/*.c src/data/*.c src/nn/*.c src/train/*.c src/run/*.c src/measure/*.c src/report/*.c src/sweep/*.c src/study/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make layers`: every #include "module/file.h" under SRC (default src) must point down the layers:
 #
-#   cli ──> sweep, run ──> report, measure, train ──> nn, data ──> util
+#   cli ──> study ──> sweep, run ──> report, measure, train ──> nn, data ──> util
 #
 # One row per folder: the folders its files may include (its own is always allowed). A file that
 # includes a folder not in its row, a folder with no row, or a path with "..", is an error line
@@ -18,7 +18,8 @@ declare -A may=(
     [report]="util"
     [run]="util data nn train measure report"
     [sweep]="util"
-    [cli]="util data nn train measure report run sweep"
+    [study]="util report sweep"
+    [cli]="util data nn train measure report run sweep study"
 )
 bad=0 files=0
 while IFS= read -r f; do

@@ -16,6 +16,7 @@ int cmd_acts(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_oinfo_npy(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_study(int argc, char **argv);
 
 typedef struct {
     const char *name;                  /* as typed: "oinfo-npy" */

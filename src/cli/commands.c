@@ -55,6 +55,13 @@ const cli_command cli_commands[] = {
      .synopsis = "plot RUN_DIR [--mi FILE] [--estimator NAME]",
      .help = "print the information-plane phases and draw RUN_DIR/figures/ (infoplane, accuracy,\n"
              "training; .png and .pdf) with gnuplot; MI from FILE (default RUN_DIR/mi.csv) if present"},
+    {.name = "study",
+     .run = cmd_study,
+     .synopsis = "study STUDY.yaml [--out DIR] [-j N] [--quiet]",
+     .help = "a sweep file plus seeds: N (default 5), run over its seeds as grokinfo sweep runs a grid\n"
+             "(resumed when run again; DIR defaults to runs/NAME), then per group of seeds into\n"
+             "DIR/study/GROUP/: phases.csv, validity.csv, consensus.csv (the phases seeds and\n"
+             "estimators agree on), bands.csv, peak_vs_grokking.csv, bands_oinfo.csv and figures/"},
     {.name = "compare",
      .run = cmd_compare,
      .synopsis = "compare DIR... [--out OUT_DIR] [--runs NAME,NAME]",

@@ -83,12 +83,20 @@ static void finish_layer(oinfo_layer_curve *c, double alpha) {
 }
 
 int oinfo_report_read(const char *run_dir, double train_threshold, double eval_threshold, oinfo_report *r, gi_err *e) {
+    return oinfo_report_read_file(run_dir, NULL, train_threshold, eval_threshold, r, e);
+}
+
+int oinfo_report_read_file(const char *run_dir, const char *oinfo_path, double train_threshold, double eval_threshold,
+                           oinfo_report *r, gi_err *e) {
     *r = (oinfo_report){0};
     r->alpha = OINFO_EMA_ALPHA;
     r->train_threshold = train_threshold;
     r->eval_threshold = eval_threshold;
     r->memorisation_step = r->grokking_step = -1;
-    if (path_join(r->oinfo_path, sizeof r->oinfo_path, run_dir, RUN_OINFO, e)) return -1;
+    if (oinfo_path) {
+        if (strlen(oinfo_path) >= sizeof r->oinfo_path) return gi_fail(e, "%s: path too long", oinfo_path);
+        snprintf(r->oinfo_path, sizeof r->oinfo_path, "%s", oinfo_path);
+    } else if (path_join(r->oinfo_path, sizeof r->oinfo_path, run_dir, RUN_OINFO, e)) return -1;
     table t;
     if (table_read(r->oinfo_path, "ties", &t, e)) return -1;
     int rc = -1;

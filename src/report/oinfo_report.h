@@ -65,6 +65,11 @@ void oinfo_report_write_json(FILE *f, const oinfo_report *r, int indent);
 void oinfo_report_json_extra(FILE *f, void *ctx);
 void oinfo_report_free(oinfo_report *r);
 
+/* oinfo_report_read from another O-information file of the run's (oinfo-2.csv of a re-measurement:
+ * a path); NULL reads RUN_DIR/oinfo.csv. The milestones still come from RUN_DIR/metrics.csv. */
+int oinfo_report_read_file(const char *run_dir, const char *oinfo_path, double train_threshold, double eval_threshold,
+                           oinfo_report *r, gi_err *e);
+
 /* The figures oinfo.{png,pdf} and oinfo_plane.{png,pdf} (with oinfo.dat and their scripts) in
  * RUN_DIR/figures/; returns 2, or -1. Defined in plot_oinfo.c. */
 int plot_oinfo(const char *run_dir, const oinfo_report *r, gi_err *e);

@@ -153,8 +153,16 @@ static int read_axes(reader *r, sweep_spec *s) {
     }
 }
 
-int sweep_load(const char *path, sweep_spec *s, gi_err *e) {
+/* the caller's own top-level key named key, or NULL */
+static sweep_extra_key *find_extra(sweep_extra_key *extra, int n_extra, const char *key) {
+    for (int i = 0; i < n_extra; i++)
+        if (!strcmp(extra[i].key, key)) return &extra[i];
+    return NULL;
+}
+
+int sweep_parse(const char *path, sweep_spec *s, sweep_extra_key *extra, int n_extra, gi_err *e) {
     memset(s, 0, sizeof *s);
+    for (int i = 0; i < n_extra; i++) extra[i].value[0] = '\0', extra[i].line = 0;
     snprintf(s->path, sizeof s->path, "%s", path);
     FILE *f = fopen(path, "rb");
     if (!f) return gi_fail(e, "%s: cannot open (%s)", path, strerror(errno));
@@ -180,7 +188,19 @@ int sweep_load(const char *path, sweep_spec *s, gi_err *e) {
                 else if (!strcmp(key, "base") && v.type == YAML_MAPPING_START_EVENT) rc = read_base(&r, s, "", 0);
                 else if (!strcmp(key, "axes") && v.type == YAML_MAPPING_START_EVENT) rc = read_axes(&r, s);
                 else if (!strcmp(key, "base") && v.type == YAML_SCALAR_EVENT) rc = 0; /* empty */
-                else rc = gi_fail(e, "%s:%zu: '%s': expected config: FILE, base: {key: value} or axes: {key: [values]}", path, line, key);
+                else if (find_extra(extra, n_extra, key) && v.type == YAML_SCALAR_EVENT) {
+                    sweep_extra_key *x = find_extra(extra, n_extra, key);
+                    snprintf(x->value, sizeof x->value, "%s", (char *)v.data.scalar.value);
+                    x->line = line;
+                } else if (n_extra == 0)
+                    rc = gi_fail(e, "%s:%zu: '%s': expected config: FILE, base: {key: value} or axes: {key: [values]}", path, line, key);
+                else {
+                    char names[256] = "";
+                    for (int i = 0; i < n_extra; i++)
+                        snprintf(names + strlen(names), sizeof names - strlen(names), ", %s: VALUE", extra[i].key);
+                    rc = gi_fail(e, "%s:%zu: '%s': expected config: FILE, base: {key: value}, axes: {key: [values]}%s", path,
+                                 line, key, names);
+                }
                 yaml_event_delete(&v);
             }
         } else if (ev.type != YAML_STREAM_START_EVENT && ev.type != YAML_DOCUMENT_START_EVENT &&
@@ -191,10 +211,26 @@ int sweep_load(const char *path, sweep_spec *s, gi_err *e) {
     yaml_parser_delete(&r.p);
     fclose(f);
     if (rc) { sweep_free(s); return -1; }
-    if (s->n_axes == 0) { sweep_free(s); return gi_fail(e, "%s: no axes: nothing to sweep", path); }
+    return 0;
+}
+
+int sweep_add_axis(sweep_spec *s, const char *key, int n, char *const *values, gi_err *e) {
+    if (s->n_axes == SWEEP_MAX_AXES) return gi_fail(e, "%s: axes: at most %d", s->path, SWEEP_MAX_AXES);
+    if (n < 1) return gi_fail(e, "%s: axes: %s: an empty list", s->path, key);
+    sweep_axis *a = &s->axes[s->n_axes++];
+    snprintf(a->key, sizeof a->key, "%s", key);
+    a->n = n;
+    a->values = gi_malloc((size_t)n * sizeof *a->values);
+    for (int i = 0; i < n; i++) a->values[i] = strdup(values[i]);
+    return 0;
+}
+
+int sweep_check(sweep_spec *s, gi_err *e) {
+    const char *path = s->path;
+    if (s->n_axes == 0) { gi_fail(e, "%s: no axes: nothing to sweep", path); sweep_free(s); return -1; }
     s->n_points = 1;
     for (int a = 0; a < s->n_axes; a++) {
-        if ((long long)s->n_points * s->axes[a].n > 100000) { sweep_free(s); return gi_fail(e, "%s: more than 100000 points", path); }
+        if ((long long)s->n_points * s->axes[a].n > 100000) { gi_fail(e, "%s: more than 100000 points", path); sweep_free(s); return -1; }
         s->n_points *= s->axes[a].n;
     }
     /* every key and value checked now, before anything runs */
@@ -203,6 +239,11 @@ int sweep_load(const char *path, sweep_spec *s, gi_err *e) {
     for (int i = 0; i < s->n_points; i++)
         if (sweep_point(s, i, &c, name, sizeof name, e)) { sweep_free(s); return -1; }
     return 0;
+}
+
+int sweep_load(const char *path, sweep_spec *s, gi_err *e) {
+    if (sweep_parse(path, s, NULL, 0, e)) return -1;
+    return sweep_check(s, e);
 }
 
 void sweep_free(sweep_spec *s) {
@@ -228,6 +269,27 @@ static void append_safe(char *out, size_t n, const char *s) {
     out[len] = 0;
 }
 
+void sweep_point_index(const sweep_spec *s, int i, int *idx) {
+    int rest = i;
+    for (int a = s->n_axes - 1; a >= 0; a--) { idx[a] = rest % s->axes[a].n; rest /= s->axes[a].n; }
+}
+
+void sweep_point_name(const sweep_spec *s, int i, int skip_axis, char *name, size_t n) {
+    int idx[SWEEP_MAX_AXES];
+    sweep_point_index(s, i, idx);
+    name[0] = 0;
+    for (int a = 0, first = 1; a < s->n_axes; a++) {
+        if (a == skip_axis) continue;
+        const sweep_axis *ax = &s->axes[a];
+        const char *short_key = strrchr(ax->key, '.');
+        if (!first) append_safe(name, n, ",");
+        append_safe(name, n, short_key ? short_key + 1 : ax->key);
+        append_safe(name, n, "=");
+        append_safe(name, n, ax->values[idx[a]]);
+        first = 0;
+    }
+}
+
 int sweep_point(const sweep_spec *s, int i, gi_config *c, char *name, size_t n, gi_err *e) {
     char where[CFG_PATH + 16];
     config_defaults(c);
@@ -236,19 +298,10 @@ int sweep_point(const sweep_spec *s, int i, gi_config *c, char *name, size_t n, 
     for (int b = 0; b < s->n_base; b++)
         if (config_set(c, s->base_key[b], s->base_value[b], where, e)) return -1;
     snprintf(where, sizeof where, "%s: axes", s->path);
-    name[0] = 0;
-    int rest = i;
     int idx[SWEEP_MAX_AXES];
-    for (int a = s->n_axes - 1; a >= 0; a--) { idx[a] = rest % s->axes[a].n; rest /= s->axes[a].n; }
-    for (int a = 0; a < s->n_axes; a++) {
-        const sweep_axis *ax = &s->axes[a];
-        const char *v = ax->values[idx[a]];
-        if (config_set(c, ax->key, v, where, e)) return -1;
-        const char *short_key = strrchr(ax->key, '.');
-        if (a) append_safe(name, n, ",");
-        append_safe(name, n, short_key ? short_key + 1 : ax->key);
-        append_safe(name, n, "=");
-        append_safe(name, n, v);
-    }
+    sweep_point_index(s, i, idx);
+    for (int a = 0; a < s->n_axes; a++)
+        if (config_set(c, s->axes[a].key, s->axes[a].values[idx[a]], where, e)) return -1;
+    sweep_point_name(s, i, -1, name, n);
     return config_validate(c, e);
 }

@@ -43,6 +43,22 @@ int sweep_load(const char *path, sweep_spec *s, gi_err *e);
 void sweep_free(sweep_spec *s);
 /* Point i's configuration (defaults, config file, base, its axis values) and its name. */
 int sweep_point(const sweep_spec *s, int i, gi_config *c, char *name, size_t n, gi_err *e);
+/* Point i's value index on every axis (idx[a] for axis a; the first axis varies slowest). */
+void sweep_point_index(const sweep_spec *s, int i, int *idx);
+/* Point i's name as sweep_point gives it, with axis skip_axis left out (-1: none): the name of
+ * the group of points that differ only on that axis ("" when it is the only axis). */
+void sweep_point_name(const sweep_spec *s, int i, int skip_axis, char *name, size_t n);
+
+/* sweep_load in three steps, for a file format built on the sweep file (grokinfo study's):
+ * sweep_parse reads the file, accepting besides config, base and axes the top-level scalar keys
+ * named in extra[] (their text and line into the entries, value "" when absent; any other key is
+ * an error naming them); sweep_add_axis appends an axis of the given values (as config_set text);
+ * sweep_check counts the points and checks every point's configuration, as sweep_load does.
+ * sweep_parse and sweep_check free s on an error. */
+typedef struct { const char *key; char value[64]; size_t line; } sweep_extra_key;
+int sweep_parse(const char *path, sweep_spec *s, sweep_extra_key *extra, int n_extra, gi_err *e);
+int sweep_add_axis(sweep_spec *s, const char *key, int n, char *const *values, gi_err *e);
+int sweep_check(sweep_spec *s, gi_err *e);
 
 typedef struct {
     const char *out_dir;
