@@ -131,11 +131,11 @@ expect_error noise_not_on_compressed_layers "works on whole layers" "$bin" train
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
          { n = split($(c["flags"]), f, "+"); for (k = 1; k <= n; k++) cnt[$(c["subset"]) "," $(c["layer"]) "," f[k]]++
            if ($(c["layer"]) > L) L = $(c["layer"]) }
-         END { split("ily_negative ily_above_ceiling ixl_negative ixl_above_ln_n ixl_at_ceiling dpi_ixl dpi_ily", kind, " ")
+         END { K = split("ily_negative ily_above_ceiling ixl_negative ixl_above_ln_n ixl_at_ceiling dpi_ixl dpi_ily half_drift", kind, " ")
                split("train eval", sub_, " ")
                for (s = 1; s <= 2; s++) for (l = 1; l <= L; l++) {
                    line = "\"" l "\": {"
-                   for (k = 1; k <= 7; k++) line = line (k > 1 ? ", " : "") "\"" kind[k] "\": " cnt[sub_[s] "," l "," kind[k]] + 0
+                   for (k = 1; k <= K; k++) line = line (k > 1 ? ", " : "") "\"" kind[k] "\": " cnt[sub_[s] "," l "," kind[k]] + 0
                    print line "}" } }' "$tmp/full/mi.csv" >"$tmp/flags.want"
 sed -n '/^  "flags": {/,/^  },/p' "$tmp/full/summary.json" | sed -n 's/^ *\("[0-9]*": {.*}\),*$/\1/p' >"$tmp/flags.got"
 if [ -s "$tmp/flags.want" ] && diff "$tmp/flags.want" "$tmp/flags.got" >/dev/null &&
