@@ -139,7 +139,8 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
                    print line "}" } }' "$tmp/full/mi.csv" >"$tmp/flags.want"
 sed -n '/^  "flags": {/,/^  },/p' "$tmp/full/summary.json" | sed -n 's/^ *\("[0-9]*": {.*}\),*$/\1/p' >"$tmp/flags.got"
 if [ -s "$tmp/flags.want" ] && diff "$tmp/flags.want" "$tmp/flags.got" >/dev/null &&
-   head -1 "$tmp/full/mi.csv" | grep -q ',estimator,dx,dl,h_y,flags$'; then ok flags_counted_as_mi_csv_says
+   head -1 "$tmp/full/mi.csv" | grep -q ',estimator,dx,dl,h_y,flags,redraws,ixl_mean,ixl_sd,ily_mean,ily_sd,ixl_half,ily_half$'; then
+    ok flags_counted_as_mi_csv_says
 else fail flags_counted_as_mi_csv_says "$(diff "$tmp/flags.want" "$tmp/flags.got" | head -5)"; fi
 # the cross-check stays in its range: no flag but the data-processing ones on either subset
 if [ -s "$tmp/full/mi_check.csv" ] && awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
@@ -162,7 +163,7 @@ out=$("$bin" infoplane "$tmp/full" mi.estimator=ksg mi.k=5 mi.standardize=true -
     fail infoplane_reproduces_the_cross_check "$out"
 rm -f "$tmp/full/mi-ksg.csv"
 out=$("$bin" infoplane "$tmp/full" mi.estimator=ksg mi.k=5 -q 2>&1)
-[ "$out" = "$tmp/full/mi-ksg.csv" ] && grep -q ',ksg,4,4,[0-9.]*,[a-z_+]*$' "$tmp/full/mi-ksg.csv" && ok infoplane_other_estimator ||
+[ "$out" = "$tmp/full/mi-ksg.csv" ] && grep -q ',ksg,4,4,[0-9.]*,[a-z_+]*,0,,,,,,$' "$tmp/full/mi-ksg.csv" && ok infoplane_other_estimator ||
     fail infoplane_other_estimator "$out"
 expect_error infoplane_model_key "only mi.*" "$bin" infoplane "$tmp/full" model.width=3
 expect_error infoplane_no_run "config.yaml" "$bin" infoplane "$tmp/nothing-here"

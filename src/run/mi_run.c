@@ -71,13 +71,19 @@ static void mi_destroy(void *ctx, trainer *t) {
 
 static const char *mi_header(const void *ctx) { return PLANE_CSV_HEADER; }
 
-static int mi_rows(void *ctx, trainer *t, FILE *csv, gi_err *e) {
-    return plane_measure(&((mi_measurement *)ctx)->pl, t, csv, e);
+/* with mi.noise_redraws: mi_redraws.csv (mi_check_redraws.csv), the values per noise draw */
+static const char *mi_redraws_header(const void *ctx) {
+    return ((const mi_measurement *)ctx)->pl.redraws > 0 ? PLANE_REDRAWS_HEADER : NULL;
+}
+
+static int mi_rows(void *ctx, trainer *t, FILE *csv, FILE *redraws, gi_err *e) {
+    return plane_measure(&((mi_measurement *)ctx)->pl, t, csv, redraws, e);
 }
 
 static void mi_add_timing(const void *ctx, run_timing *tm) {
     const mi_measurement *m = ctx;
     const plane *p = &m->pl;
+    tm->noise_redraws += p->seconds_redraw; /* both variants' redraws and halves, named on their own */
     if (m->v->behind) { /* the cross-check, named on its own */
         tm->cross_check += p->seconds_x + p->seconds_compress + p->seconds_estimate;
         return;
@@ -115,6 +121,7 @@ const measurement_type measurement_mi = {
     .create = mi_create,
     .destroy = mi_destroy,
     .header = mi_header,
+    .redraws_header = mi_redraws_header,
     .due = NULL, /* every evaluation */
     .rows = mi_rows,
     .add_timing = mi_add_timing,
@@ -131,6 +138,7 @@ const measurement_type measurement_mi_check = {
     .create = check_create,
     .destroy = mi_destroy,
     .header = mi_header,
+    .redraws_header = mi_redraws_header,
     .due = NULL, /* every evaluation */
     .rows = mi_rows,
     .add_timing = mi_add_timing,
