@@ -50,6 +50,9 @@ static void *create_variant(const mi_variant *v, trainer *t, const measurement_e
     plane_cache_dir(env->data_dir, cache_dir, sizeof cache_dir);
     if (v->options(&t->cfg, &o, e) || plane_create(&m->pl, t, &o, cache_dir, env->log, e)) { free(m); return NULL; }
     const plane *p = &m->pl;
+    if (p->redraws > 0 && !v->behind && !(t->cfg.model.noise && t->cfg.mi.sigma > 0))
+        gi_say(env->log, "grokinfo: note: mi.noise_redraws=%d, but the layers carry no noise (model.noise=false or mi.sigma=0): "
+                         "every redraw repeats the original (sd 0)", p->redraws);
     if (env->progress && !v->behind)
         gi_say(env->log, "X compressed to %d dimensions (%s%s) in %.1f s", p->sub[0].dx,
                p->opt.compression == LAYER_SLICED ? "none: sliced MI" : t->cfg.mi.x_compression,

@@ -266,13 +266,14 @@ static int measure_point(plane *p, const infoplane_subset *sub, const trainer *t
 /* The spread of one layer's estimates over the noise draws, and its estimate on the half. */
 typedef struct { double ixl_mean, ixl_sd, ily_mean, ily_sd, ixl_half, ily_half; } plane_spread;
 
-/* mean and sample standard deviation of v[0..n) (n >= 2); NaN when any of them is (a failed estimate) */
+/* mean and sample standard deviation of v[0..n) (n >= 2), about v[0] (values that agree give
+ * exactly v[0] and 0); NaN when any of them is (a failed estimate) */
 static void mean_sd(const double *v, int n, double *mean, double *sd) {
     double sum = 0.0, ss = 0.0;
-    for (int i = 0; i < n; i++) sum += v[i];
-    double m = sum / n;
-    for (int i = 0; i < n; i++) ss += (v[i] - m) * (v[i] - m);
-    *mean = m;
+    for (int i = 1; i < n; i++) sum += v[i] - v[0];
+    double d = sum / n;
+    for (int i = 0; i < n; i++) ss += (v[i] - v[0] - d) * (v[i] - v[0] - d);
+    *mean = v[0] + d;
     *sd = sqrt(ss / (n - 1));
 }
 
