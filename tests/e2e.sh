@@ -62,21 +62,26 @@ grep -q "optimization_steps: 300" "$tmp/part/config.yaml" && ok resume_records_e
 
 # --- SIGKILL five times, each at a delay drawn from a fixed seed after the running process has
 # written a checkpoint of its own, and resumed each time: still bit-identical
-rm -rf "$tmp/killed"
-"$bin" train $small $withmi train.optimization_steps=300 --out "$tmp/killed" >/dev/null 2>&1 &
-pid=$!
-ck="$tmp/killed/ckpt/latest.bin"
-RANDOM=20261124   # (drawn in this shell: a $(...) subshell would reseed it)
-kills=0 resumes=0
-for i in 1 2 3 4 5; do
-    # every checkpoint is a new file renamed into place: a new inode
-    ino=$(stat -c %i "$ck" 2>/dev/null)
-    while kill -0 $pid 2>/dev/null && [ "$(stat -c %i "$ck" 2>/dev/null)" = "$ino" ]; do sleep 0.005; done
-    printf -v delay '0.%03d' $((RANDOM % 100))
-    sleep "$delay"; kill -9 $pid 2>/dev/null && kills=$((kills + 1)); wait $pid 2>/dev/null
-    "$bin" train --resume "$tmp/killed" --quiet >/dev/null 2>&1 & pid=$!; resumes=$((resumes + 1))
-done
-wait $pid
+# kill_resume DIR SEED TRAIN_ARGS...: that, for `train TRAIN_ARGS --out DIR`; sets kills and resumes
+kill_resume() {
+    local dir=$1 i ino delay pid ck="$1/ckpt/latest.bin"
+    RANDOM=$2   # (drawn in this shell: call it directly, a $(...) subshell would reseed it)
+    shift 2
+    rm -rf "$dir"
+    "$bin" train "$@" --out "$dir" >/dev/null 2>&1 &
+    pid=$!
+    kills=0 resumes=0
+    for i in 1 2 3 4 5; do
+        # every checkpoint is a new file renamed into place: a new inode
+        ino=$(stat -c %i "$ck" 2>/dev/null)
+        while kill -0 $pid 2>/dev/null && [ "$(stat -c %i "$ck" 2>/dev/null)" = "$ino" ]; do sleep 0.005; done
+        printf -v delay '0.%03d' $((RANDOM % 100))
+        sleep "$delay"; kill -9 $pid 2>/dev/null && kills=$((kills + 1)); wait $pid 2>/dev/null
+        "$bin" train --resume "$dir" --quiet >/dev/null 2>&1 & pid=$!; resumes=$((resumes + 1))
+    done
+    wait $pid
+}
+kill_resume "$tmp/killed" 20261124 $small $withmi train.optimization_steps=300
 ls "$tmp/killed" "$tmp/killed/ckpt" | grep -q '\.tmp\.' && fail no_partial_files "temporary file left: $(ls "$tmp/killed")"
 if cmp -s "$tmp/full/ckpt/latest.bin" "$tmp/killed/ckpt/latest.bin" && cmp -s "$tmp/full/mi.csv" "$tmp/killed/mi.csv" &&
    cmp -s "$tmp/full/mi_check.csv" "$tmp/killed/mi_check.csv" &&
@@ -131,15 +136,16 @@ expect_error noise_not_on_compressed_layers "works on whole layers" "$bin" train
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
          { n = split($(c["flags"]), f, "+"); for (k = 1; k <= n; k++) cnt[$(c["subset"]) "," $(c["layer"]) "," f[k]]++
            if ($(c["layer"]) > L) L = $(c["layer"]) }
-         END { split("ily_negative ily_above_ceiling ixl_negative ixl_above_ln_n ixl_at_ceiling dpi_ixl dpi_ily", kind, " ")
+         END { K = split("ily_negative ily_above_ceiling ixl_negative ixl_above_ln_n ixl_at_ceiling dpi_ixl dpi_ily half_drift", kind, " ")
                split("train eval", sub_, " ")
                for (s = 1; s <= 2; s++) for (l = 1; l <= L; l++) {
                    line = "\"" l "\": {"
-                   for (k = 1; k <= 7; k++) line = line (k > 1 ? ", " : "") "\"" kind[k] "\": " cnt[sub_[s] "," l "," kind[k]] + 0
+                   for (k = 1; k <= K; k++) line = line (k > 1 ? ", " : "") "\"" kind[k] "\": " cnt[sub_[s] "," l "," kind[k]] + 0
                    print line "}" } }' "$tmp/full/mi.csv" >"$tmp/flags.want"
 sed -n '/^  "flags": {/,/^  },/p' "$tmp/full/summary.json" | sed -n 's/^ *\("[0-9]*": {.*}\),*$/\1/p' >"$tmp/flags.got"
 if [ -s "$tmp/flags.want" ] && diff "$tmp/flags.want" "$tmp/flags.got" >/dev/null &&
-   head -1 "$tmp/full/mi.csv" | grep -q ',estimator,dx,dl,h_y,flags$'; then ok flags_counted_as_mi_csv_says
+   head -1 "$tmp/full/mi.csv" | grep -q ',estimator,dx,dl,h_y,flags,redraws,ixl_mean,ixl_sd,ily_mean,ily_sd,ixl_half,ily_half$'; then
+    ok flags_counted_as_mi_csv_says
 else fail flags_counted_as_mi_csv_says "$(diff "$tmp/flags.want" "$tmp/flags.got" | head -5)"; fi
 # the cross-check stays in its range: no flag but the data-processing ones on either subset
 if [ -s "$tmp/full/mi_check.csv" ] && awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
@@ -162,10 +168,62 @@ out=$("$bin" infoplane "$tmp/full" mi.estimator=ksg mi.k=5 mi.standardize=true -
     fail infoplane_reproduces_the_cross_check "$out"
 rm -f "$tmp/full/mi-ksg.csv"
 out=$("$bin" infoplane "$tmp/full" mi.estimator=ksg mi.k=5 -q 2>&1)
-[ "$out" = "$tmp/full/mi-ksg.csv" ] && grep -q ',ksg,4,4,[0-9.]*,[a-z_+]*$' "$tmp/full/mi-ksg.csv" && ok infoplane_other_estimator ||
+[ "$out" = "$tmp/full/mi-ksg.csv" ] && grep -q ',ksg,4,4,[0-9.]*,[a-z_+]*,0,,,,,,$' "$tmp/full/mi-ksg.csv" && ok infoplane_other_estimator ||
     fail infoplane_other_estimator "$out"
 expect_error infoplane_model_key "only mi.*" "$bin" infoplane "$tmp/full" model.width=3
 expect_error infoplane_no_run "config.yaml" "$bin" infoplane "$tmp/nothing-here"
+
+# --- mi.noise_redraws: the plane again on 2 fresh draws of the evaluation noise and once on a
+# fixed half of the rows. Two runs give the same bytes; the seed's columns, the flags but
+# half_drift, the checkpoints and the metrics are those of a run without redraws (whose rows end
+# in redraws 0 and six empty fields, with no file per draw); every row has sd > 0 and its half's
+# estimates; the files per draw hold R + 1 draws a row; a killed run resumes to the same bytes;
+# `infoplane` gives both files again, and with mi.noise_redraws=2 measures a run made without them
+rd="$small $withmi mi.k=3 train.optimization_steps=300"  # (k = 3: the half of 200 training rows has ~10 a class)
+"$bin" train $rd mi.noise_redraws=2 plot.enabled=true --out "$tmp/rd" >"$tmp/rd.out" 2>&1
+"$bin" train $rd mi.noise_redraws=2 --out "$tmp/rd2" >/dev/null 2>&1
+"$bin" train $rd --out "$tmp/rd0" >/dev/null 2>&1
+same=1
+for f in mi.csv mi_redraws.csv mi_check.csv mi_check_redraws.csv; do cmp -s "$tmp/rd/$f" "$tmp/rd2/$f" && [ -s "$tmp/rd/$f" ] || same=0; done
+[ $same = 1 ] && ok noise_redraws_reproducible || fail noise_redraws_reproducible "two runs differ or a file is missing"
+same=1
+for f in mi.csv mi_check.csv; do
+    diff <(cut -d, -f1-11 "$tmp/rd/$f") <(cut -d, -f1-11 "$tmp/rd0/$f") >/dev/null &&
+        diff <(cut -d, -f12 "$tmp/rd/$f" | sed 's/+*half_drift//; s/^+//') <(cut -d, -f12 "$tmp/rd0/$f") >/dev/null &&
+        awk -F, 'NR > 1 && $0 !~ /,0,,,,,,$/ { bad = 1 } END { exit bad }' "$tmp/rd0/$f" || same=0
+done
+if [ $same = 1 ] && [ ! -e "$tmp/rd0/mi_redraws.csv" ] && cmp -s "$tmp/rd/ckpt/latest.bin" "$tmp/rd0/ckpt/latest.bin" &&
+   diff <(strip_seconds "$tmp/rd/metrics.csv") <(strip_seconds "$tmp/rd0/metrics.csv") >/dev/null; then
+    ok noise_redraws_leave_the_seed_columns
+else fail noise_redraws_leave_the_seed_columns "seed columns, checkpoint or metrics differ from a run without redraws"; fi
+if awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+            { rows++; if ($(c["redraws"]) != 2 || !($(c["ixl_sd"]) > 0) || !($(c["ily_sd"]) > 0) || $(c["ixl_half"]) == "" ||
+                          $(c["ily_half"]) == "") bad++ }
+            END { exit bad > 0 || rows == 0 }' "$tmp/rd/mi.csv" "$tmp/rd/mi_check.csv" &&
+   [ "$(head -1 "$tmp/rd/mi_redraws.csv")" = "step,subset,layer,draw,ixl,ily" ] &&
+   [ $(($(grep -c . "$tmp/rd/mi_redraws.csv") - 1)) -eq $((3 * ($(grep -c . "$tmp/rd/mi.csv") - 1))) ] &&
+   ! grep -q 'not estimated' "$tmp/rd.out"; then
+    ok noise_redraws_spread_and_half
+else fail noise_redraws_spread_and_half "$(head -3 "$tmp/rd/mi.csv"; grep 'not estimated' "$tmp/rd.out" | head -2)"; fi
+grep -q '"noise_redraws": [0-9.]*,' "$tmp/rd/summary.json" && grep -q ', noise redraws [0-9.]* s,' "$tmp/rd.out" &&
+    [ -s "$tmp/rd/figures/mi_steps.png" ] && grep -q 'with xyerrorbars' "$tmp/rd/figures/infoplane.gp" &&
+    [ ! -e "$tmp/full/figures/mi_steps.gp" ] && ! grep -q xyerrorbars "$tmp/full/figures/infoplane.gp" &&
+    ok noise_redraws_timed_and_drawn || fail noise_redraws_timed_and_drawn "timing, mi_steps or the crosses missing"
+kill_resume "$tmp/rdkilled" 20261207 $rd mi.noise_redraws=2
+same=1
+for f in mi.csv mi_redraws.csv mi_check.csv mi_check_redraws.csv ckpt/latest.bin; do cmp -s "$tmp/rd/$f" "$tmp/rdkilled/$f" || same=0; done
+if [ $same = 1 ]; then
+    [ $kills -ge 3 ] && ok noise_redraws_kill_resume_bit_identical ||
+        fail noise_redraws_kill_resume_bit_identical "only $kills of 5 SIGKILLs landed before the run ended (want 3 or more)"
+else fail noise_redraws_kill_resume_bit_identical "files differ after $kills SIGKILLs and $resumes resumes"; fi
+out=$("$bin" infoplane "$tmp/rd" -q 2>&1)
+[ "$out" = "$tmp/rd/mi-wkl.csv" ] && cmp -s "$tmp/rd/mi.csv" "$out" && cmp -s "$tmp/rd/mi_redraws.csv" "$tmp/rd/mi-wkl_redraws.csv" &&
+    ok noise_redraws_from_checkpoints || fail noise_redraws_from_checkpoints "$out"
+out=$("$bin" infoplane "$tmp/rd0" mi.noise_redraws=2 -q 2>&1)
+[ "$out" = "$tmp/rd0/mi-wkl.csv" ] && cmp -s "$tmp/rd/mi.csv" "$out" && cmp -s "$tmp/rd/mi_redraws.csv" "$tmp/rd0/mi-wkl_redraws.csv" &&
+    ok noise_redraws_remeasure_a_run_without || fail noise_redraws_remeasure_a_run_without "$out"
+expect_error noise_redraws_negative "mi.noise_redraws: expected an integer in [0, 2147483647], got '-1'" \
+    "$bin" train $small mi.noise_redraws=-1 --out "$tmp/rdbad"
 
 # --- the autoencoder is trained once, cached under data/, and loaded by the next run
 aeflags="$small mi.enabled=true mi.k=5 ae.epochs=1 ae.hidden=32 seed=4242 train.optimization_steps=10"

@@ -54,6 +54,7 @@ TEST(config_defaults_values) {
     CHECK(c.mi.sigma == 1e-3 && c.mi.agn_relative_scale == 0 && !strcmp(c.mi.method, "KL"));
     CHECK(c.mi.n_jobs == 4 && c.mi.k_neighbours == 20 && c.mi.rescale == 1);
     CHECK(!strcmp(c.mi.compression, "pca") && c.mi.pca_whiten == 1 && c.mi.filter_mi_plots == 0);
+    CHECK(c.mi.noise_redraws == 0); /* no redraws: mi.csv's redraw columns empty, no mi_redraws.csv */
     CHECK(c.ae.L_latent_dim == 4);
     CHECK(c.summary.train_acc == 0.99 && c.summary.eval_acc == 0.5);
     CHECK(c.n_unused == 0);
@@ -167,6 +168,9 @@ TEST(config_override_errors) {
     CHECK(config_override(&c, "mi.agn_relative_scale=false", &e) == 0);
     CHECK(config_override(&c, "project_name=null", &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "project_name");
+    CHECK(config_override(&c, "mi.noise_redraws=-1", &e) == -1);
+    CHECK_STR_CONTAINS(e.msg, "mi.noise_redraws: expected an integer in [0, 2147483647], got '-1'");
+    CHECK(config_override(&c, "mi.noise_redraws=5", &e) == 0 && c.mi.noise_redraws == 5);
     CHECK(config_override(&c, "model.width=[1, 2]", &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "model.width");
     CHECK(strchr(e.msg, '\n') == NULL);

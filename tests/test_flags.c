@@ -4,6 +4,7 @@
 #include "test.h"
 #include "measure/flags.h"
 #include "measure/special.h"
+#include "util/rng.h"
 
 TEST(flags_label_stats_entropy_and_ross_ceiling) {
     /* 3 classes of 2, 3 and 5 points: H(Y) = −Σ p ln p; Ross's ceiling ψ(N) − Σ p_c ψ(N_c) */
@@ -75,4 +76,61 @@ TEST(flags_format_and_parse_round_trip) {
     char small[8];
     mi_flags_format(f, small, sizeof small); /* truncates, never overflows */
     CHECK(strlen(small) == sizeof small - 1);
+}
+
+TEST(flags_half_drift_beyond_its_tolerance_only) {
+    /* max(0.1, 3 sqrt(SE² + 3 sd²)): the 0.1 floor, then SE and the redraw sd (3 sqrt(0.04² + 3·0.03²) = 0.2) */
+    CHECK(mi_half_tolerance(0.0, 0.0) == 0.1 && mi_half_tolerance(0.01, 0.01) == 0.1);
+    CHECK_CLOSE(mi_half_tolerance(0.04, 0.03), 3.0 * sqrt(0.0016 + 0.0027), 1e-15, 0);
+    double tol = mi_half_tolerance(0.04, 0.03);
+    CHECK(mi_flags_half(2.0, 0.04, 0.03, 2.0 + 0.99 * tol, 1.0, 0.04, 0.03, 1.0 - 0.99 * tol) == 0);
+    CHECK(mi_flags_half(2.0, 0.04, 0.03, 2.0 + 1.01 * tol, 1.0, 0.04, 0.03, 1.0) == MI_FLAG_BIT(MI_FLAG_HALF_DRIFT));
+    CHECK(mi_flags_half(2.0, 0.04, 0.03, 2.0, 1.0, 0.04, 0.03, 1.0 - 1.01 * tol) == MI_FLAG_BIT(MI_FLAG_HALF_DRIFT));
+    CHECK(mi_flags_half(2.0, 0.0, 0.0, 1.95, 1.0, 0.0, 0.0, 1.05) == 0); /* within the 0.1 floor */
+    /* a missing value (an estimate that failed, no redraws: NaN) leaves its pair unflagged */
+    CHECK(mi_flags_half(2.0, 0.04, NAN, 5.0, 1.0, 0.04, 0.03, 1.0) == 0);
+    CHECK(mi_flags_half(NAN, 0.04, 0.03, 5.0, 1.0, 0.04, 0.03, NAN) == 0);
+    CHECK(mi_flags_half(2.0, 0.04, NAN, 5.0, 1.0, 0.04, 0.03, 9.0) == MI_FLAG_BIT(MI_FLAG_HALF_DRIFT));
+}
+
+/* KSG's I(X;L) on n points of a channel L = X + noise·Z (X, Z standard normal in 2 dimensions,
+ * drawn with seed) and on their first n/2 (an i.i.d. sample: any half is a random half) */
+static void ksg_full_and_half(double noise, int n, uint64_t seed, estimate *full, estimate *half, int *failures) {
+    double *x = malloc((size_t)n * 2 * sizeof(double)), *l = malloc((size_t)n * 2 * sizeof(double));
+    rng_t r;
+    rng_seed(&r, seed);
+    for (int i = 0; i < 2 * n; i++) {
+        x[i] = rng_normal(&r);
+        l[i] = x[i] + noise * rng_normal(&r);
+    }
+    mi_estimator ksg = {.kind = EST_KSG, .k = 5};
+    gi_err e;
+    *full = *half = (estimate){0};
+    CHECK(mi_estimate(&ksg, x, 2, l, 2, n, full, &e) == 0);
+    CHECK(mi_estimate(&ksg, x, 2, l, 2, n / 2, half, &e) == 0);
+    free(x);
+    free(l);
+}
+
+TEST(flags_half_drift_fires_at_a_ceiling_and_not_on_a_null_case) {
+    /* a deterministic channel (L = X, no noise: sd = 0): KSG sits at its ceiling ψ(N) − ψ(k), which
+     * is ln 2 lower on half the points, far beyond the estimate's own standard error */
+    estimate full, half;
+    ksg_full_and_half(0.0, 1000, 1, &full, &half, failures);
+    CHECK_CLOSE(full.value - half.value, log(2.0), 0.05, 0);
+    CHECK(mi_flags_half(full.value, full.stderr_, 0.0, half.value, NAN, NAN, NAN, NAN) == MI_FLAG_BIT(MI_FLAG_HALF_DRIFT));
+    /* a noisy channel, I = 2 · ½ ln(1 + 1/1²) = ln 2 nats, well below the ceiling: on 20 samples the
+     * half and the full estimate differ by about their SE. (KSG's SE is about 0.8 of the spread of
+     * half − full here, so its 3 SE are about 2.4 of that spread: a false alarm in 20 is possible,
+     * and these seeds give one, at 1.15 of the tolerance.) */
+    int flagged = 0;
+    double worst = 0.0;
+    for (int rep = 0; rep < 20; rep++) {
+        ksg_full_and_half(1.0, 1000, 100 + (uint64_t)rep, &full, &half, failures);
+        CHECK_CLOSE(full.value, log(2.0), 0.12, 0);
+        flagged += mi_flags_half(full.value, full.stderr_, 0.0, half.value, NAN, NAN, NAN, NAN) != 0;
+        worst = fmax(worst, fabs(half.value - full.value) / mi_half_tolerance(full.stderr_, 0.0));
+    }
+    if (flagged > 1) fprintf(stderr, "  %d of 20 null cases flagged (the worst at %.2f of the tolerance)\n", flagged, worst);
+    CHECK(flagged <= 1);
 }

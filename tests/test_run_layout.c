@@ -26,6 +26,20 @@ TEST(run_step_checkpoint_is_zero_padded) {
     CHECK(run_step_checkpoint(out, 12, "R", 1234, &e) == -1);
 }
 
+TEST(run_redraws_path_names_the_file_beside_each_csv) {
+    char out[GI_PATH], small[16];
+    gi_err e = {""};
+    /* the run's own files, a re-measurement's, and a name without .csv */
+    CHECK(run_redraws_path(out, sizeof out, "R/" RUN_MI, &e) == 0 && strcmp(out, "R/" RUN_MI_REDRAWS) == 0);
+    CHECK(run_redraws_path(out, sizeof out, "R/" RUN_MI_CHECK, &e) == 0 && strcmp(out, "R/" RUN_MI_CHECK_REDRAWS) == 0);
+    CHECK(strcmp(RUN_MI_REDRAWS, "mi_redraws.csv") == 0 && strcmp(RUN_MI_CHECK_REDRAWS, "mi_check_redraws.csv") == 0);
+    CHECK(run_redraws_path(out, sizeof out, "runs/a.b/mi-wkl-2.csv", &e) == 0 && strcmp(out, "runs/a.b/mi-wkl-2_redraws.csv") == 0);
+    CHECK(run_redraws_path(out, sizeof out, "x", &e) == 0 && strcmp(out, "x_redraws") == 0);
+    /* "R/mi_redraws.csv" is 16 bytes: one more than fits is an error, never a cut name */
+    CHECK(run_redraws_path(small, sizeof small, "R/" RUN_MI, &e) == -1);
+    CHECK_STR_CONTAINS(e.msg, "path too long");
+}
+
 TEST(config_load_run_is_defaults_plus_the_runs_file) {
     const char *dir = test_tmp_path("layout_run");
     char cmd[1200], path[GI_PATH];

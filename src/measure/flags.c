@@ -15,6 +15,9 @@ static const mi_flag_info flag_table[] = {
                                                   "a deterministic channel; noise: within 0.1 of ln N)"},
     [MI_FLAG_DPI_IXL] = {"dpi_ixl", "I(X;L) above the previous layer's (data-processing inequality)"},
     [MI_FLAG_DPI_ILY] = {"dpi_ily", "I(L;Y) above the previous layer's (data-processing inequality)"},
+    [MI_FLAG_HALF_DRIFT] = {"half_drift", "I(X;L) or I(L;Y) on a fixed half of the points differs from the full estimate by "
+                                          "more than max(0.1, 3 sqrt(SE^2 + 3 sd^2)), sd over noise redraws: a bias that "
+                                          "depends on N"},
 };
 _Static_assert(sizeof flag_table / sizeof flag_table[0] == MI_FLAG_COUNT, "a row per mi_flag");
 
@@ -68,6 +71,19 @@ unsigned mi_flags_dpi(double ixl_prev, double ixl_prev_se, double ixl, double ix
     if (ixl - ixl_prev > 2.0 * hypot(ixl_se, ixl_prev_se)) f |= MI_FLAG_BIT(MI_FLAG_DPI_IXL);
     if (ily - ily_prev > 2.0 * hypot(ily_se, ily_prev_se)) f |= MI_FLAG_BIT(MI_FLAG_DPI_ILY);
     return f;
+}
+
+double mi_half_tolerance(double se, double sd) { return fmax(0.1, 3.0 * sqrt(se * se + 3.0 * sd * sd)); }
+
+/* (NaN compares false: a pair with a missing value is never flagged) */
+static int half_drifts(double full, double se, double sd, double half) {
+    return isfinite(full) && isfinite(se) && isfinite(sd) && isfinite(half) && fabs(half - full) > mi_half_tolerance(se, sd);
+}
+
+unsigned mi_flags_half(double ixl, double ixl_se, double ixl_sd, double ixl_half, double ily, double ily_se, double ily_sd,
+                       double ily_half) {
+    int drift = half_drifts(ixl, ixl_se, ixl_sd, ixl_half) || half_drifts(ily, ily_se, ily_sd, ily_half);
+    return drift ? MI_FLAG_BIT(MI_FLAG_HALF_DRIFT) : 0;
 }
 
 const char *mi_flags_format(unsigned flags, char *out, size_t n) {

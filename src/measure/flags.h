@@ -7,7 +7,15 @@
  * noisy layers form a Markov chain X → L1 → L2 → ..., so I(X;L_{l+1}) <= I(X;L_l) and
  * I(L_{l+1};Y) <= I(L_l;Y); an inversion marks a compression or estimator artefact).
  * Flags catch out-of-range values only: a biased value inside the range is not flagged (the
- * ground-truth tests are what say where an estimator is biased).
+ * ground-truth tests are what say where an estimator is biased). One flag is a consistency check
+ * instead (mi.noise_redraws > 0): half_drift, an estimate on a fixed random half of the points
+ * (same noise draw, the layer compressed again on them) that differs from the full one by more
+ * than max(0.1 nats, 3 sqrt(SE² + 3 sd²)), SE the full estimate's standard error over data points
+ * and sd its standard deviation over noise redraws. For a nested half sample of a mean-like
+ * statistic, Var(half − full) = Var(half) − Var(full) ≈ 2 SE² − SE² = SE²; the noise draw adds
+ * about 2 sd² to the half (half the points) and sd² to the full. A larger difference is a bias
+ * that depends on N, which neither error bar shows (e.g. an estimate at KSG's ceiling
+ * ψ(N) − ψ(k), which drops by ln 2 on half the points).
  *
  * One table (mi_flag_info) names every flag; the CSV column, summary.json and `grokinfo mi`
  * print those names. */
@@ -24,6 +32,7 @@ typedef enum {
     MI_FLAG_IXL_AT_CEILING,     /* ksg: within 0.3 nats of its deterministic-channel value; noise: of ln N − 0.1 */
     MI_FLAG_DPI_IXL,            /* I(X;L_l) > I(X;L_{l−1}) by more than 2 combined SE */
     MI_FLAG_DPI_ILY,            /* I(L_l;Y) > I(L_{l−1};Y) by more than 2 combined SE */
+    MI_FLAG_HALF_DRIFT,         /* I(X;L) or I(L;Y) on half the points off by more than max(0.1, 3 sqrt(SE² + 3 sd²)) */
     MI_FLAG_COUNT
 } mi_flag;
 
@@ -53,6 +62,15 @@ unsigned mi_flags_pair(const mi_estimator *est, double ixl, double stderr_, int 
 /* The data-processing flags of layer l given layer l − 1's estimates (value, SE). */
 unsigned mi_flags_dpi(double ixl_prev, double ixl_prev_se, double ixl, double ixl_se, double ily_prev,
                       double ily_prev_se, double ily, double ily_se);
+
+/* How far a half-subset estimate may lie from the full one: max(0.1, 3 sqrt(se² + 3 sd²)), se the
+ * full estimate's standard error, sd its standard deviation over noise redraws. */
+double mi_half_tolerance(double se, double sd);
+/* The half_drift flag of a row: I(X;L) or I(L;Y) on the half (ixl_half, ily_half) beyond the
+ * tolerance of the full estimate (value, SE, redraw sd). A NaN anywhere in a pair (an estimate
+ * that failed, no redraws) leaves that pair unflagged. */
+unsigned mi_flags_half(double ixl, double ixl_se, double ixl_sd, double ixl_half, double ily, double ily_se, double ily_sd,
+                       double ily_half);
 
 /* "ily_above_ceiling+ixl_negative", or "" for none; returns out. */
 const char *mi_flags_format(unsigned flags, char *out, size_t n);

@@ -60,9 +60,71 @@ static int write_metrics_dat(const char *path, const table *t, gi_err *e) {
     return atomic_commit(&af, e);
 }
 
+/* The spread of each point of ph's curves over noise redraws, from its file's columns when it has
+ * them (mi.noise_redraws > 0): ixl_mean ixl_sd ily_mean ily_sd ixl_half ily_half, NaN where absent. */
+#define SPREAD_COLS 6
+static const char *const spread_col[SPREAD_COLS] = {"ixl_mean", "ixl_sd", "ily_mean", "ily_sd", "ixl_half", "ily_half"};
+typedef struct {
+    int n_curves;
+    double **v;   /* v[curve][point * SPREAD_COLS + k] */
+    int n_sd;     /* points with an sd: the figures draw bands when there are any */
+    int redraws;  /* the most redraws of a row */
+} mi_spread;
+
+static void spread_free(mi_spread *sp) {
+    for (int i = 0; i < sp->n_curves; i++) free(sp->v[i]);
+    free(sp->v);
+    memset(sp, 0, sizeof *sp);
+}
+
+static int spread_read(const phase_report *ph, mi_spread *sp, gi_err *e) {
+    memset(sp, 0, sizeof *sp);
+    sp->n_curves = ph->n_curves;
+    sp->v = gi_calloc((size_t)(ph->n_curves > 0 ? ph->n_curves : 1), sizeof *sp->v);
+    for (int i = 0; i < ph->n_curves; i++) {
+        size_t n = (size_t)ph->curve[i].n * SPREAD_COLS;
+        sp->v[i] = gi_malloc((n > 0 ? n : 1) * sizeof(double));
+        for (size_t j = 0; j < n; j++) sp->v[i][j] = NAN;
+    }
+    table t;
+    if (table_read(ph->mi_path, RUN_MI_TEXT_COLUMNS, &t, e)) return -1;
+    const double *col[SPREAD_COLS], *step = table_num(&t, "step", NULL), *layer = table_num(&t, "layer", NULL);
+    char *const *subset = table_col(&t, "subset") >= 0 ? table_text(&t, "subset", NULL) : NULL;
+    char *const *est = table_col(&t, "estimator") >= 0 ? table_text(&t, "estimator", NULL) : NULL;
+    const double *redraws = table_col(&t, "redraws") >= 0 ? table_num(&t, "redraws", NULL) : NULL;
+    int have = step && layer && subset;
+    for (int k = 0; k < SPREAD_COLS; k++) {
+        col[k] = table_col(&t, spread_col[k]) >= 0 ? table_num(&t, spread_col[k], NULL) : NULL;
+        have = have && col[k];
+    }
+    for (int r = 0; have && r < t.n_rows; r++) {
+        if (!isfinite(col[1][r]) && !isfinite(col[3][r])) continue;
+        if (est && strcmp(est[r], ph->estimator) != 0) continue;
+        int c = -1;
+        for (int i = 0; i < ph->n_curves && c < 0; i++)
+            if (ph->curve[i].layer == (int)layer[r] && strcmp(ph->curve[i].subset, subset[r]) == 0) c = i;
+        if (c < 0) continue;
+        const phase_curve *cv = &ph->curve[c];
+        int lo = 0, hi = cv->n - 1; /* the curve's steps increase */
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (cv->step[mid] < (int64_t)step[r]) lo = mid + 1;
+            else hi = mid;
+        }
+        if (cv->n == 0 || cv->step[lo] != (int64_t)step[r]) continue;
+        for (int k = 0; k < SPREAD_COLS; k++) sp->v[c][(size_t)lo * SPREAD_COLS + k] = col[k][r];
+        sp->n_sd++;
+        if (redraws && redraws[r] > sp->redraws) sp->redraws = (int)redraws[r];
+    }
+    table_free(&t);
+    return 0;
+}
+
 /* one block per curve (gnuplot's `index k`, in phase_report order, then behind's after them):
- * step log10(step) ixl ily flagged (1: a value no MI can take, measure/flags.h; drawn hollow) */
-static int write_mi_dat(const char *path, const phase_report *ph, const phase_report *behind, gi_err *e) {
+ * step log10(step) ixl ily flagged (1: a value no MI can take, measure/flags.h; drawn hollow), and
+ * with noise redraws (sp->n_sd > 0) ixl_mean ixl_sd ily_mean ily_sd ixl_half ily_half (NaN where
+ * absent; behind's all NaN) */
+static int write_mi_dat(const char *path, const phase_report *ph, const phase_report *behind, const mi_spread *sp, gi_err *e) {
     atomic_file af;
     if (atomic_open(&af, path, e)) return -1;
     fprintf(af.f, "# %s, estimator %s; one block per curve; log10_step counts step 0 as step 1\n", ph->mi_path, ph->estimator);
@@ -72,11 +134,18 @@ static int write_mi_dat(const char *path, const phase_report *ph, const phase_re
     int n_total = ph->n_curves + (behind ? behind->n_curves : 0);
     for (int i = 0; i < n_total; i++) {
         const phase_curve *c = i < ph->n_curves ? &ph->curve[i] : &behind->curve[i - ph->n_curves];
-        fprintf(af.f, "%s# index %d: subset %s, layer %d\n# step log10_step ixl ily flagged\n", i ? "\n\n" : "", i, c->subset,
-                c->layer);
-        for (int j = 0; j < c->n; j++)
-            fprintf(af.f, "%lld %.6f %.9g %.9g %d\n", (long long)c->step[j], log10(c->step[j] > 1 ? (double)c->step[j] : 1.0),
+        fprintf(af.f, "%s# index %d: subset %s, layer %d\n# step log10_step ixl ily flagged%s\n", i ? "\n\n" : "", i, c->subset,
+                c->layer, sp->n_sd ? " ixl_mean ixl_sd ily_mean ily_sd ixl_half ily_half" : "");
+        for (int j = 0; j < c->n; j++) {
+            fprintf(af.f, "%lld %.6f %.9g %.9g %d", (long long)c->step[j], log10(c->step[j] > 1 ? (double)c->step[j] : 1.0),
                     c->ixl[j], c->ily[j], c->flagged[j]);
+            for (int k = 0; sp->n_sd && k < SPREAD_COLS; k++) {
+                double v = i < ph->n_curves ? sp->v[i][(size_t)j * SPREAD_COLS + k] : NAN;
+                if (isfinite(v)) fprintf(af.f, " %.9g", v);
+                else fprintf(af.f, " NaN");
+            }
+            fputc('\n', af.f);
+        }
     }
     return atomic_commit(&af, e);
 }
@@ -218,8 +287,8 @@ static void extend_range(const phase_report *ph, const char *subset, double *x0,
     }
 }
 
-static int write_infoplane_gp(const char *path, const phase_report *ph, const phase_report *behind, const char *title,
-                              gi_err *e) {
+static int write_infoplane_gp(const char *path, const phase_report *ph, const phase_report *behind, const mi_spread *sp,
+                              const char *title, gi_err *e) {
     int L = ph->n_layers;
     double cbmax = 1.0;
     int flagged = 0;
@@ -233,13 +302,16 @@ static int write_infoplane_gp(const char *path, const phase_report *ph, const ph
     int png_w = 300 + 430 * L;
     char grey[96] = "";
     if (behind) snprintf(grey, sizeof grey, "; grey: the %s cross-check", behind->estimator);
+    char cross[96] = "";
+    if (sp->n_sd) snprintf(cross, sizeof cross, "; crosses: mean ± sd over %d noise draws", sp->redraws + 1);
     plot_gp_begin(f, "infoplane", "the information plane, I(L;Y) against I(X;L), coloured by log10(step) (mi.dat)", png_w, 900);
     fprintf(f, "set palette defined (0 \"#440154\", 1 \"#3b528b\", 2 \"#21918c\", 3 \"#5ec962\", 4 \"#fde725\")\n"
                "set cbrange [0:%.3f]\nset cblabel \"log_{10} step\"\nunset key\n"
                "set multiplot layout 2,%d margins 0.07,0.88,0.08,0.9 spacing 0.06,0.12 "
-               "title \"%s: information plane (%s%s)%s\" font \",13\"\n",
-            ceil(cbmax * 2) / 2, L, title, ph->estimator, grey,
+               "title \"%s: information plane (%s%s%s)%s\" font \",13\"\n",
+            ceil(cbmax * 2) / 2, L, title, ph->estimator, grey, cross,
             flagged ? "; hollow points: flagged, values no mutual information can take" : "");
+    if (sp->n_sd) fprintf(f, "set bars 0\n"); /* light crosses: no ticks at their ends */
     static const char *const rows[2] = {"eval", "train"};
     for (int r = 0; r < 2; r++) {
         double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
@@ -262,12 +334,56 @@ static int write_infoplane_gp(const char *path, const phase_report *ph, const ph
                 fprintf(f, "\"mi.dat\" index %d using 3:4 with lines lw 1 lc rgb \"#b0b0b0\", \\\n"
                            "     \"\" index %d using 3:4 with points pt 7 ps 0.4 lc rgb \"#b0b0b0\", \\\n     ",
                         ph->n_curves + kb, ph->n_curves + kb);
+            if (sp->n_sd) /* mean ± sd over the noise draws, behind the estimates */
+                fprintf(f, "\"mi.dat\" index %d using 6:8:7:9:2 with xyerrorbars pt 0 lw 0.8 lc palette, \\\n     ", k);
             fprintf(f, "\"mi.dat\" index %d using 3:4:2 with lines lw 1.5 lc palette, \\\n"
                        "     \"\" index %d using 3:($5 > 0 ? NaN : $4):2 with points pt 7 ps 0.7 lc palette, \\\n"
                        "     \"\" index %d using 3:($5 > 0 ? $4 : NaN):2 with points pt 6 ps 1.1 lw 1.5 lc palette\n",
                     k, k, k);
         }
     }
+    fprintf(f, "unset multiplot\n");
+    plot_gp_end(f);
+    return atomic_commit(&af, e);
+}
+
+/* With noise redraws: I(X;L) and I(L;Y) against step, a row per subset and a column per quantity,
+ * each layer's mean over the noise draws as a line inside a band of ± its sd, and its estimate on
+ * the half of the rows dashed (mi.dat's columns 6-11). */
+static int write_mi_steps_gp(const char *path, const phase_report *ph, const mi_spread *sp, const char *title, gi_err *e) {
+    atomic_file af;
+    if (atomic_open(&af, path, e)) return -1;
+    FILE *f = af.f;
+    plot_gp_begin(f, "mi_steps", "I(X;L) and I(L;Y) against step: mean ± sd over the noise draws, and on half the rows (mi.dat)",
+                  1400, 1000);
+    fprintf(f, "set multiplot layout 2,2 margins 0.07,0.83,0.08,0.9 spacing 0.08,0.12 "
+               "title \"%s: information against step (%s); bands: mean ± sd over %d noise draws; dashed: on a fixed half of the rows\" "
+               "font \",13\"\n"
+               "set logscale x\nset autoscale xfix\nset format x \"10^{%%L}\"\nset xlabel \"step\"\nset style fill transparent solid 0.25 noborder\n",
+            title, ph->estimator, sp->redraws + 1);
+    static const char *const rows[2] = {"eval", "train"};
+    static const char *const what[2] = {"I(X;L)", "I(L;Y)"};
+    for (int r = 0; r < 2; r++)
+        for (int q = 0; q < 2; q++) {
+            int mean = 6 + 2 * q, sd = mean + 1, half = 10 + q; /* mi.dat's columns */
+            fprintf(f, "set title \"%s subset, %s\"\nset ylabel \"%s [nats]\"\n", rows[r], what[q], what[q]);
+            if (r == 0 && q == 1) fprintf(f, "set key at screen 0.85, graph 1 left top Left reverse samplen 3 spacing 1.2\n");
+            else fprintf(f, "unset key\n");
+            int first = 1;
+            for (int i = 0; i < ph->n_curves; i++) {
+                const phase_curve *c = &ph->curve[i];
+                if (strcmp(c->subset, rows[r]) != 0) continue;
+                const char *col = plot_layer_colour[(c->layer - 1) % PLOT_N_COLOURS];
+                fprintf(f, "%s\"mi.dat\" index %d using ($1 > 0 ? $1 : NaN):($%d - $%d):($%d + $%d) with filledcurves lc rgb \"%s\" notitle, \\\n"
+                           "     \"\" index %d using ($1 > 0 ? $1 : NaN):%d with lines lw 1.5 lc rgb \"%s\" title \"layer %d\", \\\n"
+                           "     \"\" index %d using ($1 > 0 ? $1 : NaN):%d with lines lw 1 dt 2 lc rgb \"%s\" notitle",
+                        first ? "plot " : ", \\\n     ", i, mean, sd, mean, sd, col, i, mean, col, c->layer, i, half, col);
+                first = 0;
+            }
+            if (first) fprintf(f, "set label 1 \"no %s rows\" at graph 0.5,0.5 center\nplot NaN notitle\nunset label 1\n", rows[r]);
+            else fprintf(f, ", \\\n     NaN with filledcurves lc rgb \"#808080\" title \"mean ± sd\", \\\n"
+                            "     NaN with lines lw 1 dt 2 lc rgb \"black\" title \"half of the rows\"\n");
+        }
     fprintf(f, "unset multiplot\n");
     plot_gp_end(f);
     return atomic_commit(&af, e);
@@ -320,6 +436,7 @@ int plot_run(const char *run_dir, const phase_report *ph, const phase_report *be
     if (plot_find_gnuplot(gnuplot, sizeof gnuplot, e) || path_join(path, sizeof path, run_dir, RUN_METRICS, e)) return -1;
     table t;
     if (table_read(path, NULL, &t, e)) return -1;
+    mi_spread sp = {0};
     int rc = -1, drawn = 0;
     static const char *const need[] = {"step", "train_loss", "train_acc", "eval_loss", "eval_acc", "weight_norm"};
     for (size_t i = 0; i < sizeof need / sizeof *need; i++)
@@ -329,10 +446,16 @@ int plot_run(const char *run_dir, const phase_report *ph, const phase_report *be
     if (path_join(fig_dir, sizeof fig_dir, run_dir, RUN_FIGURES, e) || make_dirs(fig_dir, e)) goto done;
     if (path_join(path, sizeof path, fig_dir, "metrics.dat", e) || write_metrics_dat(path, &t, e)) goto done;
     if (ph) {
-        if (path_join(path, sizeof path, fig_dir, "mi.dat", e) || write_mi_dat(path, ph, behind, e)) goto done;
-        if (path_join(path, sizeof path, fig_dir, "infoplane.gp", e) || write_infoplane_gp(path, ph, behind, title, e) ||
+        if (spread_read(ph, &sp, e)) goto done;
+        if (path_join(path, sizeof path, fig_dir, "mi.dat", e) || write_mi_dat(path, ph, behind, &sp, e)) goto done;
+        if (path_join(path, sizeof path, fig_dir, "infoplane.gp", e) || write_infoplane_gp(path, ph, behind, &sp, title, e) ||
             plot_gnuplot_run(gnuplot, fig_dir, "infoplane", e)) goto done;
         drawn++;
+        if (sp.n_sd) {
+            if (path_join(path, sizeof path, fig_dir, "mi_steps.gp", e) || write_mi_steps_gp(path, ph, &sp, title, e) ||
+                plot_gnuplot_run(gnuplot, fig_dir, "mi_steps", e)) goto done;
+            drawn++;
+        }
     }
     if (path_join(path, sizeof path, fig_dir, "accuracy.gp", e) || write_accuracy_gp(path, &t, ph, ms->grokking, title, e) ||
         plot_gnuplot_run(gnuplot, fig_dir, "accuracy", e)) goto done;
@@ -340,6 +463,7 @@ int plot_run(const char *run_dir, const phase_report *ph, const phase_report *be
         plot_gnuplot_run(gnuplot, fig_dir, "training", e)) goto done;
     rc = drawn + 2;
 done:
+    spread_free(&sp);
     table_free(&t);
     return rc;
 }

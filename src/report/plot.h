@@ -4,7 +4,11 @@
  *   training   loss, weight norms, dead units and gradient norms against step
  *   accuracy   train and eval accuracy with, when there is MI, I(X;L) and I(L;Y) of the eval
  *              subset per layer on the second axis; dashed lines at the phase starts and grokking
- *   infoplane  (only with MI) I(L;Y) against I(X;L), a row per subset, a column per layer
+ *   infoplane  (only with MI) I(L;Y) against I(X;L), a row per subset, a column per layer; with
+ *              noise redraws (the file's ixl_sd, ily_sd: mi.noise_redraws) a light cross of
+ *              mean ± sd over the draws at each point
+ *   mi_steps   (only with noise redraws) I(X;L) and I(L;Y) against step, a row per subset: each
+ *              layer's mean over the draws inside a band of ± sd, its estimate on half the rows dashed
  *   oinfo, oinfo_plane   (only with oinfo.csv) drawn by plot_oinfo (report/oinfo_report.h)
  * Log-step axes drop step 0. gnuplot is looked up on PATH. */
 #ifndef GI_PLOT_H

@@ -56,10 +56,11 @@ int summary_write(const char *path, const acc_history *h, const summary_info *s,
     if (s->timing) {
         const run_timing *t = s->timing;
         fprintf(f, "  \"timing_seconds\": {\"training_steps\": %.3f, \"evaluation_passes\": %.3f, \"x_compression\": %.3f, "
-                   "\"layer_compression\": %.3f, \"estimation\": %.3f, \"cross_check\": %.3f, \"noise_model\": %.3f, \"oinfo\": %.3f, "
+                   "\"layer_compression\": %.3f, \"estimation\": %.3f, \"cross_check\": %.3f, \"noise_redraws\": %.3f, "
+                   "\"noise_model\": %.3f, \"oinfo\": %.3f, "
                    "\"writing\": %.3f, \"plotting\": %.3f, \"total\": %.3f},\n",
                 t->training, t->evaluation, t->x_compression, t->layer_compression, t->estimation, t->cross_check,
-                t->noise_model, t->oinfo, t->writing, t->plotting, t->total);
+                t->noise_redraws, t->noise_model, t->oinfo, t->writing, t->plotting, t->total);
     }
     fprintf(f, "  \"steps\": %lld,\n  \"seconds\": %.3f,\n  \"steps_per_s\": %.1f,\n  \"threads\": %d,\n"
                "  \"sparse_input\": %s,\n  \"input_density\": %.4f\n}\n",
@@ -71,9 +72,10 @@ int summary_write(const char *path, const acc_history *h, const summary_info *s,
 void timing_format(const run_timing *t, char *out, size_t n) {
     snprintf(out, n,
              "training steps %.1f s, evaluation passes %.1f s, X compression %.1f s, layer compression %.1f s, "
-             "MI estimation %.1f s, cross-check %.1f s, noise model %.1f s, O-information %.1f s, writing %.1f s, "
-             "plotting %.1f s; total %.1f s",
-             t->training, t->evaluation, t->x_compression, t->layer_compression, t->estimation, t->cross_check, t->noise_model,
+             "MI estimation %.1f s, cross-check %.1f s, noise redraws %.1f s, noise model %.1f s, O-information %.1f s, "
+             "writing %.1f s, plotting %.1f s; total %.1f s",
+             t->training, t->evaluation, t->x_compression, t->layer_compression, t->estimation, t->cross_check,
+             t->noise_redraws, t->noise_model,
              t->oinfo, t->writing,
              t->plotting, t->total);
 }

@@ -26,6 +26,7 @@ typedef struct {
     double layer_compression; /* PCA of the layers */
     double estimation;        /* the MI estimators */
     double cross_check;       /* the information plane's cross-check (mi_check.csv), all of it */
+    double noise_redraws;     /* mi.noise_redraws: both planes' redraws (forward passes, estimates) and half subsets */
     double noise_model;       /* the noise-model estimate (mi_noise.csv), its forward passes included */
     double oinfo;             /* O-information: copula, clustering, multiplet search */
     double writing;           /* metrics.csv, mi.csv, checkpoints */

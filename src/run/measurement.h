@@ -48,9 +48,15 @@ typedef struct {
     /* Whether the run's eval-th evaluation (0 = its first) is measured; NULL: every one. A
      * re-measurement from checkpoints measures every checkpoint. */
     int (*due)(const void *m, int64_t eval);
-    /* After trainer_evaluate(t): this evaluation's rows. The trainer's training state must not
-     * change (a measurement may run forward passes of its own, as the noise model does). */
-    int (*rows)(void *m, trainer *t, FILE *csv, gi_err *e);
+    /* Optional: the header of a second file beside the first, in long format (the information
+     * plane's values per noise draw, mi.noise_redraws), or NULL when this configuration writes
+     * none. Its name is the first file's through run_redraws_path (mi.csv -> mi_redraws.csv); the
+     * run rewrites it, trims it on a resume and re-measures it as it does the first. */
+    const char *(*redraws_header)(const void *m);
+    /* After trainer_evaluate(t): this evaluation's rows, and those of the second file into
+     * redraws (NULL when there is none). The trainer's training state must not change (a
+     * measurement may run forward passes of its own, as the noise model and the redraws do). */
+    int (*rows)(void *m, trainer *t, FILE *csv, FILE *redraws, gi_err *e);
     void (*add_timing)(const void *m, run_timing *tm);
     /* A finished run, with its file complete: read back what the end reports (optional; a
      * failure is a warning, and the results stay). */

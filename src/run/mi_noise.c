@@ -109,7 +109,7 @@ static int noise_row(noise_measurement *m, const trainer *t, int s, int l, FILE 
     return 0;
 }
 
-static int noise_rows(void *ctx, trainer *t, FILE *csv, gi_err *e) {
+static int noise_rows(void *ctx, trainer *t, FILE *csv, FILE *redraws, gi_err *e) {
     noise_measurement *m = ctx;
     double t0 = now_s();
     for (int s = 0; s < 2; s++) {

@@ -50,6 +50,9 @@ static void *create_variant(const mi_variant *v, trainer *t, const measurement_e
     plane_cache_dir(env->data_dir, cache_dir, sizeof cache_dir);
     if (v->options(&t->cfg, &o, e) || plane_create(&m->pl, t, &o, cache_dir, env->log, e)) { free(m); return NULL; }
     const plane *p = &m->pl;
+    if (p->redraws > 0 && !v->behind && !(t->cfg.model.noise && t->cfg.mi.sigma > 0))
+        gi_say(env->log, "grokinfo: note: mi.noise_redraws=%d, but the layers carry no noise (model.noise=false or mi.sigma=0): "
+                         "every redraw repeats the original (sd 0)", p->redraws);
     if (env->progress && !v->behind)
         gi_say(env->log, "X compressed to %d dimensions (%s%s) in %.1f s", p->sub[0].dx,
                p->opt.compression == LAYER_SLICED ? "none: sliced MI" : t->cfg.mi.x_compression,
@@ -71,13 +74,19 @@ static void mi_destroy(void *ctx, trainer *t) {
 
 static const char *mi_header(const void *ctx) { return PLANE_CSV_HEADER; }
 
-static int mi_rows(void *ctx, trainer *t, FILE *csv, gi_err *e) {
-    return plane_measure(&((mi_measurement *)ctx)->pl, t, csv, e);
+/* with mi.noise_redraws: mi_redraws.csv (mi_check_redraws.csv), the values per noise draw */
+static const char *mi_redraws_header(const void *ctx) {
+    return ((const mi_measurement *)ctx)->pl.redraws > 0 ? PLANE_REDRAWS_HEADER : NULL;
+}
+
+static int mi_rows(void *ctx, trainer *t, FILE *csv, FILE *redraws, gi_err *e) {
+    return plane_measure(&((mi_measurement *)ctx)->pl, t, csv, redraws, e);
 }
 
 static void mi_add_timing(const void *ctx, run_timing *tm) {
     const mi_measurement *m = ctx;
     const plane *p = &m->pl;
+    tm->noise_redraws += p->seconds_redraw; /* both variants' redraws and halves, named on their own */
     if (m->v->behind) { /* the cross-check, named on its own */
         tm->cross_check += p->seconds_x + p->seconds_compress + p->seconds_estimate;
         return;
@@ -115,6 +124,7 @@ const measurement_type measurement_mi = {
     .create = mi_create,
     .destroy = mi_destroy,
     .header = mi_header,
+    .redraws_header = mi_redraws_header,
     .due = NULL, /* every evaluation */
     .rows = mi_rows,
     .add_timing = mi_add_timing,
@@ -131,6 +141,7 @@ const measurement_type measurement_mi_check = {
     .create = check_create,
     .destroy = mi_destroy,
     .header = mi_header,
+    .redraws_header = mi_redraws_header,
     .due = NULL, /* every evaluation */
     .rows = mi_rows,
     .add_timing = mi_add_timing,

@@ -101,7 +101,7 @@ static const char *oinfo_header(const void *ctx) { return oinfo_run_header(&((co
 /* every `oinfo.every`-th evaluation, counted from the run's first */
 static int oinfo_due(const void *ctx, int64_t eval) { return eval % ((const oinfo_measurement *)ctx)->run.every == 0; }
 
-static int oinfo_rows(void *ctx, trainer *t, FILE *csv, gi_err *e) {
+static int oinfo_rows(void *ctx, trainer *t, FILE *csv, FILE *redraws, gi_err *e) {
     return oinfo_run_measure(&((oinfo_measurement *)ctx)->run, t, csv, e);
 }
 

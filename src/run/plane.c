@@ -60,12 +60,11 @@ static double *to_double(const float *x, size_t n) {
     return d;
 }
 
-/* mi.eval_points rows of n drawn with the seed, ascending */
-int *plane_draw_rows(uint64_t seed, int n, int k) {
-    int *all = gi_malloc((size_t)n * sizeof(int));
+int *plane_draw_sorted(uint64_t key, int n, int k) {
+    int *all = gi_malloc((size_t)(n > 0 ? n : 1) * sizeof(int));
     for (int i = 0; i < n; i++) all[i] = i;
     rng_t r;
-    rng_seed(&r, noise_key(seed, STREAM_PLANE_ROWS, 0, 0));
+    rng_seed(&r, key);
     rng_shuffle_int(&r, all, n);
     char *pick = gi_calloc((size_t)n, 1);
     for (int i = 0; i < k; i++) pick[all[i]] = 1;
@@ -74,6 +73,9 @@ int *plane_draw_rows(uint64_t seed, int n, int k) {
     free(pick);
     return all;
 }
+
+/* mi.eval_points rows of n drawn with the seed, ascending */
+int *plane_draw_rows(uint64_t seed, int n, int k) { return plane_draw_sorted(noise_key(seed, STREAM_PLANE_ROWS, 0, 0), n, k); }
 
 static void gather_floats(const float *src, int cols, const int *rows, int n, float *dst) {
     for (int i = 0; i < n; i++) memcpy(dst + (size_t)i * cols, src + (size_t)rows[i] * cols, (size_t)cols * sizeof(float));
@@ -89,6 +91,32 @@ static dataset measured_rows(const plane *p, const dataset *set, int s) {
     gather_floats(set->x, set->dim, p->rows[s], d.n, d.x);
     for (int i = 0; i < d.n; i++) d.y[i] = set->y[p->rows[s][i]];
     return d;
+}
+
+/* mi.noise_redraws: the fixed half of each subset's measured rows (the same at every step and in
+ * both planes of a run), with X's code (codes[s], a row per measured row) and the labels on it */
+static int half_create(plane *p, const gi_config *c, const dataset *sets, double *const *codes, int dx, gi_err *e) {
+    for (int s = 0; s < 2; s++) {
+        int n = sets[s].n, h = n / 2;
+        if (estimator_get(p->opt.est.kind)->uses_k && h <= p->opt.est.k)
+            return gi_fail(e, "mi.noise_redraws: the half-subset check measures %d of the %s subset's %d rows, but %s needs "
+                              "more than k = %d", h, subset_name[s], n, estimator_name(p->opt.est.kind), p->opt.est.k);
+        if (h < 2) return gi_fail(e, "mi.noise_redraws: the %s subset's %d rows have no half to measure", subset_name[s], n);
+        int *idx = plane_draw_sorted(noise_key((uint64_t)c->seed, STREAM_PLANE_HALF, (uint64_t)s, 0), n, h);
+        double *x = gi_malloc((size_t)h * dx * sizeof(double));
+        uint8_t *y = gi_malloc((size_t)h);
+        p->half_rows[s] = gi_malloc((size_t)h * sizeof(int));
+        for (int i = 0; i < h; i++) {
+            memcpy(x + (size_t)i * dx, codes[s] + (size_t)idx[i] * dx, (size_t)dx * sizeof(double));
+            y[i] = sets[s].y[idx[i]];
+            p->half_rows[s][i] = p->rows[s] ? p->rows[s][idx[i]] : idx[i];
+        }
+        /* (smi: the same key, so the same projections of X as the whole subset's) */
+        int rc = infoplane_subset_create(&p->half[s], &p->opt, x, dx, y, h, noise_key((uint64_t)c->seed, STREAM_PLANE, (uint64_t)s, 0), e);
+        free(idx); free(x); free(y);
+        if (rc) return -1;
+    }
+    return 0;
 }
 
 int plane_create(plane *p, trainer *t, const infoplane_options *o, const char *cache_dir, const gi_sink *log, gi_err *e) {
@@ -146,6 +174,8 @@ int plane_create(plane *p, trainer *t, const infoplane_options *o, const char *c
         rc = infoplane_subset_create(&p->sub[s], &p->opt, codes[s], dx, sets[s].y, sets[s].n,
                                      noise_key((uint64_t)c->seed, STREAM_PLANE, (uint64_t)s, 0), e);
     for (int s = 0; s < 2 && !rc; s++) label_stats_of(p->sub[s].labels, p->sub[s].n, &p->labels[s]);
+    p->redraws = c->mi.noise_redraws;
+    if (!rc && p->redraws > 0) rc = half_create(p, c, sets, codes, dx, e);
     free(codes[0]); free(codes[1]);
     for (int s = 0; s < 2; s++)
         if (p->rows[s]) { free(sets[s].x); free(sets[s].y); }
@@ -160,15 +190,29 @@ int plane_create(plane *p, trainer *t, const infoplane_options *o, const char *c
             if (m->dims[l + 1] > widest) widest = m->dims[l + 1];
         }
     if (p->rows[SUBSET_EVAL]) p->gathered = gi_malloc((size_t)p->n_rows[SUBSET_EVAL] * widest * sizeof(float));
+    if (p->redraws > 0) {
+        int most = t->sets[0].n > t->sets[1].n ? t->sets[0].n : t->sets[1].n;
+        for (int l = 0; l < m->n_layers; l++) p->redraw_out[l] = gi_malloc((size_t)most * m->dims[l + 1] * sizeof(float));
+        int half_most = p->half[0].n > p->half[1].n ? p->half[0].n : p->half[1].n;
+        p->half_gathered = gi_malloc((size_t)half_most * widest * sizeof(float));
+        p->draw_ixl = gi_malloc((size_t)(p->redraws + 1) * m->n_layers * sizeof(double));
+        p->draw_ily = gi_malloc((size_t)(p->redraws + 1) * m->n_layers * sizeof(double));
+    }
     p->seconds_x = now_s() - t0;
     return 0;
 }
 
 void plane_free(plane *p, trainer *t) {
     free(p->gathered);
+    free(p->half_gathered);
+    free(p->draw_ixl);
+    free(p->draw_ily);
+    for (int l = 0; l < MLP_MAX_LAYERS; l++) free(p->redraw_out[l]);
     for (int s = 0; s < 2; s++) {
         free(p->rows[s]);
+        free(p->half_rows[s]);
         infoplane_subset_free(&p->sub[s]);
+        infoplane_subset_free(&p->half[s]);
         for (int l = 0; l < MLP_MAX_LAYERS; l++) {
             if (!p->own[s][l]) continue;
             if (t && t->capture[s][l] == p->own[s][l]) t->capture[s][l] = NULL;
@@ -197,37 +241,123 @@ static void flag_layers(const plane *p, int s, const infoplane_point *pt, int n_
     }
 }
 
-int plane_measure(plane *p, const trainer *t, FILE *csv, gi_err *e) {
+/* A layer's outputs (all rows of a subset) on the given rows: gathered into buf, or as they are
+ * when rows is NULL. */
+static const float *on_rows(const float *out, int width, const int *rows, int n, float *buf) {
+    if (!rows) return out;
+    gather_floats(out, width, rows, n, buf);
+    return buf;
+}
+
+/* One estimate of the plane for a subset and layer; a failure of the call (bad arguments) is an
+ * error, a failed estimate a warning (at most 3 a run) and an empty field. */
+static int measure_point(plane *p, const infoplane_subset *sub, const trainer *t, int s, int l, const float *out,
+                         const char *what, infoplane_point *pt, gi_err *e) {
+    gi_err why = {{0}};
+    uint64_t key = noise_key((uint64_t)t->cfg.seed, STREAM_PLANE, (uint64_t)t->step, (uint64_t)(s * 64 + l + 1));
+    if (infoplane_measure(sub, out, t->model.dims[l + 1], key, pt, &why))
+        return gi_fail(e, "information plane, step %lld: %s", (long long)t->step, why.msg);
+    if ((!pt->ok_ixl || !pt->ok_ily) && p->warned++ < 3)
+        gi_say(p->log, "grokinfo: step %lld, %s subset, layer %d%s: %s not estimated (%s); left empty in mi.csv",
+               (long long)t->step, subset_name[s], l + 1, what, !pt->ok_ixl ? "I(X;L)" : "I(L;Y)", why.msg);
+    return 0;
+}
+
+/* The spread of one layer's estimates over the noise draws, and its estimate on the half. */
+typedef struct { double ixl_mean, ixl_sd, ily_mean, ily_sd, ixl_half, ily_half; } plane_spread;
+
+/* mean and sample standard deviation of v[0..n) (n >= 2), about v[0] (values that agree give
+ * exactly v[0] and 0); NaN when any of them is (a failed estimate) */
+static void mean_sd(const double *v, int n, double *mean, double *sd) {
+    double sum = 0.0, ss = 0.0;
+    for (int i = 1; i < n; i++) sum += v[i] - v[0];
+    double d = sum / n;
+    for (int i = 0; i < n; i++) ss += (v[i] - v[0] - d) * (v[i] - v[0] - d);
+    *mean = v[0] + d;
+    *sd = sqrt(ss / (n - 1));
+}
+
+/* mi.noise_redraws: the subset's layers on its half (the original draw), then on R fresh draws of
+ * the noise; draw_ixl/draw_ily [l][0] must hold the original estimates already. */
+static int measure_redraws(plane *p, trainer *t, int s, plane_spread *sp, gi_err *e) {
     const mlp *m = &t->model;
+    int L = m->n_layers, R = p->redraws;
+    const infoplane_subset *half = &p->half[s];
+    for (int l = 0; l < L; l++) {
+        infoplane_point pt;
+        const float *out = on_rows(p->layer_out[s][l], m->dims[l + 1], p->half_rows[s], half->n, p->half_gathered);
+        if (measure_point(p, half, t, s, l, out, " (half of the rows)", &pt, e)) return -1;
+        sp[l].ixl_half = pt.ok_ixl ? pt.ixl : NAN;
+        sp[l].ily_half = pt.ok_ily ? pt.ily : NAN;
+    }
+    for (int r = 1; r <= R; r++) {
+        trainer_layers_redraw(t, s, r, p->redraw_out);
+        for (int l = 0; l < L; l++) {
+            infoplane_point pt;
+            char what[48];
+            snprintf(what, sizeof what, " (noise redraw %d)", r);
+            const float *out = on_rows(p->redraw_out[l], m->dims[l + 1], p->rows[s], p->n_rows[s], p->gathered);
+            if (measure_point(p, &p->sub[s], t, s, l, out, what, &pt, e)) return -1;
+            p->draw_ixl[l * (R + 1) + r] = pt.ok_ixl ? pt.ixl : NAN;
+            p->draw_ily[l * (R + 1) + r] = pt.ok_ily ? pt.ily : NAN;
+        }
+    }
+    for (int l = 0; l < L; l++) {
+        mean_sd(p->draw_ixl + l * (R + 1), R + 1, &sp[l].ixl_mean, &sp[l].ixl_sd);
+        mean_sd(p->draw_ily + l * (R + 1), R + 1, &sp[l].ily_mean, &sp[l].ily_sd);
+    }
+    return 0;
+}
+
+/* a number field, empty when it is NaN (no redraws, or an estimate that failed) */
+static void spread_field(FILE *f, double v) { plane_csv_field(f, isfinite(v), v); }
+
+int plane_measure(plane *p, trainer *t, FILE *csv, FILE *redraws, gi_err *e) {
+    const mlp *m = &t->model;
+    int L = m->n_layers, R = p->redraws;
     infoplane_point pt[MLP_MAX_LAYERS];
+    plane_spread sp[MLP_MAX_LAYERS];
     unsigned flags[MLP_MAX_LAYERS];
     for (int s = 0; s < 2; s++) {
-        for (int l = 0; l < m->n_layers; l++) {
-            gi_err why = {{0}};
-            uint64_t key = noise_key((uint64_t)t->cfg.seed, STREAM_PLANE, (uint64_t)t->step, (uint64_t)(s * 64 + l + 1));
-            const float *out = p->layer_out[s][l];
-            if (p->rows[s]) {
-                gather_floats(out, m->dims[l + 1], p->rows[s], p->n_rows[s], p->gathered);
-                out = p->gathered;
-            }
-            if (infoplane_measure(&p->sub[s], out, m->dims[l + 1], key, &pt[l], &why))
-                return gi_fail(e, "information plane, step %lld: %s", (long long)t->step, why.msg);
+        for (int l = 0; l < L; l++) {
+            const float *out = on_rows(p->layer_out[s][l], m->dims[l + 1], p->rows[s], p->n_rows[s], p->gathered);
+            if (measure_point(p, &p->sub[s], t, s, l, out, "", &pt[l], e)) return -1;
             p->seconds_compress += pt[l].seconds_compress;
             p->seconds_estimate += pt[l].seconds_estimate;
-            if ((!pt[l].ok_ixl || !pt[l].ok_ily) && p->warned++ < 3)
-                gi_say(p->log, "grokinfo: step %lld, %s subset, layer %d: %s not estimated (%s); left empty in mi.csv",
-                       (long long)t->step, subset_name[s], l + 1, !pt[l].ok_ixl ? "I(X;L)" : "I(L;Y)", why.msg);
+            sp[l] = (plane_spread){NAN, NAN, NAN, NAN, NAN, NAN};
         }
-        flag_layers(p, s, pt, m->n_layers, flags);
-        for (int l = 0; l < m->n_layers; l++) {
+        flag_layers(p, s, pt, L, flags);
+        if (R > 0) {
+            double t0 = now_s();
+            for (int l = 0; l < L; l++) {
+                p->draw_ixl[l * (R + 1)] = pt[l].ok_ixl ? pt[l].ixl : NAN;
+                p->draw_ily[l * (R + 1)] = pt[l].ok_ily ? pt[l].ily : NAN;
+            }
+            int rc = measure_redraws(p, t, s, sp, e);
+            p->seconds_redraw += now_s() - t0;
+            if (rc) return -1;
+            for (int l = 0; l < L; l++)
+                flags[l] |= mi_flags_half(p->draw_ixl[l * (R + 1)], pt[l].ixl_err, sp[l].ixl_sd, sp[l].ixl_half,
+                                          p->draw_ily[l * (R + 1)], pt[l].ily_err, sp[l].ily_sd, sp[l].ily_half);
+        }
+        for (int l = 0; l < L; l++) {
             char names[256];
             fprintf(csv, "%lld,%s,%d", (long long)t->step, subset_name[s], l + 1);
             plane_csv_field(csv, pt[l].ok_ixl, pt[l].ixl);
             plane_csv_field(csv, pt[l].ok_ixl, pt[l].ixl_err);
             plane_csv_field(csv, pt[l].ok_ily, pt[l].ily);
             plane_csv_field(csv, pt[l].ok_ily, pt[l].ily_err);
-            fprintf(csv, ",%s,%d,%d,%.9g,%s\n", estimator_name(p->opt.est.kind), pt[l].dx, pt[l].dl, p->labels[s].entropy,
-                    mi_flags_format(flags[l], names, sizeof names));
+            fprintf(csv, ",%s,%d,%d,%.9g,%s,%d", estimator_name(p->opt.est.kind), pt[l].dx, pt[l].dl, p->labels[s].entropy,
+                    mi_flags_format(flags[l], names, sizeof names), R);
+            const double spread[6] = {sp[l].ixl_mean, sp[l].ixl_sd, sp[l].ily_mean, sp[l].ily_sd, sp[l].ixl_half, sp[l].ily_half};
+            for (int k = 0; k < 6; k++) spread_field(csv, spread[k]);
+            fputc('\n', csv);
+            for (int r = 0; redraws && r <= R && R > 0; r++) {
+                fprintf(redraws, "%lld,%s,%d,%d", (long long)t->step, subset_name[s], l + 1, r);
+                spread_field(redraws, p->draw_ixl[l * (R + 1) + r]);
+                spread_field(redraws, p->draw_ily[l * (R + 1) + r]);
+                fputc('\n', redraws);
+            }
         }
     }
     return 0;

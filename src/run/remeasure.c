@@ -38,14 +38,15 @@ static char **step_checkpoints(const char *ckpt_dir, int *count) {
     return names;
 }
 
-/* The first of BASE.csv, BASE-2.csv, ... that does not exist. */
-static int fresh_name(const char *run_dir, const char *base, char *out, size_t n, gi_err *e) {
+/* The first of BASE.csv, BASE-2.csv, ... that does not exist, and neither does its file of values
+ * per noise draw (BASE_redraws.csv, ...; its path into redraws). */
+static int fresh_name(const char *run_dir, const char *base, char *out, size_t n, char *redraws, size_t rn, gi_err *e) {
     char name[256];
     for (int i = 1;; i++) {
         if (i == 1) snprintf(name, sizeof name, "%s.csv", base);
         else snprintf(name, sizeof name, "%s-%d.csv", base, i);
-        if (path_join(out, n, run_dir, name, e)) return -1;
-        if (!path_exists(out)) return 0;
+        if (path_join(out, n, run_dir, name, e) || run_redraws_path(redraws, rn, out, e)) return -1;
+        if (!path_exists(out) && !path_exists(redraws)) return 0;
     }
 }
 
@@ -69,9 +70,10 @@ static int keep_steps(char **names, int *count, const int64_t *steps, int n_step
 }
 
 /* Every per-evaluation checkpoint in step order: parameters loaded, evaluated (the same noise as
- * in training: its stream is keyed by the step), measured; out_path rewritten after each. */
+ * in training: its stream is keyed by the step), measured; out_path rewritten after each, and
+ * redraws_path (NULL: none) with the values per noise draw. */
 static int over_checkpoints(trainer *t, const run_options *opt, const measurement_type *type, void *state,
-                            const char *out_path, gi_err *e) {
+                            const char *out_path, const char *redraws_path, gi_err *e) {
     char ckpt_dir[GI_PATH], path[GI_PATH];
     if (path_join(ckpt_dir, sizeof ckpt_dir, opt->run_dir, RUN_CKPT_DIR, e)) return -1;
     int count, rc = -1;
@@ -86,10 +88,11 @@ static int over_checkpoints(trainer *t, const run_options *opt, const measuremen
         return gi_fail(e, "%s: no per-evaluation checkpoints (step_*.bin); the run needs train.save_step_checkpoints=true",
                        ckpt_dir);
     }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *csv = open_memstream(&text, &len);
+    char *text = NULL, *draws = NULL;
+    size_t len = 0, n_draws = 0;
+    FILE *csv = open_memstream(&text, &len), *dcsv = redraws_path ? open_memstream(&draws, &n_draws) : NULL;
     fputs(type->header(state), csv);
+    if (dcsv) fputs(type->redraws_header(state), dcsv);
     progress prog;
     progress_start(&prog, opt->progress, 0, count);
     for (int i = 0; i < count; i++) {
@@ -98,9 +101,13 @@ static int over_checkpoints(trainer *t, const run_options *opt, const measuremen
         t->step = step;
         metrics_row row;
         trainer_evaluate(t, &row);
-        if (type->rows(state, t, csv, e)) goto out;
+        if (type->rows(state, t, csv, dcsv, e)) goto out;
         fflush(csv);
         if (atomic_write(out_path, text, len, e)) goto out;
+        if (dcsv) {
+            fflush(dcsv);
+            if (atomic_write(redraws_path, draws, n_draws, e)) goto out;
+        }
         progress_item(&prog, out_path, step, i + 1, "checkpoints");
     }
     rc = 0;
@@ -108,6 +115,8 @@ out:
     progress_end(&prog);
     fclose(csv);
     free(text);
+    if (dcsv) fclose(dcsv);
+    free(draws);
     for (int i = 0; i < count; i++) free(names[i]);
     free(names);
     return rc;
@@ -122,9 +131,13 @@ int run_remeasure(const gi_config *cfg, const run_options *opt, const char *name
     void *state = type->create(&t, &env, e);
     int rc = -1;
     if (state) {
-        char base[128];
+        char base[128], redraws[GI_PATH];
         type->remeasure_base(state, base, sizeof base);
-        if (fresh_name(opt->run_dir, base, out_path, n, e) == 0) rc = over_checkpoints(&t, opt, type, state, out_path, e);
+        int with_redraws = type->redraws_header && type->redraws_header(state);
+        if (fresh_name(opt->run_dir, base, out_path, n, redraws, sizeof redraws, e) == 0) {
+            rc = over_checkpoints(&t, opt, type, state, out_path, with_redraws ? redraws : NULL, e);
+            if (rc == 0 && with_redraws && opt->progress) gi_say(&opt->log, "values per noise draw: %s", redraws);
+        }
         type->destroy(state, &t);
     }
     trainer_free(&t);

@@ -19,12 +19,16 @@
 
 #define RUN_MAX_MEASUREMENTS 8
 
-/* A measurement of this run: its state and its file's text, rewritten whole at each evaluation. */
+/* A measurement of this run: its state and its file's text, rewritten whole at each evaluation;
+ * the same for its second file of values per noise draw, when it has one. */
 typedef struct {
     const measurement_type *type;
     void *state;
     csv_text csv;
     char path[GI_PATH];
+    int has_redraws;
+    csv_text redraws;
+    char redraws_path[GI_PATH];
 } run_measurement;
 
 typedef struct {
@@ -56,15 +60,20 @@ static void csv_append_row(csv_text *c, const metrics_row *r, int n_layers) {
     free(s);
 }
 
-/* A measurement's rows for this evaluation, appended to its CSV text (kept even on failure). */
+/* A measurement's rows for this evaluation, appended to its CSV texts (kept even on failure). */
 static int append_rows(run_measurement *m, trainer *t, gi_err *e) {
-    char *rows = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&rows, &n);
-    int rc = m->type->rows(m->state, t, f, e);
+    char *rows = NULL, *draws = NULL;
+    size_t n = 0, n_draws = 0;
+    FILE *f = open_memstream(&rows, &n), *g = m->has_redraws ? open_memstream(&draws, &n_draws) : NULL;
+    int rc = m->type->rows(m->state, t, f, g, e);
     fclose(f);
     csv_append(&m->csv, rows, n);
     free(rows);
+    if (g) {
+        fclose(g);
+        csv_append(&m->redraws, draws, n_draws);
+        free(draws);
+    }
     return rc;
 }
 
@@ -102,6 +111,13 @@ static int open_measurements(run *r, gi_err *e) {
         if (r->opt->resume) {
             if (csv_load_rows_below(&m->csv, m->path, header, r->t.step, e)) return -1;
         } else csv_append(&m->csv, header, strlen(header));
+        const char *draws = type->redraws_header ? type->redraws_header(m->state) : NULL;
+        if (!draws) continue;
+        m->has_redraws = 1;
+        if (run_redraws_path(m->redraws_path, sizeof m->redraws_path, m->path, e)) return -1;
+        if (r->opt->resume) {
+            if (csv_load_rows_below(&m->redraws, m->redraws_path, draws, r->t.step, e)) return -1;
+        } else csv_append(&m->redraws, draws, strlen(draws));
     }
     return 0;
 }
@@ -164,8 +180,12 @@ static int run_evaluate(run *r, gi_err *e) {
     csv_append_row(&r->csv, &row, t->model.n_layers);
     history_push(&r->hist, row.step, row.acc[0], row.acc[1], row.loss[0], row.loss[1]);
     double t_io = now_s();
-    for (int i = 0; i < r->n_m; i++)
-        if (atomic_write(r->m[i].path, r->m[i].csv.text, r->m[i].csv.len, e)) return -1;
+    for (int i = 0; i < r->n_m; i++) {
+        const run_measurement *m = &r->m[i];
+        if (atomic_write(m->path, m->csv.text, m->csv.len, e) ||
+            (m->has_redraws && atomic_write(m->redraws_path, m->redraws.text, m->redraws.len, e)))
+            return -1;
+    }
     if (atomic_write(r->metrics_path, r->csv.text, r->csv.len, e) || trainer_save(t, r->latest, 1, e)) return -1;
     if (r->cfg->train.save_step_checkpoints) {
         char path[GI_PATH];
@@ -277,6 +297,7 @@ static void run_close(run *r) {
     for (int i = r->n_m - 1; i >= 0; i--) {
         r->m[i].type->destroy(r->m[i].state, r->have_trainer ? &r->t : NULL);
         free(r->m[i].csv.text);
+        free(r->m[i].redraws.text);
     }
     if (r->have_trainer) trainer_free(&r->t);
 }

@@ -1,7 +1,8 @@
 /* run.h — one training run in its run directory (util/run_layout.h names its files):
  *   RUN/config.yaml   the resolved configuration
  *   RUN/metrics.csv   one row per evaluation (rewritten atomically at each evaluation)
- *   RUN/mi.csv, RUN/oinfo.csv, ...   the per-evaluation measurements (run/measurement.h)
+ *   RUN/mi.csv, RUN/oinfo.csv, ...   the per-evaluation measurements (run/measurement.h), and
+ *                     RUN/mi_redraws.csv, ... their values per noise draw (mi.noise_redraws)
  *   RUN/summary.json  milestones, the measurements' reports and speed, at the end
  *   RUN/ckpt/latest.bin and RUN/ckpt/step_NNNNNNN.bin
  * A killed run resumes from ckpt/latest.bin and ends bit-identical to an uninterrupted one. */

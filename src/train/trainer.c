@@ -223,17 +223,30 @@ static void evaluate_subset(trainer *t, int subset, metrics_row *row, int with_g
     free(alive_mem);
 }
 
-void trainer_layers_clean(trainer *t, int subset, float *const *out) {
+/* A forward pass over a whole subset in chunks (noise NULL: none), each layer's output into out[l]. */
+static void layers_forward(trainer *t, int subset, const mlp_noise *noise, float *const *out) {
     mlp *m = &t->model;
     const dataset *d = &t->sets[subset];
     int chunk = t->eval_acts.max_rows;
     for (int r0 = 0; r0 < d->n; r0 += chunk) {
         int rows = d->n - r0 < chunk ? d->n - r0 : chunk;
         mlp_input in = batch_input(t, subset, t->all_rows + r0, rows, r0);
-        mlp_forward(m, &in, NULL, &t->eval_acts);
+        mlp_noise chunk_noise;
+        if (noise) chunk_noise = *noise, chunk_noise.row_offset = (uint64_t)r0;
+        mlp_forward(m, &in, noise ? &chunk_noise : NULL, &t->eval_acts);
         for (int l = 0; l < m->n_layers; l++)
             if (out[l]) memcpy(out[l] + (size_t)r0 * m->dims[l + 1], t->eval_acts.a[l], (size_t)rows * m->dims[l + 1] * sizeof(float));
     }
+}
+
+void trainer_layers_clean(trainer *t, int subset, float *const *out) { layers_forward(t, subset, NULL, out); }
+
+void trainer_layers_redraw(trainer *t, int subset, int draw, float *const *out) {
+    mlp_noise noise = {t->cfg.model.noise ? (float)t->cfg.mi.sigma : 0.0f,
+                       noise_key((uint64_t)t->cfg.seed, STREAM_EVAL_REDRAW, (uint64_t)t->step,
+                                 (uint64_t)subset << 32 | (uint32_t)draw),
+                       0, 0};
+    layers_forward(t, subset, &noise, out);
 }
 
 void trainer_evaluate(trainer *t, metrics_row *row) {

@@ -49,6 +49,11 @@ int trainer_params_finite(const trainer *t);
  * noisy layer T_l = f_l(x) + Z_l (the noise-model estimator). out[l] (NULL: skipped) holds
  * n x dims[l+1] floats. Changes no training state. */
 void trainer_layers_clean(trainer *t, int subset, float *const *out);
+/* Every layer's output over a subset as an evaluation computes it (the noise on in every layer),
+ * with the draw-th fresh draw of the evaluation noise (draw >= 1, its own stream keyed by seed,
+ * step, subset and draw): the information plane's noise redraws (mi.noise_redraws). out[l] as in
+ * trainer_layers_clean. Changes no training state, and not what trainer_evaluate draws. */
+void trainer_layers_redraw(trainer *t, int subset, int draw, float *const *out);
 
 /* Checkpoints: full (everything to resume) or parameters only. Atomic. */
 int trainer_save(const trainer *t, const char *path, int full, gi_err *e);

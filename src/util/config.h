@@ -68,6 +68,8 @@ typedef struct {
         int noise_model;        /* mi_noise.csv: the noise-model estimate on the whole layers */
         double noise_sigma_rel; /* > 0: its σ relative to each layer's RMS (else mi.sigma, absolute) */
         int noise_draws;        /* its Monte-Carlo draws per component */
+        int noise_redraws;      /* > 0: the plane measured again on that many fresh draws of the evaluation
+                                   noise, and once on a fixed half of the rows (mi_redraws.csv) */
         int pca_whiten;
         int filter_mi_plots;
     } mi;

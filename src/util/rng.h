@@ -20,6 +20,8 @@ enum rng_stream {
     STREAM_SHUFFLE = 3,            /*                  the batch order */
     STREAM_TRAIN_NOISE = 4,        /*                  layer noise in training steps, by step */
     STREAM_EVAL_NOISE = 5,         /*                  layer noise in evaluations, by step and subset */
+    STREAM_EVAL_REDRAW = 6,        /*                  the plane's fresh draws of it (mi.noise_redraws), by
+                                                       step, subset and draw */
     STREAM_AE_INIT = 11,           /* nn/autoencoder.c: its initialisation */
     STREAM_AE_SHUFFLE = 12,        /*                   its batch order */
     STREAM_AE_NOISE = 13,          /*                   the noise on its code, by step */
@@ -27,6 +29,7 @@ enum rng_stream {
     STREAM_NOISE_MODEL = 22,       /* measure/noise_model.c: the Monte-Carlo draws z, by component */
     STREAM_PLANE = 31,             /* run/plane.c: the information plane's per-subset and per-layer keys */
     STREAM_PLANE_ROWS = 32,        /*              the rows of mi.eval_points */
+    STREAM_PLANE_HALF = 33,        /*              the fixed half of each subset's measured rows, by subset */
     STREAM_OINFO_TIES = 41,        /* measure/oinfo.c: oinfo.ties=random's order of equal values, by step and layer */
 };
 
