@@ -179,7 +179,7 @@ expect_error infoplane_no_run "config.yaml" "$bin" infoplane "$tmp/nothing-here"
 # in redraws 0 and six empty fields, with no file per draw); every row has sd > 0 and its half's
 # estimates; the files per draw hold R + 1 draws a row; a killed run resumes to the same bytes;
 # `infoplane` gives both files again, and with mi.noise_redraws=2 measures a run made without them
-rd="$small $withmi mi.k=3 train.optimization_steps=300"  # (k = 3: the half of 200 training rows has ~10 a class)
+rd="$small $withmi mi.k=3 train.optimization_steps=300 mi.noise_redraws_from=0"  # (k = 3: the half of 200 training rows has ~10 a class)
 "$bin" train $rd mi.noise_redraws=2 plot.enabled=true --out "$tmp/rd" >"$tmp/rd.out" 2>&1
 "$bin" train $rd mi.noise_redraws=2 --out "$tmp/rd2" >/dev/null 2>&1
 "$bin" train $rd --out "$tmp/rd0" >/dev/null 2>&1
@@ -222,6 +222,10 @@ out=$("$bin" infoplane "$tmp/rd" -q 2>&1)
 out=$("$bin" infoplane "$tmp/rd0" mi.noise_redraws=2 -q 2>&1)
 [ "$out" = "$tmp/rd0/mi-wkl.csv" ] && cmp -s "$tmp/rd/mi.csv" "$out" && cmp -s "$tmp/rd/mi_redraws.csv" "$tmp/rd0/mi-wkl_redraws.csv" &&
     ok noise_redraws_remeasure_a_run_without || fail noise_redraws_remeasure_a_run_without "$out"
+# from mi.noise_redraws_from on only (steps 0, 1, 2 and 50 here; 100 and later have them)
+out=$("$bin" infoplane "$tmp/rd0" mi.noise_redraws=2 mi.noise_redraws_from=100 -q 2>&1)
+awk -F, 'FNR == 1 { next } ($1 < 100) != ($0 ~ /,0,,,,,,$/) { bad = 1 } $1 >= 100 && $0 !~ /,2,[^,]+,[^,]+,[^,]+,[^,]+,[^,]+,[^,]+$/ { bad = 1 }
+         END { exit bad || NR < 10 }' "$out" && ok noise_redraws_from_a_step || fail noise_redraws_from_a_step "$out: $(head -3 "$out")"
 expect_error noise_redraws_negative "mi.noise_redraws: expected an integer in [0, 2147483647], got '-1'" \
     "$bin" train $small mi.noise_redraws=-1 --out "$tmp/rdbad"
 

@@ -175,6 +175,7 @@ int plane_create(plane *p, trainer *t, const infoplane_options *o, const char *c
                                      noise_key((uint64_t)c->seed, STREAM_PLANE, (uint64_t)s, 0), e);
     for (int s = 0; s < 2 && !rc; s++) label_stats_of(p->sub[s].labels, p->sub[s].n, &p->labels[s]);
     p->redraws = c->mi.noise_redraws;
+    p->redraws_from = c->mi.noise_redraws_from;
     if (!rc && p->redraws > 0) rc = half_create(p, c, sets, codes, dx, e);
     free(codes[0]); free(codes[1]);
     for (int s = 0; s < 2; s++)
@@ -314,7 +315,7 @@ static void spread_field(FILE *f, double v) { plane_csv_field(f, isfinite(v), v)
 
 int plane_measure(plane *p, trainer *t, FILE *csv, FILE *redraws, gi_err *e) {
     const mlp *m = &t->model;
-    int L = m->n_layers, R = p->redraws;
+    int L = m->n_layers, R = t->step >= p->redraws_from ? p->redraws : 0;
     infoplane_point pt[MLP_MAX_LAYERS];
     plane_spread sp[MLP_MAX_LAYERS];
     unsigned flags[MLP_MAX_LAYERS];

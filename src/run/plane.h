@@ -16,8 +16,9 @@
  * original draw's and the redraws' (empty if any of them failed). And once on a fixed random
  * half of each subset's measured rows (drawn once from the seed, STREAM_PLANE_HALF; X's code
  * restricted to them, the layer compressed again on them), with the original draw: ixl_half,
- * ily_half, behind the half_drift flag (measure/flags.h). With R = 0: redraws 0 and the six
- * fields empty. The per-draw values go to the second file, RUN_MI_REDRAWS for mi.csv:
+ * ily_half, behind the half_drift flag (measure/flags.h). Only at evaluations from step
+ * mi.noise_redraws_from (30: the phase rule leaves out the earlier ones) on; before it, and with
+ * R = 0: redraws 0 and the six fields empty. The per-draw values go to the second file, RUN_MI_REDRAWS for mi.csv:
  *   step,subset,layer,draw,ixl,ily      (draw 0 the original, 1..R the redraws) */
 #ifndef GI_PLANE_H
 #define GI_PLANE_H
@@ -47,6 +48,7 @@ typedef struct {
     const gi_sink *log;                  /* warnings: an estimate left empty, a cache replaced */
     label_stats labels[2];               /* of the measured rows: H(Y), the Ross ceiling */
     int redraws;                         /* mi.noise_redraws: R (0: none, and no half) */
+    int64_t redraws_from;                /* mi.noise_redraws_from: the first step with them */
     float *redraw_out[MLP_MAX_LAYERS];   /* a redraw's layers over a whole subset (sized for the larger) */
     int *half_rows[2];                   /* the half of the measured rows, as rows of the subset (ascending) */
     infoplane_subset half[2];            /* X's code and the labels on them */

@@ -93,6 +93,7 @@ static const option options[] = {
     {"mi.noise_sigma_rel", T_DBL, FLD(mi.noise_sigma_rel), "0.0", GE(0), 0, NULL},
     {"mi.noise_draws", T_INT, FLD(mi.noise_draws), "8", GE(1), 0, NULL},
     {"mi.noise_redraws", T_INT, FLD(mi.noise_redraws), "0", GE(0), 0, NULL},
+    {"mi.noise_redraws_from", T_INT, FLD(mi.noise_redraws_from), "30", GE(0), 0, NULL},
     {"mi.pca.whiten_flag", T_BOOL, FLD(mi.pca_whiten), "true", ANY, 0, NULL},
     {"mi.filter_mi_plots_flag", T_BOOL, FLD(mi.filter_mi_plots), "false", ANY, UNUSED, NULL},
     {"ae.L_latent_dim", T_INT, FLD(ae.L_latent_dim), "4", GE(1), 0, NULL},

@@ -70,6 +70,7 @@ typedef struct {
         int noise_draws;        /* its Monte-Carlo draws per component */
         int noise_redraws;      /* > 0: the plane measured again on that many fresh draws of the evaluation
                                    noise, and once on a fixed half of the rows (mi_redraws.csv) */
+        int64_t noise_redraws_from; /* ... at evaluations from this step on */
         int pca_whiten;
         int filter_mi_plots;
     } mi;
