@@ -307,6 +307,12 @@ got=$("$bin" oinfo-npy --acts "$tmp/oi100.npy" --ties random --seed 0 --step 100
       sed -n 's/.*"synergy": \([^,]*\),.*/\1/p' | awk '{ printf "%.10g", $1 }')
 want=$(awk -F, '$1 == 100 && $2 == 1 { print $3 }' "$rnd")
 [ -n "$want" ] && [ "$got" = "$want" ] && ok oinfo_npy_ties_key || fail oinfo_npy_ties_key "oinfo-npy '$got', oinfo.csv '$want'"
+# oinfo.ties_check=random: the run's oinfo.csv as before, and oinfo_ties.csv the random rule's rows (the same bytes
+# as oinfo.ties=random in training)
+"$bin" train $modoi train.optimization_steps=200 oinfo.ties_check=random --out "$tmp/oic" >/dev/null 2>&1
+if cmp -s "$tmp/oic/oinfo_ties.csv" "$tmp/oir/oinfo.csv" && cmp -s "$tmp/oic/oinfo.csv" "$tmp/oi/oinfo.csv" 2>/dev/null; then
+    ok oinfo_ties_check
+else fail oinfo_ties_check "$tmp/oic: oinfo_ties.csv or oinfo.csv differ"; fi
 expect_error oinfo_ties_bad "oinfo.ties: 'sideways' is not one of index, random, average" "$bin" oinfo "$tmp/oi" oinfo.ties=sideways
 expect_error train_ties_bad "oinfo.ties: 'sideways' is not one of index, random, average" "$bin" train $modoi oinfo.ties=sideways --out "$tmp/x6"
 expect_error oinfo_npy_bad_ties "grokinfo oinfo-npy: --ties: expected one of index, random, average, got 'sideways'" "$bin" oinfo-npy --acts "$tmp/oi100.npy" --ties sideways

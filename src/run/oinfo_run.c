@@ -8,12 +8,12 @@
 #include "util/clock.h"
 #include "util/run_layout.h"
 
-void oinfo_run_create(oinfo_run *o, trainer *t) {
+void oinfo_run_create(oinfo_run *o, trainer *t, const char *ties) {
     memset(o, 0, sizeof *o);
     const gi_config *c = &t->cfg;
     o->params = (oinfo_params){.clusters = c->oinfo.clusters, .greedy_max = c->oinfo.greedy_max,
                                .bias_correct = c->oinfo.bias_correct};
-    if (oinfo_tie_from_name(c->oinfo.ties, &o->params.ties.rule)) o->params.ties.rule = OINFO_TIES_INDEX; /* validated */
+    if (oinfo_tie_from_name(ties ? ties : c->oinfo.ties, &o->params.ties.rule)) o->params.ties.rule = OINFO_TIES_INDEX; /* validated */
     o->seed = (uint64_t)c->seed;
     const char *h = o->params.greedy_max > 0 ? OINFO_CSV_HEADER_GREEDY : OINFO_CSV_HEADER;
     if (o->params.ties.rule == OINFO_TIES_INDEX) snprintf(o->header, sizeof o->header, "%s", h);
@@ -85,7 +85,7 @@ static int oinfo_enabled(const gi_config *c) { return c->oinfo.enabled; }
 
 static void *oinfo_create(trainer *t, const measurement_env *env, gi_err *e) {
     oinfo_measurement *m = gi_calloc(1, sizeof *m);
-    oinfo_run_create(&m->run, t);
+    oinfo_run_create(&m->run, t, NULL);
     return m;
 }
 
@@ -131,6 +131,39 @@ static void oinfo_summary_json(const void *ctx, FILE *f) {
 }
 
 static void oinfo_remeasure_base(const void *ctx, char *out, size_t n) { snprintf(out, n, "oinfo"); }
+
+/* ---- oinfo.ties_check: the same layers under a second tie rule, oinfo_ties.csv (rows only: the
+ * run's summary and figures are oinfo.csv's; `grokinfo study` reads both files) ---- */
+
+static int ties_enabled(const gi_config *c) { return c->oinfo.enabled && strcmp(c->oinfo.ties_check, "none") != 0; }
+
+static void *ties_create(trainer *t, const measurement_env *env, gi_err *e) {
+    oinfo_measurement *m = gi_calloc(1, sizeof *m);
+    oinfo_run_create(&m->run, t, t->cfg.oinfo.ties_check);
+    return m;
+}
+
+static void ties_add_timing(const void *ctx, run_timing *tm) { tm->oinfo += ((const oinfo_measurement *)ctx)->run.seconds; }
+static int ties_finish(void *ctx, measurement_end *end, gi_err *e) { return 0; }
+static void ties_print(const void *ctx, FILE *f) {}
+static void ties_summary_json(const void *ctx, FILE *f) {}
+static void ties_remeasure_base(const void *ctx, char *out, size_t n) { snprintf(out, n, "oinfo_ties"); }
+
+const measurement_type measurement_oinfo_ties = {
+    .name = "oinfo_ties",
+    .file = RUN_OINFO_TIES,
+    .enabled = ties_enabled,
+    .create = ties_create,
+    .destroy = oinfo_destroy,
+    .header = oinfo_header,
+    .due = oinfo_due,
+    .rows = oinfo_rows,
+    .add_timing = ties_add_timing,
+    .finish = ties_finish,
+    .print = ties_print,
+    .summary_json = ties_summary_json,
+    .remeasure_base = ties_remeasure_base,
+};
 
 const measurement_type measurement_oinfo = {
     .name = "oinfo",

@@ -26,8 +26,9 @@ typedef struct {
     double seconds;
 } oinfo_run;
 
-/* Sets the trainer's capture of the subset's hidden layers (sharing buffers already set). */
-void oinfo_run_create(oinfo_run *o, trainer *t);
+/* Sets the trainer's capture of the subset's hidden layers (sharing buffers already set); ties
+ * NULL: oinfo.ties, else that rule's name (oinfo.ties_check). */
+void oinfo_run_create(oinfo_run *o, trainer *t, const char *ties);
 void oinfo_run_free(oinfo_run *o, trainer *t);
 /* The CSV header for these settings. */
 const char *oinfo_run_header(const oinfo_run *o);

@@ -266,11 +266,12 @@ done:
     return rc;
 }
 
-/* the run's O-information files: oinfo.csv, then oinfo-N.csv by N */
+/* the run's O-information files: oinfo.csv, oinfo_ties.csv (oinfo.ties_check), then oinfo-N.csv by N */
 static int oinfo_number(const char *name) {
     if (!strcmp(name, RUN_OINFO)) return 1;
+    if (!strcmp(name, RUN_OINFO_TIES)) return 2;
     int n, used = 0;
-    if (sscanf(name, "oinfo-%d.csv%n", &n, &used) == 1 && used == (int)strlen(name) && n >= 2) return n;
+    if (sscanf(name, "oinfo-%d.csv%n", &n, &used) == 1 && used == (int)strlen(name) && n >= 2) return n + 1;
     return 0;
 }
 

@@ -111,6 +111,7 @@ static const option options[] = {
     {"oinfo.greedy_max", T_INT, FLD(oinfo.greedy_max), "0", GE(0), 0, NULL},
     {"oinfo.bias_correct", T_BOOL, FLD(oinfo.bias_correct), "false", ANY, 0, NULL},
     {"oinfo.ties", T_ENUM, FLD(oinfo.ties), "index", ANY, 0, "index|random|average"},
+    {"oinfo.ties_check", T_ENUM, FLD(oinfo.ties_check), "none", ANY, 0, "none|index|random|average"},
     {"plot.enabled", T_BOOL, FLD(plot.enabled), "true", ANY, 0, NULL},
     {"summary.train_acc", T_DBL, FLD(summary.train_acc), "0.99", 0, 1, 0, NULL},
     {"summary.eval_acc", T_DBL, FLD(summary.eval_acc), "0.5", 0, 1, 0, NULL},

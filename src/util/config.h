@@ -87,6 +87,7 @@ typedef struct {
         char subset[8];         /* train|eval: the samples of the copula */
         int clusters, greedy_max, bias_correct;
         char ties[8];           /* index|random|average: the ranking of equal values (measure/oinfo.h) */
+        char ties_check[8];     /* none, or a second rule measured beside it into oinfo_ties.csv */
     } oinfo;
     struct { int enabled; } plot; /* figures at the end of training (when gnuplot is installed) */
     struct { double train_acc, eval_acc; } summary;

@@ -27,6 +27,7 @@
 #define RUN_MI_REDRAWS "mi" RUN_REDRAWS_SUFFIX ".csv"
 #define RUN_MI_CHECK_REDRAWS "mi_check" RUN_REDRAWS_SUFFIX ".csv"
 #define RUN_OINFO "oinfo.csv"
+#define RUN_OINFO_TIES "oinfo_ties.csv" /* oinfo.ties_check: the same under a second tie rule */
 #define RUN_SUMMARY "summary.json"
 #define RUN_CKPT_DIR "ckpt"
 #define RUN_LATEST RUN_CKPT_DIR "/latest.bin"
