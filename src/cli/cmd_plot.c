@@ -75,7 +75,8 @@ int cmd_plot(int argc, char **argv) {
         oinfo_report_free(&orep);
         if (n_oinfo < 0) { fprintf(stderr, "grokinfo plot: %s\n", e.msg); return 1; }
     }
-    printf("%s/figures: %straining, accuracy%s (.png, .pdf), with their scripts and data\n", run_dir,
-           n == 3 ? "infoplane, " : "", n_oinfo ? ", oinfo, oinfo_plane" : "");
+    /* 2 figures without MI; 3 with it (infoplane); 4 with noise redraws (mi_steps) */
+    printf("%s/figures: %straining, accuracy%s%s (.png, .pdf), with their scripts and data\n", run_dir,
+           n >= 3 ? "infoplane, " : "", n >= 4 ? ", mi_steps" : "", n_oinfo ? ", oinfo, oinfo_plane" : "");
     return 0;
 }
