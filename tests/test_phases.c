@@ -202,6 +202,59 @@ TEST(phases_same_on_both_schedules) {
     }
 }
 
+/* Noise redraws of a real run give the same phases: each of the 6 draws of seed 0's evaluation
+ * layers 1 and 2 (tests/data/redraws, from the MNIST study), with the draws' spread as its
+ * standard error (floored by the rule), gives the phases of draw 0: the same kinds in the same
+ * order, every boundary within max(0.1 decade, the local gap). */
+TEST(phases_same_on_noise_redraws_of_a_real_run) {
+    FILE *f = fopen("tests/data/redraws/seed0_eval.csv", "r");
+    CHECK(f != NULL);
+    if (!f) return;
+    enum { D = 6, N = 128 };
+    static int64_t step[2][D][N];
+    static double ixl[2][D][N], ily[2][D][N], sx[2][D][N], sy[2][D][N];
+    int n[2][D] = {{0}};
+    char line[256];
+    CHECK(fgets(line, sizeof line, f) != NULL);
+    long long st;
+    int layer, draw, flagged;
+    double a, b, c, d;
+    while (fscanf(f, "%lld,%d,%d,%lf,%lf,%lf,%lf,%d", &st, &layer, &draw, &a, &b, &c, &d, &flagged) == 8) {
+        if (layer < 1 || layer > 2 || draw < 0 || draw >= D || flagged) continue;
+        int l = layer - 1, k = n[l][draw]++;
+        if (k >= N) { n[l][draw]--; continue; }
+        step[l][draw][k] = st, ixl[l][draw][k] = a, ily[l][draw][k] = b, sx[l][draw][k] = c, sy[l][draw][k] = d;
+    }
+    fclose(f);
+    phase_params p = phase_defaults();
+    for (int l = 0; l < 2; l++) {
+        phase_segment seg[D][16];
+        int k[D];
+        for (int r = 0; r < D; r++) {
+            gi_err e;
+            CHECK(n[l][r] > 50);
+            k[r] = phases_detect(step[l][r], ixl[l][r], sx[l][r], ily[l][r], sy[l][r], n[l][r], &p, seg[r], 16, &e);
+        }
+        CHECK(k[0] >= 1); /* the check below compares something */
+        for (int r = 1; r < D; r++) {
+            int same = k[r] == k[0];
+            for (int j = 0; same && j < k[0] && j < 16; j++) {
+                double s0 = log10((double)seg[0][j].start), s1 = log10((double)seg[r][j].start);
+                double e0 = log10((double)seg[0][j].end), e1 = log10((double)seg[r][j].end);
+                same = seg[r][j].kind == seg[0][j].kind &&
+                       fabs(s0 - s1) <= fmax(0.1, gap_at(step[l][0], n[l][0], fmin(s0, s1) + 1e-9)) + 1e-9 &&
+                       fabs(e0 - e1) <= fmax(0.1, gap_at(step[l][0], n[l][0], fmin(e0, e1) + 1e-9)) + 1e-9;
+            }
+            if (!same)
+                for (int q = 0; q <= r; q += r)
+                    for (int j = 0; j < k[q] && j < 16; j++)
+                        fprintf(stderr, "    layer %d draw %d: %s %lld-%lld\n", l + 1, q, phase_name(seg[q][j].kind),
+                                (long long)seg[q][j].start, (long long)seg[q][j].end);
+            CHECK(same);
+        }
+    }
+}
+
 /* Evaluations before phases.min_step are left out unless asked for; a jump between two
  * evaluations is a phase of its own when it is significant. */
 TEST(phases_early_steps_and_jumps) {
