@@ -74,6 +74,7 @@ TEST(plane_noise_redraws_spread_and_half_leave_the_seed_columns) {
     const int R = 3, L = t.model.n_layers;
     plane with[2], without;
     t.cfg.mi.noise_redraws = R;
+    t.cfg.mi.noise_redraws_from = 0; /* (measured at step 3, before the default's 30) */
     CHECK(plane_create(&with[0], &t, NULL, ".", NULL, &e) == 0 && plane_create(&with[1], &t, NULL, ".", NULL, &e) == 0);
     t.cfg.mi.noise_redraws = 0;
     CHECK(plane_create(&without, &t, NULL, ".", NULL, &e) == 0);
