@@ -61,8 +61,8 @@ typedef struct {
     /* A finished run, with its file complete: read back what the end reports (optional; a
      * failure is a warning, and the results stay). */
     int (*finish)(void *m, measurement_end *end, gi_err *e);
-    void (*print)(const void *m, FILE *f);           /* after the run's one-line summary */
-    void (*summary_json)(const void *m, FILE *f);    /* `  "key": value,` lines of summary.json */
+    void (*print)(const void *m, FILE *f);           /* after the run's one-line summary (optional) */
+    void (*summary_json)(const void *m, FILE *f);    /* `  "key": value,` lines of summary.json (optional) */
     /* The base of a re-measurement's file name ("mi-ksg" for mi-ksg.csv, mi-ksg-2.csv, ...). */
     void (*remeasure_base)(const void *m, char *out, size_t n);
 } measurement_type;
