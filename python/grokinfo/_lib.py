@@ -166,29 +166,9 @@ def _declare(lib):
         f.argtypes = args
 
 
-def _pin_openblas():
-    """OpenBLAS to one thread, as `grokinfo` (the command) sets it in its main: the library's
-    parallelism is OpenMP's, and OpenBLAS's thread count changes the last bits of its sums (the
-    whitening of wkl and kde, PCA, O-information), so without this the numbers would differ from
-    the command line's. Only the libopenblas.so.0 the library itself loaded is touched (NumPy's
-    BLAS is another library, libblas.so.3 or a wheel's own copy). Returns its name, or None."""
-    for name in ("libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0"):
-        try:
-            h = ctypes.CDLL(name, mode=getattr(os, "RTLD_NOLOAD", 4) | ctypes.RTLD_LOCAL)
-        except OSError:
-            continue
-        f = getattr(h, "openblas_set_num_threads", None)
-        if f is not None:
-            f.argtypes, f.restype = [c_int], None
-            f(1)
-            return name
-    return None
-
-
 _lock = threading.Lock()
 _lib = None
 _path = None
-openblas_pinned = None  # the OpenBLAS set to one thread on load (see _pin_openblas), or None
 
 
 def lib():
@@ -212,9 +192,7 @@ def lib():
             if got != API_VERSION:
                 raise OSError(f"grokinfo: {path} has API version {got} but this package needs {API_VERSION}: "
                               f"rebuild the library or the package from the same source")
-            _declare(handle)
-            global openblas_pinned
-            openblas_pinned = _pin_openblas()
+            _declare(handle)  # (loading it set OpenBLAS to one thread, as the command line runs: include/grokinfo.h)
             _path = path
             _lib = handle
     return _lib
