@@ -269,21 +269,30 @@ TEST(study_points_outside_their_regime) {
                         grid[j] < 100 ? 0.3 : grid[j] < 500 ? 1.5 : 2.0, grid[j] >= 500 ? 2.25 : 1.0);
         fclose(f);
     }
+    /* a re-measurement of seed 0 (mi-kl.csv: kl trusted on graded points up to 0.5 nats, not on
+     * collapsed ones) is a fourth estimator; its _redraws.csv is not an MI file */
+    char path[GI_PATH + 64];
+    snprintf(path, sizeof path, "%s/seed=0/mi-kl.csv", out);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "step,subset,layer,ixl,ixl_err,ily,ily_err,estimator,dx,dl,h_y,flags\n");
+    for (int j = 0; j < N_GRID; j++) fprintf(f, "%lld,eval,1,0.4,0.1,1,0.1,kl,4,4,2.3,\n", (long long)grid[j]);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/seed=0/mi-kl_redraws.csv", out);
+    test_write_bytes(path, "step\n", 5);
     study_result r;
     gi_sink quiet = {0};
     int rc = study_analyse(&s, out, 0, &quiet, &r, &e);
     CHECK(rc == 0);
     if (rc) { fprintf(stderr, "  %s\n", e.msg); study_free(&s); return; }
-    CHECK(r.n_groups == 1 && r.group[0].n_estimators == 3);
+    CHECK(r.n_groups == 1 && r.group[0].n_estimators == 4 && !strcmp(r.group[0].estimator[3], "kl"));
     /* wkl eval: 3 flagged (2, 300, 700), 5 more from 500 on outside (700 is flagged already), so
      * 7 of 15 valid: not valid on the curve; ksg: 100..400 outside on both subsets */
     char *v = slurp(r.group[0].dir, "validity.csv");
     CHECK_STR_CONTAINS(v, "seed,estimator,subset,layer,points,valid_points,valid,outside_regime\n"
                           "0,wkl,eval,1,15,7,0,5\n0,wkl,train,1,15,7,0,0\n0,ksg,eval,1,15,11,1,4\n0,ksg,train,1,15,11,1,4\n"
-                          "0,noise,eval,1,15,15,1,0\n0,noise,train,1,15,0,0,0\n");
+                          "0,noise,eval,1,15,15,1,0\n0,noise,train,1,15,0,0,0\n0,kl,eval,1,15,9,1,6\n");
     free(v);
     /* the phase rule saw wkl's eval curve end at 400 */
-    char path[GI_PATH + 64];
     snprintf(path, sizeof path, "%s/phases.csv", r.group[0].dir);
     table t;
     CHECK(table_read(path, "estimator,subset,layer,phase", &t, &e) == 0);

@@ -21,10 +21,14 @@
 #include "util/json.h"
 #include "util/run_layout.h"
 
-/* the MI files of a run, in the order their estimators are numbered */
-static const char *const mi_file_name[] = {RUN_MI, RUN_MI_CHECK, RUN_MI_NOISE};
-#define N_MI_FILES ((int)(sizeof mi_file_name / sizeof *mi_file_name))
-#define CHECK_FILE 1                 /* mi_file_name[CHECK_FILE]: the cross-check, whose I(L;Y) says the regime */
+/* The MI files of a group's runs, in the order their estimators are numbered: the run's own three,
+ * then the re-measurements (`grokinfo infoplane RUN mi.estimator=...`: mi-<estimator>.csv, their
+ * _redraws.csv files aside) that any run of the group has, by name. */
+static const char *const run_mi_files[] = {RUN_MI, RUN_MI_CHECK, RUN_MI_NOISE};
+#define N_RUN_MI_FILES ((int)(sizeof run_mi_files / sizeof *run_mi_files))
+#define MAX_MI_FILES STUDY_MAX_ESTIMATORS
+#define CHECK_FILE 1                 /* run_mi_files[CHECK_FILE]: the cross-check, whose I(L;Y) says the regime */
+typedef struct { int n; char name[MAX_MI_FILES][64]; } mi_file_list;
 static const char *const subset_order[2] = {"eval", "train"};
 
 /* ---- one run ---- */
@@ -57,7 +61,7 @@ typedef struct {
     milestones ms;
     int64_t grokking;                /* summary.json's, -1: never */
     table metrics;
-    mi_file mi[N_MI_FILES];
+    mi_file mi[MAX_MI_FILES];        /* by the group's mi_file_list */
     int n_oinfo;
     oinfo_file *oinfo;
 } study_run;
@@ -72,7 +76,7 @@ static void mi_file_free(mi_file *f) {
 }
 
 static void run_free(study_run *r) {
-    for (int k = 0; k < N_MI_FILES; k++) mi_file_free(&r->mi[k]);
+    for (int k = 0; k < MAX_MI_FILES; k++) mi_file_free(&r->mi[k]);
     for (int k = 0; k < r->n_oinfo; k++) oinfo_report_free(&r->oinfo[k].rep);
     free(r->oinfo);
     if (r->finished) table_free(&r->metrics);
@@ -174,7 +178,7 @@ static mi_regime regime_at(const regime_map *m, int64_t key, double own_ily, dou
 static int read_regime_map(const study_run *r, regime_map *m, gi_err *e) {
     memset(m, 0, sizeof *m);
     char path[GI_PATH];
-    if (path_join(path, sizeof path, r->dir, mi_file_name[CHECK_FILE], e)) return -1;
+    if (path_join(path, sizeof path, r->dir, run_mi_files[CHECK_FILE], e)) return -1;
     if (!path_exists(path)) return 0;
     table t;
     if (table_read(path, RUN_MI_TEXT_COLUMNS, &t, e)) return -1;
@@ -206,10 +210,10 @@ static int cmp_keyed(const void *a, const void *b) {
 }
 
 /* One MI file of a run: its curves (values and validity), then its phases from phases_from_run. */
-static int read_mi_file(study_run *r, int k, const regime_map *regimes, const char *work_dir, gi_err *e) {
+static int read_mi_file(study_run *r, int k, const char *file, const regime_map *regimes, const char *work_dir, gi_err *e) {
     mi_file *f = &r->mi[k];
     char path[GI_PATH];
-    if (path_join(path, sizeof path, r->dir, mi_file_name[k], e)) return -1;
+    if (path_join(path, sizeof path, r->dir, file, e)) return -1;
     if (!path_exists(path)) return 0;
     table t;
     if (table_read(path, RUN_MI_TEXT_COLUMNS, &t, e)) return -1;
@@ -226,7 +230,7 @@ static int read_mi_file(study_run *r, int k, const regime_map *regimes, const ch
     char *const *est = table_col(&t, "estimator") >= 0 ? table_text(&t, "estimator", e) : NULL;
     char *const *flags = table_col(&t, "flags") >= 0 ? table_text(&t, "flags", e) : NULL;
     if (t.n_rows == 0) { gi_fail(e, "%s: no rows", path); goto done; }
-    snprintf(f->estimator, sizeof f->estimator, "%s", est ? est[0] : mi_file_name[k]);
+    snprintf(f->estimator, sizeof f->estimator, "%s", est ? est[0] : file);
     estimator_kind kind;
     int judged = estimator_from_name(f->estimator, &kind) == 0; /* a name no row has: not judged */
     int n_layers = 0;
@@ -367,8 +371,8 @@ static void add_timing(study_result *res, const json_doc *d) {
 }
 
 /* A run: finished (summary.json says so) and read, or left out with a note (r->finished = 0). */
-static int read_run(const study_spec *s, int point, const char *out_dir, const char *work_dir, const gi_sink *log,
-                    study_result *res, study_run *r, gi_err *e) {
+static int read_run(const study_spec *s, int point, const char *out_dir, const char *work_dir, const mi_file_list *files,
+                    const gi_sink *log, study_result *res, study_run *r, gi_err *e) {
     memset(r, 0, sizeof *r);
     r->grokking = -1;
     char path[GI_PATH];
@@ -399,7 +403,7 @@ static int read_run(const study_spec *s, int point, const char *out_dir, const c
     regime_map regimes;
     if (read_regime_map(r, &regimes, e)) return -1;
     int rc = 0;
-    for (int k = 0; k < N_MI_FILES && rc == 0; k++) rc = read_mi_file(r, k, &regimes, work_dir, e);
+    for (int k = 0; k < files->n && rc == 0; k++) rc = read_mi_file(r, k, files->name[k], &regimes, work_dir, e);
     free(regimes.p);
     return rc ? rc : read_oinfo_files(r, e);
 }
@@ -501,6 +505,39 @@ static int open_csv(atomic_file *af, const char *dir, const char *name, const ch
     return 0;
 }
 
+static int cmp_name(const void *a, const void *b) { return strcmp((const char *)a, (const char *)b); }
+
+/* The group's MI files: the run's own three, then every mi-*.csv (not *_redraws.csv) that one of
+ * its runs has, sorted by name; more than the study can number is an error naming the run. */
+static int group_mi_files(const analyse_ctx *ctx, const study_group *grp, mi_file_list *files, gi_err *e) {
+    memset(files, 0, sizeof *files);
+    for (int k = 0; k < N_RUN_MI_FILES; k++) snprintf(files->name[files->n++], sizeof files->name[0], "%s", run_mi_files[k]);
+    for (int i = 0; i < grp->n; i++) {
+        char dir[GI_PATH];
+        if (study_point_dir(ctx->spec, grp->point[i], ctx->out_dir, dir, sizeof dir, e)) return -1;
+        DIR *d = opendir(dir);
+        if (!d) continue; /* not run: read_run says so */
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            const char *nm = de->d_name;
+            size_t len = strlen(nm), sfx = strlen(RUN_REDRAWS_SUFFIX ".csv");
+            if (strncmp(nm, "mi-", 3) || len < 8 || strcmp(nm + len - 4, ".csv") || len >= sizeof files->name[0]) continue;
+            if (len > sfx && !strcmp(nm + len - sfx, RUN_REDRAWS_SUFFIX ".csv")) continue;
+            int seen = 0;
+            for (int k = 0; k < files->n && !seen; k++) seen = !strcmp(files->name[k], nm);
+            if (seen) continue;
+            if (files->n == MAX_MI_FILES) {
+                closedir(d);
+                return gi_fail(e, "%s: %s is one MI file more than a study compares (%d)", dir, nm, MAX_MI_FILES);
+            }
+            snprintf(files->name[files->n++], sizeof files->name[0], "%s", nm);
+        }
+        closedir(d);
+    }
+    qsort(files->name[N_RUN_MI_FILES], (size_t)(files->n - N_RUN_MI_FILES), sizeof files->name[0], cmp_name);
+    return 0;
+}
+
 static int analyse_group(const analyse_ctx *ctx, const study_group *grp, study_result *res, study_group_result *gr, gi_err *e) {
     snprintf(gr->name, sizeof gr->name, "%s", grp->name);
     gr->seeds = grp->n;
@@ -512,15 +549,17 @@ static int analyse_group(const analyse_ctx *ctx, const study_group *grp, study_r
     study_run **run = gi_calloc((size_t)grp->n, sizeof(study_run *));   /* the finished ones */
     study_group_data gd = {.res = gr};
     int rc = -1, n = 0, est_file[STUDY_MAX_ESTIMATORS];
+    mi_file_list files;
+    if (group_mi_files(ctx, grp, &files, e)) goto done;
     for (int i = 0; i < grp->n; i++) {
-        if (read_run(ctx->spec, grp->point[i], ctx->out_dir, gr->dir, ctx->log, res, &all[i], e)) goto done;
+        if (read_run(ctx->spec, grp->point[i], ctx->out_dir, gr->dir, &files, ctx->log, res, &all[i], e)) goto done;
         if (all[i].finished) run[n++] = &all[i];
     }
     gr->finished = n;
     /* the estimators: the MI files some run has, named by the estimator column of the first run
      * that has the file, with "(file)" added to a name that two files share */
     char raw[STUDY_MAX_ESTIMATORS][32];
-    for (int k = 0; k < N_MI_FILES; k++)
+    for (int k = 0; k < files.n; k++)
         for (int i = 0; i < n; i++)
             if (run[i]->mi[k].present) {
                 est_file[gr->n_estimators] = k;
@@ -530,7 +569,7 @@ static int analyse_group(const analyse_ctx *ctx, const study_group *grp, study_r
     for (int a = 0; a < gr->n_estimators; a++) {
         int shared = 0;
         for (int b = 0; b < gr->n_estimators; b++) shared |= a != b && !strcmp(raw[a], raw[b]);
-        const char *file = mi_file_name[est_file[a]];
+        const char *file = files.name[est_file[a]];
         if (shared) snprintf(gr->estimator[a], sizeof gr->estimator[a], "%s(%.*s)", raw[a], (int)strcspn(file, "."), file);
         else snprintf(gr->estimator[a], sizeof gr->estimator[a], "%s", raw[a]);
     }
