@@ -1,9 +1,13 @@
-# grokinfo — build, test, bench. `make` builds ./grokinfo (and the embedded data if missing).
+# grokinfo — build, test, bench. `make` builds ./grokinfo, the library (build/libgrokinfo.a and
+# build/libgrokinfo.so, API in include/grokinfo.h) and the embedded data if missing.
 SHELL := /bin/bash
 CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O3
-CFLAGS_BASE = -std=c11 -fno-math-errno -ffp-contract=fast -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wno-unused-parameter -g $(OPT)
+# -fPIC: the same objects make the static and the shared library; -fvisibility=hidden: the shared
+# one exports include/grokinfo.h's calls (GROKINFO_API) and nothing else.
+CFLAGS_BASE = -std=c11 -fno-math-errno -ffp-contract=fast -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wno-unused-parameter -g $(OPT) \
+              -fPIC -fvisibility=hidden
 LDLIBS  = -lopenblas -lyaml -lz -lm -lpthread
 
 # Probe the compiler: -march=native and OpenMP are used when they work, and we say so.
@@ -18,9 +22,9 @@ $(BUILD)/src/cli/cmd_sweep.o: CFLAGS += -DGI_MPI $(MPI_CFLAGS)
 LDLIBS += $(MPI_LIBS)
 endif
 LDFLAGS += $(OPENMP) $(EXTRA_LDFLAGS)
-INC     = -Isrc
+INC     = -Isrc -Iinclude
 
-LIB_SRC  = $(sort $(wildcard src/util/*.c src/data/*.c src/nn/*.c src/train/*.c src/run/*.c src/measure/*.c src/report/*.c src/sweep/*.c src/study/*.c))
+LIB_SRC  = $(sort $(wildcard src/util/*.c src/data/*.c src/nn/*.c src/train/*.c src/run/*.c src/measure/*.c src/report/*.c src/sweep/*.c src/study/*.c src/api/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -30,8 +34,9 @@ CLI_LIB_OBJ = $(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJ))
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
 DATA     = data/mnist/npm10k-images-idx3-ubyte data/mnist/npm10k-labels-idx1-ubyte
 
-.PHONY: all probe layers test unit e2e check bench data clean fuzz fuzz-smoke fuzz-build valgrind
-all: probe grokinfo $(DATA)
+.PHONY: all probe layers test unit e2e check bench data clean fuzz fuzz-smoke fuzz-build valgrind install lib
+all: probe grokinfo lib $(DATA)
+lib: $(BUILD)/libgrokinfo.a $(BUILD)/libgrokinfo.so
 
 probe:
 	@echo "grokinfo build: CC=$(CC) march=[$(if $(MARCH),$(MARCH),none: -march=native not supported)] openmp=[$(if $(OPENMP),$(OPENMP),none: built single-threaded)] mpi=[$(if $(MPI_LIBS),openmpi,none: sweep without mpirun)]"
@@ -43,7 +48,33 @@ $(BUILD)/libgrokinfo.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: %.c
+# the shared library: soname libgrokinfo.so.1 (GROKINFO_API_VERSION), and libgrokinfo.so beside it
+SONAME = libgrokinfo.so.1
+$(BUILD)/$(SONAME): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined $(LDFLAGS) -o $@ $^ $(filter-out $(MPI_LIBS),$(LDLIBS))
+$(BUILD)/libgrokinfo.so: $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+# `make install PREFIX=...`: the command, the header, both libraries and grokinfo.pc (pkg-config)
+PREFIX ?= /usr/local
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 grokinfo $(DESTDIR)$(PREFIX)/bin/grokinfo
+	install -m 644 include/grokinfo.h $(DESTDIR)$(PREFIX)/include/grokinfo.h
+	install -m 755 $(BUILD)/$(SONAME) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libgrokinfo.so
+	install -m 644 $(BUILD)/libgrokinfo.a $(DESTDIR)$(PREFIX)/lib/libgrokinfo.a
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS@|$(filter-out $(MPI_LIBS),$(LDLIBS)) $(OPENMP)|' tools/grokinfo.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/grokinfo.pc
+
+# the flags an object was built with: a change of them (a new -f option, another OPT) rebuilds all
+FLAGS_STAMP = $(BUILD)/.cflags
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(CFLAGS) $(INC)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(INC)' > $@
+FORCE:
+
+$(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(INC) -MMD -MP -c $< -o $@
 

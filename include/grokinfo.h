@@ -94,6 +94,9 @@ typedef struct {
     uint64_t seed;         /* the bootstrap's draws */
 } grokinfo_mi_options;
 GROKINFO_API void grokinfo_mi_options_init(grokinfo_mi_options *o);
+/* The options alone, before any data (as grokinfo_mi checks them): 0, or GROKINFO_E_ARG. terms:
+ * per-point terms will be asked for. */
+GROKINFO_API int grokinfo_mi_check(const grokinfo_mi_options *o, int terms, grokinfo_error *err);
 
 typedef struct {
     double mi, stderr_;        /* nats; stderr_: sd of the per-point terms / √N (or the estimator's own) */

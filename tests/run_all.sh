@@ -12,7 +12,7 @@ passed=${up:-0} failed=${uf:-0}
 # a runner that crashed before its summary line counts as a failure
 [ "$unit_rc" -ne 0 ] && [ "${uf:-0}" -eq 0 ] && failed=$((failed + 1))
 # the end-to-end scripts, each ending with "e2e: N passed, N failed"
-for script in tests/e2e.sh tests/e2e_study.sh; do
+for script in tests/e2e.sh tests/e2e_study.sh tests/e2e_capi.sh; do
     bash "$script" "$bin" | tee "$out"
     e2e_rc=${PIPESTATUS[0]}
     ep=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out")

@@ -133,7 +133,8 @@ static void walk(union_walk *u, unsigned mask, int depth, int d, int last) {
 
 void oinfo_cluster_unions(const oinfo_layer *L, const int *labels, int n_clusters, int bias_correct, oinfo_row *out) {
     int k = L->n_live, c = n_clusters;
-    out->omega_min = out->omega_max = out->tc_min = out->dtc_min = NAN;
+    out->omega_min = out->omega_max = out->tc_min = out->dtc_min = out->tc_max = out->dtc_max = NAN;
+    out->mask_min = out->mask_max = 0;
     out->size_min = out->size_max = out->n_sets = out->n_singular = 0;
     if (c < 2) return;
     if (c > 20) c = 20; /* 2^20 unions would never finish anyway */
@@ -191,6 +192,8 @@ void oinfo_cluster_unions(const oinfo_layer *L, const int *labels, int n_cluster
         out->omega_min = res[best].omega; out->size_min = size[best];
         out->tc_min = res[best].tc; out->dtc_min = res[best].dtc;
         out->omega_max = res[worst].omega; out->size_max = size[worst];
+        out->tc_max = res[worst].tc; out->dtc_max = res[worst].dtc;
+        out->mask_min = (unsigned)best; out->mask_max = (unsigned)worst;
     }
     free(members); free(start); free(order); free(res); free(size); free(ok); free(bias);
 }
@@ -294,7 +297,7 @@ double oinfo_greedy(const oinfo_layer *L, int max_size, int bias_correct, int *s
 }
 
 static int measure(const double *ad, const float *af, int n, int m, const oinfo_params *p, oinfo_row *out,
-                   int *labels_out, gi_err *e) {
+                   int *labels_out, int *greedy_out, gi_err *e) {
     memset(out, 0, sizeof *out);
     double t0 = now_s();
     oinfo_layer L;
@@ -307,7 +310,11 @@ static int measure(const double *ad, const float *af, int n, int m, const oinfo_
     oinfo_cluster_unions(&L, labels, out->n_clusters, p->bias_correct, out);
     double t3 = now_s();
     out->greedy_omega = NAN;
-    if (p->greedy_max > 0) out->greedy_omega = oinfo_greedy(&L, p->greedy_max, p->bias_correct, NULL, &out->greedy_size);
+    int *greedy_live = greedy_out && p->greedy_max > 0 ? gi_malloc((size_t)p->greedy_max * sizeof(int)) : NULL;
+    if (p->greedy_max > 0) out->greedy_omega = oinfo_greedy(&L, p->greedy_max, p->bias_correct, greedy_live, &out->greedy_size);
+    if (greedy_live)
+        for (int i = 0; i < out->greedy_size; i++) greedy_out[i] = L.live[greedy_live[i]];
+    free(greedy_live);
     double t4 = now_s();
     out->seconds_copula = t1 - t0; out->seconds_ward = t2 - t1; out->seconds_sets = t3 - t2; out->seconds_greedy = t4 - t3;
     if (labels_out) {
@@ -320,8 +327,12 @@ static int measure(const double *ad, const float *af, int n, int m, const oinfo_
 }
 
 int oinfo_measure_f32(const float *acts, int n, int m, const oinfo_params *p, oinfo_row *out, int *labels, gi_err *e) {
-    return measure(NULL, acts, n, m, p, out, labels, e);
+    return measure(NULL, acts, n, m, p, out, labels, NULL, e);
 }
 int oinfo_measure_f64(const double *acts, int n, int m, const oinfo_params *p, oinfo_row *out, int *labels, gi_err *e) {
-    return measure(acts, NULL, n, m, p, out, labels, e);
+    return measure(acts, NULL, n, m, p, out, labels, NULL, e);
+}
+int oinfo_measure_sets_f64(const double *acts, int n, int m, const oinfo_params *p, oinfo_row *out, int *labels,
+                           int *greedy_set, gi_err *e) {
+    return measure(acts, NULL, n, m, p, out, labels, greedy_set, e);
 }

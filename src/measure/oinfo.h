@@ -74,6 +74,8 @@ typedef struct {
     double omega_min, omega_max;  /* synergy and redundancy: min and max Ω over the cluster unions */
     int size_min, size_max;       /* the sizes of those sets */
     double tc_min, dtc_min;       /* TC and DTC of the minimising set */
+    double tc_max, dtc_max;       /* and of the maximising one */
+    unsigned mask_min, mask_max;  /* the clusters of each set: bit c − 1 for cluster c (0: none) */
     int n_live, n_dead;
     int n_clusters, n_sets;       /* clusters found, unions searched */
     int n_singular;               /* unions left out: their correlation was not positive definite */
@@ -98,4 +100,8 @@ double oinfo_greedy(const oinfo_layer *L, int max_size, int bias_correct, int *s
  * NULL) gets each neuron's cluster, 0 for a dead one. */
 int oinfo_measure_f32(const float *acts, int n, int m, const oinfo_params *p, oinfo_row *out, int *labels, gi_err *e);
 int oinfo_measure_f64(const double *acts, int n, int m, const oinfo_params *p, oinfo_row *out, int *labels, gi_err *e);
+/* The same, and the greedy set's neurons (columns of acts; greedy_set holds greedy_max ints, may
+ * be NULL), in the order the search added them. */
+int oinfo_measure_sets_f64(const double *acts, int n, int m, const oinfo_params *p, oinfo_row *out, int *labels,
+                           int *greedy_set, gi_err *e);
 #endif

@@ -12,8 +12,9 @@ static char *dup_str(const char *s, size_t n) {
     return p;
 }
 
-/* is name one of the comma-separated list's entries? */
+/* is name one of the comma-separated list's entries? ("*": every name is) */
 static int in_list(const char *list, const char *name) {
+    if (list && strcmp(list, TABLE_ALL_TEXT) == 0) return 1;
     size_t n = strlen(name);
     for (const char *p = list; p && *p;) {
         const char *comma = strchr(p, ',');

@@ -6,6 +6,8 @@
 #define GI_TABLE_H
 #include "util/err.h"
 
+#define TABLE_ALL_TEXT "*"
+
 typedef struct {
     char path[512];
     int n_cols, n_rows;
@@ -15,7 +17,7 @@ typedef struct {
     long *line;      /* line[row]: the row's line number in the file, for messages */
 } table;
 
-/* text_cols may be NULL (every column numeric). A text column absent from the file is not an
+/* text_cols may be NULL (every column numeric) or TABLE_ALL_TEXT (every column text). A text column absent from the file is not an
  * error: asking for it with table_text is. */
 int table_read(const char *path, const char *text_cols, table *t, gi_err *e);
 /* Column index, or -1. */
