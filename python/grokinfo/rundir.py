@@ -44,6 +44,7 @@ import math
 import numbers
 import os
 import re
+import struct
 
 __all__ = [
     "RunWriter", "SUBSETS", "FLAG_NAMES", "MI_COLUMNS", "OINFO_COLUMNS", "METRICS_REQUIRED", "CONFIG_OPTIONS",
@@ -445,9 +446,24 @@ def _int(v, what, lo=0, hi=None):
     return v
 
 
+def _short_float32(x):
+    """the shortest decimal that is the same float32 as x (a float32 value held in a double), so that
+    a float32 accuracy of 0.14 is written 0.14, not 0.14000000059604645"""
+    want = struct.pack("<f", x)
+    for p in range(1, 10):
+        y = float(f"{x:.{p}g}")
+        if struct.pack("<f", y) == want:
+            return y
+    return x
+
+
 def _float(v, what, nan_ok=True, lo=None, hi=None):
-    """a finite float, or NaN (None too) where nan_ok; ValueError otherwise"""
+    """a finite float, or NaN (None too) where nan_ok; ValueError otherwise. A float32 scalar
+    (NumPy or torch) becomes the shortest decimal of the same float32."""
+    f32 = str(getattr(v, "dtype", "")) in ("float32", "torch.float32")
     v = _as_scalar(v)
+    if f32 and isinstance(v, float) and math.isfinite(v):
+        v = _short_float32(v)
     if v is None:
         v = math.nan
     if isinstance(v, bool) or not isinstance(v, numbers.Real):
