@@ -13,7 +13,8 @@ written as a grokinfo run directory (``grokinfo plot OUT``, ``grokinfo compare O
     mon.close()
 
 At each scheduled step the monitor runs the model on the fixed probe set(s) (eval mode, no
-gradients; every module's train/eval mode restored afterwards), captures each monitored module's
+gradients, on a fork of torch's random generators: every module's train/eval mode and the
+training's random stream are as they were), captures each monitored module's
 output with a forward hook, flattens it to n x width (after the module's transform, if given),
 and measures per module ("layer" 1, 2, ... in the order given) and probe subset:
 
@@ -432,9 +433,13 @@ class Monitor:
         handles = [l["module"].register_forward_hook(make_hook(l)) for l in self.layers]
         modes = [(m, m.training) for m in self.model.modules()]
         bs = self.batch_size or n
+        # the random draws of a forward pass (a network's own noise) come from a fork of torch's
+        # generators, so that measuring never changes the training's random stream
+        cuda = [dev.index if dev.index is not None else torch.cuda.current_device()] if (
+            dev is not None and dev.type == "cuda") else []
         try:
             self.model.eval()
-            with torch.no_grad():
+            with torch.no_grad(), torch.random.fork_rng(devices=cuda):
                 for i in range(0, n, bs):
                     chunk = x[i:i + bs]
                     if dev is not None:

@@ -44,10 +44,18 @@ def data(seed=0):
     return x, y
 
 
-def mlp(seed=0):
+class Noise(torch.nn.Module):
+    """Gaussian noise in training and evaluation, from torch's global generator (as the seed's network)"""
+
+    def forward(self, x):
+        return x + 1e-3 * torch.randn_like(x)
+
+
+def mlp(seed=0, noise=False):
     torch.manual_seed(seed)
+    extra = [Noise()] if noise else []
     return torch.nn.Sequential(torch.nn.Linear(20, 16), torch.nn.ReLU(), torch.nn.Linear(16, 16), torch.nn.ReLU(),
-                               torch.nn.Linear(16, 3))
+                               torch.nn.Linear(16, 3), *extra)
 
 
 def train(model, x, y, mon=None, steps=40):
@@ -56,7 +64,7 @@ def train(model, x, y, mon=None, steps=40):
     f = torch.nn.functional
     for step in range(steps + 1):
         if mon is not None and mon.due(step):
-            with torch.no_grad():
+            with torch.no_grad(), torch.random.fork_rng(devices=[]):  # the test's own metrics draw no training noise
                 o, e = model(x[:N]), model(x[N:2 * N])
             mon.step(step, train_loss=f.cross_entropy(o, y[:N]), train_acc=(o.argmax(1) == y[:N]).float().mean(),
                      eval_loss=f.cross_entropy(e, y[N:2 * N]), eval_acc=(e.argmax(1) == y[N:2 * N]).float().mean())
@@ -135,9 +143,10 @@ def test_rows_are_the_library_calls(tmp_path):
 
 
 def test_modes_and_training_untouched(tmp_path):
-    """the monitor restores every module's mode and never changes the training trajectory"""
+    """the monitor restores every module's mode and never changes the training trajectory, even of a
+    network that draws noise from torch's generator in its forward pass"""
     x, y = data()
-    plain = mlp()
+    plain = mlp(noise=True)
     watched = copy.deepcopy(plain)
     watched.train()
     watched[3].eval()  # a submodule deliberately in eval mode stays so
