@@ -35,8 +35,8 @@ measurement, so a killed training leaves a directory grokinfo can plot.
 torch is imported when a Monitor is made, not when this module is imported.
 """
 import math
-import os
 import time
+import warnings
 
 import numpy as np
 
@@ -329,6 +329,10 @@ class Monitor:
                 if code.ndim != 2 or code.shape[0] != x.shape[0]:
                     raise ValueError(f"x_code[{name!r}]: expected {x.shape[0]} rows x d, got shape {code.shape}")
             else:
+                if not (x.is_floating_point() or x.is_complex()):
+                    warnings.warn(f"probe[{name!r}]: the inputs are integers ({x.dtype}), e.g. token ids: X's code is "
+                                  "then the PCA of those numbers; give x_code (an encoding that determines each "
+                                  "input) for a meaningful I(X;L)", UserWarning, stacklevel=2)
                 flat = _numpy(x, "probe x").reshape(x.shape[0], -1).astype(np.float64)
                 code = self._gi.pca(flat, min(self.dim, flat.shape[1]), whiten=True)
             self.x_code[name] = np.ascontiguousarray(code)

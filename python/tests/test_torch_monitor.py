@@ -231,3 +231,19 @@ def test_bad_capture(tmp_path):
     with pytest.raises(ValueError, match=r"ran 2 times in one forward pass"):
         mon.step(0, train_loss=1.0, train_acc=0.5, eval_loss=1.0, eval_acc=0.5)
     assert model2.training, "the modes are restored after a failed capture too"
+
+
+def test_token_inputs(tmp_path):
+    """integer inputs (token ids) warn that X's code should be given; with x_code it is used as given"""
+    g = torch.Generator().manual_seed(0)
+    tokens = torch.randint(0, 10, (60, 3), generator=g)
+    y = tokens.sum(1) % 3
+    model = torch.nn.Sequential(torch.nn.Embedding(10, 4), torch.nn.Flatten(), torch.nn.Linear(12, 8))
+    with pytest.warns(UserWarning, match="give x_code"):
+        mon = gt.Monitor(model, [model[2]], tokens, y, str(tmp_path / "a"), steps=[0])
+    mon.close()
+    code = np.random.default_rng(0).standard_normal((60, 4))
+    mon = gt.Monitor(model, [model[2]], tokens, y, str(tmp_path / "b"), steps=[0], x_code=code)
+    row = mon.step(0, train_loss=1.0, train_acc=0.5, eval_loss=1.0, eval_acc=0.5)["mi"][0]
+    mon.close()
+    assert row["subset"] == "eval" and row["dx"] == 4 and np.array_equal(mon.x_code["eval"], code)
