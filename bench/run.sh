@@ -115,4 +115,5 @@ echo; echo "== Sweeps: two points at a time against one after another"; bash ben
 echo; echo "== O-information: one checkpoint against the NumPy/SciPy peer"; bash bench/oinfo.sh || status=1
 echo; echo "== Noise-model estimator: one layer and subset (N = 9000, width 200)"; bash bench/noise_model.sh || status=1
 echo; echo "== MI estimators: KSG against the SciPy peer"; bash bench/mi.sh
+echo; echo "== From Python: grokinfo.mi and grokinfo.oinfo against scikit-learn and the SciPy peers"; bash bench/python.sh || status=1
 exit $status

@@ -15,9 +15,13 @@
  *   - Arrays are row-major doubles, n rows; labels are ints. NaN or Inf in an input is an error
  *     naming its row and column.
  *   - Calls keep no state between them and may run on several threads at once; each estimate
- *     uses OpenMP threads inside (grokinfo_set_threads).
- *   - Structs are filled by the library; the option structs are set up by their *_init call,
- *     then changed field by field, so that a later version can add fields at the end.
+ *     uses OpenMP threads inside (grokinfo_set_threads). Loading the library sets OpenBLAS to one
+ *     thread (as the command line runs it), so that its sums, and so the last bits of PCA,
+ *     whitening and O-information, are the command line's; a program that sets OpenBLAS's threads
+ *     again for its own work may see the last bits change.
+ *   - Structs are allocated by the caller and filled by the library; the option structs are set
+ *     up by their *_init call, then changed field by field. Any change to a struct's layout bumps
+ *     GROKINFO_API_VERSION (check grokinfo_api_version() when loading the library at run time).
  * Build against the installed copy: cc prog.c $(pkg-config --cflags --libs grokinfo). */
 #ifndef GROKINFO_H
 #define GROKINFO_H
@@ -196,15 +200,20 @@ typedef struct {
 } grokinfo_plane_point;
 
 /* One point: X's code x_code (n x dx, already compressed, e.g. by grokinfo_pca), the layer's
- * outputs (n x width, same rows), the labels (n). A failed estimate is reported in *_ok and in
- * err's message with code GROKINFO_OK; the call fails only on bad arguments. */
+ * outputs (n x width, same rows), the labels (n, each 0..255, as a run's). The layer is taken in
+ * single precision, as a run measures it, before the noise and the compression. With the "noise"
+ * estimator the layer is the noiseless means, x_code is not read (dx may be 0) and dx = 0 in the
+ * point. A failed estimate is reported in *_ok and in err's message with code GROKINFO_OK; the
+ * call fails only on bad arguments. */
 GROKINFO_API int grokinfo_plane(const double *x_code, int n, int dx, const double *layer, int width, const int *labels,
                                 const grokinfo_plane_options *o, grokinfo_plane_point *out, grokinfo_error *err);
 
 /* ---- run directories --------------------------------------------------------------------- */
 
 /* A CSV with a header line, read into named columns: a column is numeric when every field parses
- * as a number (empty: NaN), else text. */
+ * as a number (empty: NaN), else text; every column's fields are also there as text (a column
+ * whose fields are all empty, e.g. mi.csv's flags when nothing is flagged, reads as numeric NaN:
+ * take it as text when that is what it holds). */
 typedef struct grokinfo_table grokinfo_table;
 GROKINFO_API int grokinfo_table_read(const char *path, grokinfo_table **out, grokinfo_error *err);
 GROKINFO_API void grokinfo_table_free(grokinfo_table *t);
@@ -213,7 +222,7 @@ GROKINFO_API int grokinfo_table_cols(const grokinfo_table *t);
 GROKINFO_API const char *grokinfo_table_name(const grokinfo_table *t, int col); /* NULL outside */
 /* A numeric column's n_rows values, or NULL for a text column (or outside). */
 GROKINFO_API const double *grokinfo_table_num(const grokinfo_table *t, int col);
-/* A text column's field in row, or NULL for a numeric column (or outside). */
+/* The field in row as it is written in the file, for any column (NULL outside). */
 GROKINFO_API const char *grokinfo_table_text(const grokinfo_table *t, int col, int row);
 
 /* The files of a run directory, by what they hold: i = 0 .. grokinfo_run_file_count() - 1 gives

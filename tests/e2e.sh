@@ -107,6 +107,10 @@ out=$("$bin" infoplane "$tmp/full" -q 2>&1)
     fail infoplane_reproduces_training "$out"
 out=$("$bin" infoplane "$tmp/full" -q 2>&1)
 [ "$out" = "$tmp/full/mi-wkl-2.csv" ] && ok infoplane_never_overwrites || fail infoplane_never_overwrites "$out"
+# a run directory named as a sweep's or study's point (".../seed=0") is a path, not an override
+ln -s "$tmp/full" "$tmp/seed=0"
+out=$("$bin" infoplane "$tmp/seed=0" mi.k=7 --steps 0 -q 2>&1)
+[ "$out" = "$tmp/seed=0/mi-wkl-3.csv" ] && ok infoplane_run_dir_with_equals || fail infoplane_run_dir_with_equals "$out"
 # --- the noise-model estimate (mi.noise_model): mi_noise.csv in [0, ln N] and [0, H(Y)] (its own
 # ceilings), between its Kolchinsky-Tracey bounds, resumed to the same bytes, and measured again
 # from the checkpoints by `infoplane mi.noise_model=true` (relative σ, so that the mixture overlaps)

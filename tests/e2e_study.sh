@@ -25,7 +25,7 @@ study=tests/data/study/tiny.yaml
 g=study/all
 # every analysis file with its header line
 headers="phases.csv:seed,estimator,subset,layer,phase,start,end
-validity.csv:seed,estimator,subset,layer,points,valid_points,valid
+validity.csv:seed,estimator,subset,layer,points,valid_points,valid,outside_regime
 consensus.csv:subset,layer,phase,segments,seeds,seed_fraction,estimators,estimator_fraction,estimator_names,start_log10_median,start_log10_iqr,start_log10_q25,start_log10_q75,end_log10_median,end_log10_iqr,end_log10_q25,end_log10_q75,start_step,start_step_q25,start_step_q75,end_step,end_step_q25,end_step_q75,consensus
 bands.csv:quantity,estimator,subset,layer,step,seeds,median,q25,q75
 peak_vs_grokking.csv:seed,file,layer,peak_step,grokking_step,peak_before_grokking

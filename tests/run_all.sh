@@ -21,6 +21,17 @@ for script in tests/e2e.sh tests/e2e_study.sh tests/e2e_capi.sh; do
     failed=$(( failed + ${ef:-0} ))
     [ "$e2e_rc" -ne 0 ] && [ "${ef:-0}" -eq 0 ] && failed=$((failed + 1))
 done
+# the Python package's tests (tests/run_python.sh), on the default build only: the sanitizer build's
+# library cannot be loaded into an interpreter that was not started under ASan
+if [ "$bin" = ./grokinfo ]; then
+    bash tests/run_python.sh | tee "$out"
+    py_rc=${PIPESTATUS[0]}
+    pp=$(grep -oE '[0-9]+ passed' "$out" | tail -1 | grep -oE '[0-9]+')
+    pf=$(grep -oE '[0-9]+ (failed|error)' "$out" | awk '{s += $1} END {print s + 0}')
+    passed=$(( passed + ${pp:-0} ))
+    failed=$(( failed + ${pf:-0} ))
+    [ "$py_rc" -ne 0 ] && [ "${pf:-0}" -eq 0 ] && failed=$((failed + 1))
+fi
 rm -f "$out"
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -107,13 +107,14 @@ static void write_run(const study_spec *s, int point, const char *out, int seed,
                     sub ? "train" : "eval", bad ? "ixl_negative" : "", ixl, ily);
         }
     fclose(f);
-    /* the noise model: train at ln 200 - 0.05 and unflagged (invalid: at its ceiling), eval below */
+    /* the noise model: train at ln 200 - 0.05, flagged at its ceiling as the run flags it; eval below */
     snprintf(path, sizeof path, "%s/mi_noise.csv", dir);
     f = fopen(path, "w");
     fprintf(f, "step,subset,layer,ixl,ixl_err,ily,ily_err,estimator,dx,dl,h_y,flags,sigma,ixl_lo,ixl_hi,ily_lo,ily_hi\n");
     for (int i = 0; i < N_GRID; i++) {
         fprintf(f, "%lld,eval,1,%.9g,0.01,1.5,0.01,noise,0,32,2.3,,0.001,3,3,1.5,1.5\n", (long long)grid[i], 3.0 + 0.001 * grid[i]);
-        fprintf(f, "%lld,train,1,%.9g,0.01,2.2,0.01,noise,0,32,2.3,,0.001,5,5,2.2,2.2\n", (long long)grid[i], log(200.0) - 0.05);
+        fprintf(f, "%lld,train,1,%.9g,0.01,2.2,0.01,noise,0,32,2.3,ixl_at_ceiling,0.001,5,5,2.2,2.2\n", (long long)grid[i],
+                log(200.0) - 0.05);
     }
     fclose(f);
     /* O-information: a synergy spike (Ω_min = -1) at 300 in oinfo.csv, at 800 in oinfo-2.csv */
@@ -181,8 +182,9 @@ TEST(study_analysis_of_hand_written_runs) {
     CHECK(scratch == 0);
     /* validity: wkl 12/15 on eval (valid), 7/15 on train (not); noise valid on eval, at ln N on train */
     char *v = slurp(dir, "validity.csv");
-    CHECK_STR_CONTAINS(v, "seed,estimator,subset,layer,points,valid_points,valid\n"
-                          "0,wkl,eval,1,15,12,1\n0,wkl,train,1,15,7,0\n0,noise,eval,1,15,15,1\n0,noise,train,1,15,0,0\n1,wkl,eval,1,15,12,1\n");
+    CHECK_STR_CONTAINS(v, "seed,estimator,subset,layer,points,valid_points,valid,outside_regime\n"
+                          "0,wkl,eval,1,15,12,1,0\n0,wkl,train,1,15,7,0,0\n0,noise,eval,1,15,15,1,0\n0,noise,train,1,15,0,0,0\n"
+                          "1,wkl,eval,1,15,12,1,0\n");
     free(v);
     /* bands: the means, the valid values only */
     char path[GI_PATH + 64];
@@ -241,6 +243,62 @@ TEST(study_analysis_of_hand_written_runs) {
     test_write_bytes(path, broken, sizeof broken - 1);
     CHECK(study_analyse(&s, out, 0, &quiet, &r, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "seed=0/mi.csv:3: subset 'test', expected train or eval");
+    study_result_free(&r);
+    study_free(&s);
+}
+
+/* The regime (measure/regime.h): a cross-check whose I(L;Y) is within 0.1 of H(Y) from step 500
+ * on (collapsed) and 1.0 before (graded), its own I(X;L) 0.3 below step 100 and 1.5 from 100 to
+ * 400. wkl is not valid on collapsed points, ksg not on graded ones above 0.5 nats, the noise model
+ * is not judged; points outside are missing to the phase rule. */
+TEST(study_points_outside_their_regime) {
+    const char *p = write_text("study_regime.yaml", "base:\n  train.train_points: 200\n  mi.eval_points: 400\nseeds: 2\n");
+    study_spec s;
+    gi_err e;
+    CHECK(study_load(p, &s, &e) == 0);
+    const char *out = test_tmp_path("study_regime_out");
+    for (int i = 0; i < 2; i++) {
+        write_run(&s, i, out, i, failures);
+        char path[GI_PATH + 64];
+        snprintf(path, sizeof path, "%s/seed=%d/mi_check.csv", out, i);
+        FILE *f = fopen(path, "w");
+        fprintf(f, "step,subset,layer,ixl,ixl_err,ily,ily_err,estimator,dx,dl,h_y,flags\n");
+        for (int j = 0; j < N_GRID; j++)
+            for (int sub = 0; sub < 2; sub++)
+                fprintf(f, "%lld,%s,1,%g,0.1,%g,0.1,ksg,4,4,2.3,\n", (long long)grid[j], sub ? "train" : "eval",
+                        grid[j] < 100 ? 0.3 : grid[j] < 500 ? 1.5 : 2.0, grid[j] >= 500 ? 2.25 : 1.0);
+        fclose(f);
+    }
+    /* a re-measurement of seed 0 (mi-kl.csv: kl trusted on graded points up to 0.5 nats, not on
+     * collapsed ones) is a fourth estimator; its _redraws.csv is not an MI file */
+    char path[GI_PATH + 64];
+    snprintf(path, sizeof path, "%s/seed=0/mi-kl.csv", out);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "step,subset,layer,ixl,ixl_err,ily,ily_err,estimator,dx,dl,h_y,flags\n");
+    for (int j = 0; j < N_GRID; j++) fprintf(f, "%lld,eval,1,0.4,0.1,1,0.1,kl,4,4,2.3,\n", (long long)grid[j]);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/seed=0/mi-kl_redraws.csv", out);
+    test_write_bytes(path, "step\n", 5);
+    study_result r;
+    gi_sink quiet = {0};
+    int rc = study_analyse(&s, out, 0, &quiet, &r, &e);
+    CHECK(rc == 0);
+    if (rc) { fprintf(stderr, "  %s\n", e.msg); study_free(&s); return; }
+    CHECK(r.n_groups == 1 && r.group[0].n_estimators == 4 && !strcmp(r.group[0].estimator[3], "kl"));
+    /* wkl eval: 3 flagged (2, 300, 700), 5 more from 500 on outside (700 is flagged already), so
+     * 7 of 15 valid: not valid on the curve; ksg: 100..400 outside on both subsets */
+    char *v = slurp(r.group[0].dir, "validity.csv");
+    CHECK_STR_CONTAINS(v, "seed,estimator,subset,layer,points,valid_points,valid,outside_regime\n"
+                          "0,wkl,eval,1,15,7,0,5\n0,wkl,train,1,15,7,0,0\n0,ksg,eval,1,15,11,1,4\n0,ksg,train,1,15,11,1,4\n"
+                          "0,noise,eval,1,15,15,1,0\n0,noise,train,1,15,0,0,0\n0,kl,eval,1,15,9,1,6\n");
+    free(v);
+    /* the phase rule saw wkl's eval curve end at 400 */
+    snprintf(path, sizeof path, "%s/phases.csv", r.group[0].dir);
+    table t;
+    CHECK(table_read(path, "estimator,subset,layer,phase", &t, &e) == 0);
+    for (int i = 0; i < t.n_rows; i++)
+        if (!strcmp(t.text[1][i], "wkl") && !strcmp(t.text[2][i], "eval")) CHECK(t.num[6][i] <= 400);
+    table_free(&t);
     study_result_free(&r);
     study_free(&s);
 }

@@ -2,7 +2,7 @@
 # `make layers`: every #include "module/file.h" under SRC (default src) must point down the layers:
 #
 #   cli ──> api (include/grokinfo.h) ──> report, measure ──> util
-#   cli ──> study ──> sweep, run ──> report, measure, train ──> nn, data ──> util
+#   cli ──> study ──> sweep, run ──> report, measure, train ──> nn, data ──> util   (study ──> measure too)
 # include/grokinfo.h, the library's public header, is the api folder's ("grokinfo.h").
 #
 # One row per folder: the folders its files may include (its own is always allowed). A file that
@@ -20,7 +20,7 @@ declare -A may=(
     [report]="util"
     [run]="util data nn train measure report"
     [sweep]="util"
-    [study]="util report sweep"
+    [study]="util measure report sweep"
     [api]="util measure report"
     [cli]="util data nn train measure report run sweep study api"
 )

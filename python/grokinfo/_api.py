@@ -82,9 +82,9 @@ def _int(v, name, lo=-2**31, hi=_INT_MAX):
     return v
 
 
-def _seed(v, name="seed"):
-    """A uint64 seed; negative ones wrap modulo 2**64 (as the command line's --seed does)."""
-    v = _int(v, name, -2**63, 2**64 - 1)
+def _seed(v, name="seed", wrap_negative=False):
+    """A uint64 seed; with wrap_negative, negative ones wrap modulo 2**64 (as oinfo-npy's --seed)."""
+    v = _int(v, name, -2**63 if wrap_negative else 0, 2**64 - 1)
     return v & (2**64 - 1)
 
 
@@ -337,7 +337,7 @@ def oinfo(acts, clusters=10, greedy_max=0, bias_correct=False, ties="index", see
     o.greedy_max = _int(greedy_max, "greedy_max", 0)
     o.bias_correct = int(bool(bias_correct))
     o.ties = keep
-    o.seed = _seed(seed)
+    o.seed = _seed(seed, wrap_negative=True)
     o.step = _int(step, "step", 0, 2**63 - 1)
     o.layer = _int(layer, "layer", 1)
     cluster_of = np.zeros(m, dtype=np.int32)
@@ -372,10 +372,12 @@ def oinfo(acts, clusters=10, greedy_max=0, bias_correct=False, ties="index", see
 def infoplane(x_code, layer, labels, estimator="wkl", k=5, compression="pca", dim=4, whiten=True, sigma=0.0, seed=0,
               rescale=None):
     """One point of the information plane: I(X;L) and I(L;Y) of a layer's outputs (n x width),
-    with X's code x_code (n x dx, already compressed, e.g. by pca()) and the labels (n). The layer
-    is compressed to min(dim, width) dimensions ("pca", whitened by default, or "first_coords"),
-    after Gaussian noise of sigma (> 0) drawn from seed. A failed estimate is NaN, its message in
-    the result's errors and a RuntimeWarning. Returns a PlanePoint. Releases the GIL."""
+    with X's code x_code (n x dx, already compressed, e.g. by pca()) and the labels (n, 0..255).
+    The layer is taken in single precision (as a run measures it), Gaussian noise of sigma (> 0)
+    drawn from seed is added, and it is compressed to min(dim, width) dimensions ("pca", whitened
+    by default, or "first_coords"); estimator "noise" takes the whole noiseless layer and needs
+    sigma > 0. A failed estimate is NaN, its message in the result's errors and a RuntimeWarning.
+    Returns a PlanePoint. Releases the GIL."""
     L = _lib.lib()
     xa = _matrix(x_code, "x_code")
     la = _matrix(layer, "layer")

@@ -105,6 +105,7 @@ _SIGNATURES = {
     "grokinfo_flag_name": (c_char_p, [c_int]),
     "grokinfo_flag_meaning": (c_char_p, [c_int]),
     "grokinfo_mi_options_init": (None, [POINTER(MIOptions)]),
+    "grokinfo_mi_check": (c_int, [POINTER(MIOptions), c_int, POINTER(Error)]),
     "grokinfo_mi": (c_int, [_D, c_int, c_int, _D, c_int, POINTER(MIOptions), POINTER(MIResult), _D,
                             POINTER(Error)]),
     "grokinfo_mi_labels": (c_int, [_D, c_int, c_int, _I, POINTER(MIOptions), POINTER(MIResult), _D,
@@ -191,7 +192,7 @@ def lib():
             if got != API_VERSION:
                 raise OSError(f"grokinfo: {path} has API version {got} but this package needs {API_VERSION}: "
                               f"rebuild the library or the package from the same source")
-            _declare(handle)
+            _declare(handle)  # (loading it set OpenBLAS to one thread, as the command line runs: include/grokinfo.h)
             _path = path
             _lib = handle
     return _lib

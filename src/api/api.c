@@ -7,8 +7,15 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+#include <cblas.h>
 #include "api/api.h"
 #include "measure/compress.h"
+
+/* As grokinfo's main: the estimators' parallelism is OpenMP's, and OpenBLAS's own thread pool would
+ * both compete for the cores and change the last bits of its sums (PCA, whitening, O-information),
+ * so that a program calling the library would get other numbers than the command line. Loading
+ * the library sets it to one thread (include/grokinfo.h says so). */
+__attribute__((constructor)) static void api_one_blas_thread(void) { openblas_set_num_threads(1); }
 
 #define GROKINFO_VERSION_STRING "0.16.0"
 

@@ -63,7 +63,7 @@ const double *grokinfo_table_num(const grokinfo_table *g, int c) {
 }
 
 const char *grokinfo_table_text(const grokinfo_table *g, int c, int row) {
-    if (!g || c < 0 || c >= g->t.n_cols || g->num[c] || row < 0 || row >= g->t.n_rows) return NULL;
+    if (!g || c < 0 || c >= g->t.n_cols || row < 0 || row >= g->t.n_rows) return NULL;
     return g->t.text[c][row];
 }
 

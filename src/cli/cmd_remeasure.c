@@ -8,6 +8,13 @@
 #include "run/run.h"
 #include "util/atomic_file.h"
 
+/* KEY=VALUE, KEY a configuration key: an '=' with no '/' before it (a run directory of a sweep or
+ * study, ".../seed=0", is a path) */
+static int is_override(const char *a) {
+    const char *eq = strchr(a, '=');
+    return eq && a[0] != '-' && !memchr(a, '/', (size_t)(eq - a));
+}
+
 static int remeasure(const char *cmd, int argc, char **argv) {
     int oinfo = strcmp(cmd, "oinfo") == 0;
     const char *run_dir = NULL;
@@ -29,7 +36,7 @@ static int remeasure(const char *cmd, int argc, char **argv) {
             }
         }
         else if (argv[i][0] == '-') { fprintf(stderr, "grokinfo %s: unknown option '%s'\n", cmd, argv[i]); return cli_usage(cmd); }
-        else if (!strchr(argv[i], '=')) {
+        else if (!is_override(argv[i])) {
             if (run_dir) { fprintf(stderr, "grokinfo %s: one RUN_DIR please (got '%s' and '%s')\n", cmd, run_dir, argv[i]); return 2; }
             run_dir = argv[i];
         }
@@ -40,7 +47,7 @@ static int remeasure(const char *cmd, int argc, char **argv) {
     if (config_load_run(&cfg, run_dir, &e)) { fprintf(stderr, "grokinfo: %s\n", e.msg); return 1; }
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (!strchr(a, '=') || a[0] == '-') continue;
+        if (!is_override(a)) continue;
         const char *key = a;
         while (*key == '+') key++;
         int allowed = oinfo ? strncmp(key, "oinfo.", 6) == 0 : strncmp(key, "mi.", 3) == 0 || strncmp(key, "ae.", 3) == 0;

@@ -14,22 +14,23 @@
  * mi_noise.csv (the noise model), an "estimator" each, named by its file's estimator column
  * (with "(file)" added when two files of a group name the same one). A row's value is
  * ixl_mean / ily_mean when the file has those columns and the fields are not empty, else ixl / ily.
- * A POINT (row) is VALID when its flags field is empty and both values are finite, and, in
- * mi_noise.csv, when also I(X;L) < ln N − 0.1 (N the subset's measured rows: the training subset's
- * train.train_points, or int(data.train_fraction · pairs) on the modular task; the evaluation
- * subset's mi.eval_points, else the rest of the 10,000 embedded digits, the 10,000 test digits of
- * data.path, or the rest of the pairs). An estimator is VALID ON A CURVE (subset, layer) of a
- * seed when at least half of the curve's points are valid.
+ * A POINT (row) is VALID when its flags field is empty (the noise model's points at ln N − 0.1
+ * carry ixl_at_ceiling, measure/flags.h), both values are finite, and the estimator is valid in
+ * the point's regime by the ground-truth table (measure/regime.h: collapsed when the cross-check's
+ * I(L;Y) at the same subset, layer and step, or the row's own without mi_check.csv, is within 0.1
+ * of H(Y), else graded; estimators the table does not cover are not judged). An estimator is VALID
+ * ON A CURVE (subset, layer) of a seed when at least half of the curve's points are valid.
  *
  * Files in OUT/study/<group>/ (CSV with a header line; steps are integers; an empty field is a
  * value that does not exist):
  *   phases.csv     seed,estimator,subset,layer,phase,start,end
  *                  every segment of every run and MI file, from report/phases.h's phases_from_run
  *                  with the run's phases.* rule (flagged points are missing values to it, and so
- *                  are the noise model's points at ln N: it reads a copy of mi_noise.csv with
- *                  ixl_at_ceiling in their flags)
- *   validity.csv   seed,estimator,subset,layer,points,valid_points,valid
- *                  valid = 1 when valid_points >= points / 2 (the estimator is valid on the curve)
+ *                  are the points outside their regime: it reads a copy of the file with "regime"
+ *                  in their flags)
+ *   validity.csv   seed,estimator,subset,layer,points,valid_points,valid,outside_regime
+ *                  valid = 1 when valid_points >= points / 2 (the estimator is valid on the curve);
+ *                  outside_regime: points unflagged and finite but outside the estimator's regime
  *   consensus.csv  subset,layer,phase,segments,seeds,seed_fraction,estimators,estimator_fraction,
  *                  estimator_names,start_log10_median,start_log10_iqr,start_log10_q25,start_log10_q75,
  *                  end_log10_median,end_log10_iqr,end_log10_q25,end_log10_q75,start_step,

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "measure/mi.h"
+#include "measure/regime.h"
 #include "report/milestones.h"
 #include "report/oinfo_report.h"
 #include "report/phases.h"
@@ -19,11 +21,14 @@
 #include "util/json.h"
 #include "util/run_layout.h"
 
-/* the MI files of a run, in the order their estimators are numbered */
-static const char *const mi_file_name[] = {RUN_MI, RUN_MI_CHECK, RUN_MI_NOISE};
-#define N_MI_FILES ((int)(sizeof mi_file_name / sizeof *mi_file_name))
-#define NOISE_FILE 2                 /* mi_file_name[NOISE_FILE]: the noise model, valid below ln N − 0.1 */
-#define NOISE_MARGIN 0.1
+/* The MI files of a group's runs, in the order their estimators are numbered: the run's own three,
+ * then the re-measurements (`grokinfo infoplane RUN mi.estimator=...`: mi-<estimator>.csv, their
+ * _redraws.csv files aside) that any run of the group has, by name. */
+static const char *const run_mi_files[] = {RUN_MI, RUN_MI_CHECK, RUN_MI_NOISE};
+#define N_RUN_MI_FILES ((int)(sizeof run_mi_files / sizeof *run_mi_files))
+#define MAX_MI_FILES STUDY_MAX_ESTIMATORS
+#define CHECK_FILE 1                 /* run_mi_files[CHECK_FILE]: the cross-check, whose I(L;Y) says the regime */
+typedef struct { int n; char name[MAX_MI_FILES][64]; } mi_file_list;
 static const char *const subset_order[2] = {"eval", "train"};
 
 /* ---- one run ---- */
@@ -31,6 +36,7 @@ static const char *const subset_order[2] = {"eval", "train"};
 typedef struct {
     char subset[8];
     int layer, n, n_valid;
+    int n_regime_out;                /* points unflagged and finite but outside the estimator's regime */
     int64_t *step;
     double *ixl, *ily;               /* ixl_mean / ily_mean where given, else ixl / ily */
     unsigned char *valid;
@@ -55,7 +61,7 @@ typedef struct {
     milestones ms;
     int64_t grokking;                /* summary.json's, -1: never */
     table metrics;
-    mi_file mi[N_MI_FILES];
+    mi_file mi[MAX_MI_FILES];        /* by the group's mi_file_list */
     int n_oinfo;
     oinfo_file *oinfo;
 } study_run;
@@ -70,27 +76,10 @@ static void mi_file_free(mi_file *f) {
 }
 
 static void run_free(study_run *r) {
-    for (int k = 0; k < N_MI_FILES; k++) mi_file_free(&r->mi[k]);
+    for (int k = 0; k < MAX_MI_FILES; k++) mi_file_free(&r->mi[k]);
     for (int k = 0; k < r->n_oinfo; k++) oinfo_report_free(&r->oinfo[k].rep);
     free(r->oinfo);
     if (r->finished) table_free(&r->metrics);
-}
-
-/* N, the rows each subset's MI is measured on (see study.h), from the run's configuration, as
- * train/trainer.c splits the data and run/plane.c draws mi.eval_points */
-static void subset_rows(const gi_config *c, double n[2]) {
-    double n_train, n_eval;
-    if (!strcmp(c->data.name, "modular")) {
-        double pairs = !strcmp(c->data.op, "div") ? (double)c->data.p * (c->data.p - 1) : (double)c->data.p * c->data.p;
-        n_train = (int)(c->data.train_fraction * pairs);
-        n_eval = pairs - n_train;
-    } else {
-        n_train = (double)c->train.train_points;
-        n_eval = c->data.path[0] ? 10000.0 : 10000.0 - n_train;
-    }
-    if (c->mi.eval_points > 0) n_eval = c->mi.eval_points;
-    n[0] = n_eval;
-    n[1] = n_train;
 }
 
 static int subset_index(const char *s) { return !strcmp(s, "eval") ? 0 : !strcmp(s, "train") ? 1 : -1; }
@@ -110,50 +99,44 @@ static int split_fields(char *line, char **field, int max) {
 
 #define MAX_FIELDS 64
 
-/* The file phases_from_run reads for the noise model: its MI file with ixl_at_ceiling in the empty
- * flags of a row whose I(X;L) (ixl_mean where given, as the curves) is at ln N − 0.1 or above, so
- * that every invalid point is a missing value to the phase rule. Written to dst only when it
- * differs from src (*changed). */
-static int write_phase_input(const char *src, const char *dst, const double ln_n[2], int *changed, gi_err *e) {
+/* The file phases_from_run reads when some points are outside their estimator's regime: the MI
+ * file with "regime" in the empty flags of those rows (out[i] for the i-th data row, blank lines
+ * skipped as table_read skips them), so that every invalid point is a missing value to the phase
+ * rule. Written to dst only when some row changes (*changed). */
+static int write_phase_input(const char *src, const char *dst, const unsigned char *out_row, int n_rows, int *changed,
+                             gi_err *e) {
     *changed = 0;
     FILE *in = fopen(src, "r");
     if (!in) return gi_fail(e, "%s: cannot open (%s)", src, strerror(errno));
     char *line = NULL, *field[MAX_FIELDS];
     size_t cap = 0;
-    int c_ixl = -1, c_ily = -1, c_flags = -1, c_subset = -1, c_ixl_mean = -1, n_head = 0, rc = 0;
+    int c_flags = -1, n_head = 0, rc = 0, row = -1;
     char *out = NULL;
     size_t out_len = 0, out_cap = 0;
     for (long lineno = 1; getline(&line, &cap, in) > 0; lineno++) {
         line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0]) continue;
         char orig[8192];
         snprintf(orig, sizeof orig, "%s", line);
         int nf = split_fields(line, field, MAX_FIELDS);
         if (nf > MAX_FIELDS) { rc = gi_fail(e, "%s:%ld: more than %d columns", src, lineno, MAX_FIELDS); break; }
         char rebuilt[8192];
-        if (lineno == 1) {
+        if (row < 0) {
             n_head = nf;
-            for (int k = 0; k < nf; k++) {
-                if (!strcmp(field[k], "ixl")) c_ixl = k;
-                else if (!strcmp(field[k], "ily")) c_ily = k;
-                else if (!strcmp(field[k], "flags")) c_flags = k;
-                else if (!strcmp(field[k], "subset")) c_subset = k;
-                else if (!strcmp(field[k], "ixl_mean")) c_ixl_mean = k;
-            }
+            for (int k = 0; k < nf; k++)
+                if (!strcmp(field[k], "flags")) c_flags = k;
             snprintf(rebuilt, sizeof rebuilt, "%s", orig);
-        } else if (nf != n_head || c_ixl < 0 || c_ily < 0) {
-            snprintf(rebuilt, sizeof rebuilt, "%s", orig); /* phases_from_run reports it */
+        } else if (nf != n_head || c_flags < 0 || row >= n_rows || !out_row[row] || field[c_flags][0]) {
+            snprintf(rebuilt, sizeof rebuilt, "%s", orig); /* as it is (phases_from_run reports a bad row) */
         } else {
-            const char *x = c_ixl_mean >= 0 && field[c_ixl_mean][0] ? field[c_ixl_mean] : field[c_ixl];
-            int s = c_subset >= 0 ? subset_index(field[c_subset]) : -1;
-            if (c_flags >= 0 && !field[c_flags][0] && s >= 0 && x[0] && !(strtod(x, NULL) < ln_n[s] - NOISE_MARGIN)) {
-                field[c_flags] = "ixl_at_ceiling";
-                *changed = 1;
-            }
+            field[c_flags] = "regime";
+            *changed = 1;
             size_t len = 0;
             for (int k = 0; k < nf; k++)
                 len += (size_t)snprintf(rebuilt + len, len < sizeof rebuilt ? sizeof rebuilt - len : 0, "%s%s", k ? "," : "", field[k]);
             if (len >= sizeof rebuilt) { rc = gi_fail(e, "%s:%ld: line too long", src, lineno); break; }
         }
+        row++;
         size_t add = strlen(rebuilt) + 1;
         if (out_len + add + 1 > out_cap) {
             out_cap = 2 * (out_len + add + 1024);
@@ -170,6 +153,55 @@ static int write_phase_input(const char *src, const char *dst, const double ln_n
     return rc;
 }
 
+/* ---- the regime of each point (measure/regime.h) ---- */
+
+/* The I(L;Y) and H(Y) of each (subset, layer, step) of one MI file, sorted by key, to look up the
+ * regime of another file's points (the cross-check's). */
+typedef struct { int64_t key; double ily, h_y; } regime_point;
+typedef struct { int n; regime_point *p; } regime_map;
+
+static int64_t regime_key(int subset, int layer, int64_t step) { return (step * 64 + layer) * 2 + subset; }
+
+static int cmp_regime(const void *a, const void *b) {
+    int64_t x = ((const regime_point *)a)->key, y = ((const regime_point *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* the regime of a row: the map's point with the same key if there is one, else the row's own */
+static mi_regime regime_at(const regime_map *m, int64_t key, double own_ily, double own_h_y) {
+    regime_point want = {.key = key};
+    const regime_point *p = m && m->n ? bsearch(&want, m->p, (size_t)m->n, sizeof *m->p, cmp_regime) : NULL;
+    return p ? mi_regime_of(p->ily, p->h_y) : mi_regime_of(own_ily, own_h_y);
+}
+
+/* The cross-check's map (mi_check.csv), empty when the run has none. */
+static int read_regime_map(const study_run *r, regime_map *m, gi_err *e) {
+    memset(m, 0, sizeof *m);
+    char path[GI_PATH];
+    if (path_join(path, sizeof path, r->dir, run_mi_files[CHECK_FILE], e)) return -1;
+    if (!path_exists(path)) return 0;
+    table t;
+    if (table_read(path, RUN_MI_TEXT_COLUMNS, &t, e)) return -1;
+    int rc = -1;
+    const double *step = table_num(&t, "step", e), *layer = step ? table_num(&t, "layer", e) : NULL;
+    const double *ily = layer ? table_num(&t, "ily", e) : NULL, *h_y = ily ? table_num(&t, "h_y", e) : NULL;
+    char *const *subset = h_y ? table_text(&t, "subset", e) : NULL;
+    if (!subset) goto done;
+    const double *ily_mean = table_col(&t, "ily_mean") >= 0 ? table_num(&t, "ily_mean", e) : NULL;
+    m->p = gi_malloc(((size_t)t.n_rows + 1) * sizeof *m->p);
+    for (int i = 0; i < t.n_rows; i++) {
+        int s = subset_index(subset[i]);
+        if (s < 0) continue; /* read_mi_file reports it */
+        m->p[m->n++] = (regime_point){regime_key(s, (int)layer[i], (int64_t)step[i]),
+                                      ily_mean && !isnan(ily_mean[i]) ? ily_mean[i] : ily[i], h_y[i]};
+    }
+    qsort(m->p, (size_t)m->n, sizeof *m->p, cmp_regime);
+    rc = 0;
+done:
+    table_free(&t);
+    return rc;
+}
+
 typedef struct { double step; int row; } keyed_row;
 
 static int cmp_keyed(const void *a, const void *b) {
@@ -178,33 +210,43 @@ static int cmp_keyed(const void *a, const void *b) {
 }
 
 /* One MI file of a run: its curves (values and validity), then its phases from phases_from_run. */
-static int read_mi_file(study_run *r, int k, const char *work_dir, gi_err *e) {
+static int read_mi_file(study_run *r, int k, const char *file, const regime_map *regimes, const char *work_dir, gi_err *e) {
     mi_file *f = &r->mi[k];
     char path[GI_PATH];
-    if (path_join(path, sizeof path, r->dir, mi_file_name[k], e)) return -1;
+    if (path_join(path, sizeof path, r->dir, file, e)) return -1;
     if (!path_exists(path)) return 0;
     table t;
     if (table_read(path, RUN_MI_TEXT_COLUMNS, &t, e)) return -1;
-    int rc = -1, noise = k == NOISE_FILE;
-    double n_rows[2], ln_n[2];
-    subset_rows(&r->cfg, n_rows);
-    for (int s = 0; s < 2; s++) ln_n[s] = n_rows[s] > 0 ? log(n_rows[s]) : INFINITY;
+    int rc = -1;
     keyed_row *kr = NULL;
+    unsigned char *out_row = NULL;
     const double *step = table_num(&t, "step", e), *layer = step ? table_num(&t, "layer", e) : NULL;
     const double *ixl = layer ? table_num(&t, "ixl", e) : NULL, *ily = ixl ? table_num(&t, "ily", e) : NULL;
     char *const *subset = ily ? table_text(&t, "subset", e) : NULL;
     if (!subset) goto done;
     const double *ixl_mean = table_col(&t, "ixl_mean") >= 0 ? table_num(&t, "ixl_mean", e) : NULL;
     const double *ily_mean = table_col(&t, "ily_mean") >= 0 ? table_num(&t, "ily_mean", e) : NULL;
+    const double *h_y = table_col(&t, "h_y") >= 0 ? table_num(&t, "h_y", e) : NULL;
     char *const *est = table_col(&t, "estimator") >= 0 ? table_text(&t, "estimator", e) : NULL;
     char *const *flags = table_col(&t, "flags") >= 0 ? table_text(&t, "flags", e) : NULL;
     if (t.n_rows == 0) { gi_fail(e, "%s: no rows", path); goto done; }
-    snprintf(f->estimator, sizeof f->estimator, "%s", est ? est[0] : mi_file_name[k]);
+    snprintf(f->estimator, sizeof f->estimator, "%s", est ? est[0] : file);
+    estimator_kind kind;
+    int judged = estimator_from_name(f->estimator, &kind) == 0; /* a name no row has: not judged */
     int n_layers = 0;
     for (int i = 0; i < t.n_rows; i++) {
         if (subset_index(subset[i]) < 0) { gi_fail(e, "%s:%ld: subset '%s', expected train or eval", path, t.line[i], subset[i]); goto done; }
         if (table_check_step_layer(&t, i, step, layer, e)) goto done;
         if ((!est || !strcmp(est[i], f->estimator)) && (int)layer[i] > n_layers) n_layers = (int)layer[i];
+    }
+    /* each row's values, and whether it is outside its estimator's regime */
+    out_row = gi_calloc((size_t)t.n_rows + 1, 1);
+    for (int i = 0; i < t.n_rows && judged; i++) {
+        double x = ixl_mean && !isnan(ixl_mean[i]) ? ixl_mean[i] : ixl[i];
+        double y = ily_mean && !isnan(ily_mean[i]) ? ily_mean[i] : ily[i];
+        mi_regime reg = regime_at(regimes, regime_key(subset_index(subset[i]), (int)layer[i], (int64_t)step[i]), y,
+                                  h_y ? h_y[i] : NAN);
+        out_row[i] = !regime_valid_ixl(kind, reg, x) || !regime_valid_ily(kind, reg);
     }
     f->curve = gi_calloc((size_t)(2 * n_layers + 1), sizeof(mi_curve));
     kr = gi_malloc((size_t)t.n_rows * sizeof(keyed_row));
@@ -233,18 +275,20 @@ static int read_mi_file(study_run *r, int k, const char *work_dir, gi_err *e) {
                 c->step[j] = (int64_t)step[i];
                 c->ixl[j] = ixl_mean && !isnan(ixl_mean[i]) ? ixl_mean[i] : ixl[i];
                 c->ily[j] = ily_mean && !isnan(ily_mean[i]) ? ily_mean[i] : ily[i];
-                c->valid[j] = (!flags || !flags[i][0]) && isfinite(c->ixl[j]) && isfinite(c->ily[j]) &&
-                              (!noise || c->ixl[j] < ln_n[s] - NOISE_MARGIN);
+                int clean = (!flags || !flags[i][0]) && isfinite(c->ixl[j]) && isfinite(c->ily[j]);
+                c->valid[j] = clean && !out_row[i];
                 c->n_valid += c->valid[j];
+                c->n_regime_out += clean && out_row[i];
             }
         }
     f->present = 1;
-    /* the phases by the run's own rule (its phases.* keys), on the file as it is or, for the noise
-     * model, with its points at ln N flagged */
+    /* the phases by the run's own rule (its phases.* keys), on the file as it is or, when some
+     * points are outside the estimator's regime, with those flagged */
     char input[GI_PATH], name[128];
     int changed = 0;
     snprintf(name, sizeof name, ".phases-input.%ld.csv", (long)getpid());
-    if (noise && (path_join(input, sizeof input, work_dir, name, e) || write_phase_input(path, input, ln_n, &changed, e))) goto done;
+    if (path_join(input, sizeof input, work_dir, name, e) || write_phase_input(path, input, out_row, t.n_rows, &changed, e))
+        goto done;
     phase_report ph;
     phase_params rule = phase_params_of(&r->cfg);
     int prc = phases_from_run(r->dir, changed ? input : path, f->estimator, &r->ms, &rule, &ph, e);
@@ -262,6 +306,7 @@ static int read_mi_file(study_run *r, int k, const char *work_dir, gi_err *e) {
     rc = 0;
 done:
     free(kr);
+    free(out_row);
     table_free(&t);
     return rc;
 }
@@ -326,8 +371,8 @@ static void add_timing(study_result *res, const json_doc *d) {
 }
 
 /* A run: finished (summary.json says so) and read, or left out with a note (r->finished = 0). */
-static int read_run(const study_spec *s, int point, const char *out_dir, const char *work_dir, const gi_sink *log,
-                    study_result *res, study_run *r, gi_err *e) {
+static int read_run(const study_spec *s, int point, const char *out_dir, const char *work_dir, const mi_file_list *files,
+                    const gi_sink *log, study_result *res, study_run *r, gi_err *e) {
     memset(r, 0, sizeof *r);
     r->grokking = -1;
     char path[GI_PATH];
@@ -355,9 +400,12 @@ static int read_run(const study_spec *s, int point, const char *out_dir, const c
     r->finished = 1;
     if (!table_num(&r->metrics, "step", e) || !table_num(&r->metrics, "train_acc", e) || !table_num(&r->metrics, "eval_acc", e))
         return -1;
-    for (int k = 0; k < N_MI_FILES; k++)
-        if (read_mi_file(r, k, work_dir, e)) return -1;
-    return read_oinfo_files(r, e);
+    regime_map regimes;
+    if (read_regime_map(r, &regimes, e)) return -1;
+    int rc = 0;
+    for (int k = 0; k < files->n && rc == 0; k++) rc = read_mi_file(r, k, files->name[k], &regimes, work_dir, e);
+    free(regimes.p);
+    return rc ? rc : read_oinfo_files(r, e);
 }
 
 /* ---- numbers and CSV fields ---- */
@@ -457,6 +505,39 @@ static int open_csv(atomic_file *af, const char *dir, const char *name, const ch
     return 0;
 }
 
+static int cmp_name(const void *a, const void *b) { return strcmp((const char *)a, (const char *)b); }
+
+/* The group's MI files: the run's own three, then every mi-*.csv (not *_redraws.csv) that one of
+ * its runs has, sorted by name; more than the study can number is an error naming the run. */
+static int group_mi_files(const analyse_ctx *ctx, const study_group *grp, mi_file_list *files, gi_err *e) {
+    memset(files, 0, sizeof *files);
+    for (int k = 0; k < N_RUN_MI_FILES; k++) snprintf(files->name[files->n++], sizeof files->name[0], "%s", run_mi_files[k]);
+    for (int i = 0; i < grp->n; i++) {
+        char dir[GI_PATH];
+        if (study_point_dir(ctx->spec, grp->point[i], ctx->out_dir, dir, sizeof dir, e)) return -1;
+        DIR *d = opendir(dir);
+        if (!d) continue; /* not run: read_run says so */
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            const char *nm = de->d_name;
+            size_t len = strlen(nm), sfx = strlen(RUN_REDRAWS_SUFFIX ".csv");
+            if (strncmp(nm, "mi-", 3) || len < 8 || strcmp(nm + len - 4, ".csv") || len >= sizeof files->name[0]) continue;
+            if (len > sfx && !strcmp(nm + len - sfx, RUN_REDRAWS_SUFFIX ".csv")) continue;
+            int seen = 0;
+            for (int k = 0; k < files->n && !seen; k++) seen = !strcmp(files->name[k], nm);
+            if (seen) continue;
+            if (files->n == MAX_MI_FILES) {
+                closedir(d);
+                return gi_fail(e, "%s: %s is one MI file more than a study compares (%d)", dir, nm, MAX_MI_FILES);
+            }
+            snprintf(files->name[files->n++], sizeof files->name[0], "%s", nm);
+        }
+        closedir(d);
+    }
+    qsort(files->name[N_RUN_MI_FILES], (size_t)(files->n - N_RUN_MI_FILES), sizeof files->name[0], cmp_name);
+    return 0;
+}
+
 static int analyse_group(const analyse_ctx *ctx, const study_group *grp, study_result *res, study_group_result *gr, gi_err *e) {
     snprintf(gr->name, sizeof gr->name, "%s", grp->name);
     gr->seeds = grp->n;
@@ -468,15 +549,17 @@ static int analyse_group(const analyse_ctx *ctx, const study_group *grp, study_r
     study_run **run = gi_calloc((size_t)grp->n, sizeof(study_run *));   /* the finished ones */
     study_group_data gd = {.res = gr};
     int rc = -1, n = 0, est_file[STUDY_MAX_ESTIMATORS];
+    mi_file_list files;
+    if (group_mi_files(ctx, grp, &files, e)) goto done;
     for (int i = 0; i < grp->n; i++) {
-        if (read_run(ctx->spec, grp->point[i], ctx->out_dir, gr->dir, ctx->log, res, &all[i], e)) goto done;
+        if (read_run(ctx->spec, grp->point[i], ctx->out_dir, gr->dir, &files, ctx->log, res, &all[i], e)) goto done;
         if (all[i].finished) run[n++] = &all[i];
     }
     gr->finished = n;
     /* the estimators: the MI files some run has, named by the estimator column of the first run
      * that has the file, with "(file)" added to a name that two files share */
     char raw[STUDY_MAX_ESTIMATORS][32];
-    for (int k = 0; k < N_MI_FILES; k++)
+    for (int k = 0; k < files.n; k++)
         for (int i = 0; i < n; i++)
             if (run[i]->mi[k].present) {
                 est_file[gr->n_estimators] = k;
@@ -486,7 +569,7 @@ static int analyse_group(const analyse_ctx *ctx, const study_group *grp, study_r
     for (int a = 0; a < gr->n_estimators; a++) {
         int shared = 0;
         for (int b = 0; b < gr->n_estimators; b++) shared |= a != b && !strcmp(raw[a], raw[b]);
-        const char *file = mi_file_name[est_file[a]];
+        const char *file = files.name[est_file[a]];
         if (shared) snprintf(gr->estimator[a], sizeof gr->estimator[a], "%s(%.*s)", raw[a], (int)strcspn(file, "."), file);
         else snprintf(gr->estimator[a], sizeof gr->estimator[a], "%s", raw[a]);
     }
@@ -521,14 +604,15 @@ static int analyse_group(const analyse_ctx *ctx, const study_group *grp, study_r
                             phase_name(c->seg[j].kind), (long long)c->seg[j].start, (long long)c->seg[j].end);
             }
     if (atomic_commit(&af, e)) goto done;
-    if (open_csv(&af, gr->dir, "validity.csv", "seed,estimator,subset,layer,points,valid_points,valid\n", e)) goto done;
+    if (open_csv(&af, gr->dir, "validity.csv", "seed,estimator,subset,layer,points,valid_points,valid,outside_regime\n", e))
+        goto done;
     for (int i = 0; i < n; i++)
         for (int a = 0; a < gr->n_estimators; a++)
             for (int k = 0; k < gd.n_keys; k++) {
                 const mi_curve *c = curve_of(&run[i]->mi[est_file[a]], gd.key[k].subset, gd.key[k].layer);
                 if (c)
-                    fprintf(af.f, "%lld,%s,%s,%d,%d,%d,%d\n", run[i]->seed, gr->estimator[a], c->subset, c->layer, c->n,
-                            c->n_valid, curve_valid(c));
+                    fprintf(af.f, "%lld,%s,%s,%d,%d,%d,%d,%d\n", run[i]->seed, gr->estimator[a], c->subset, c->layer, c->n,
+                            c->n_valid, curve_valid(c), c->n_regime_out);
             }
     if (atomic_commit(&af, e)) goto done;
 
