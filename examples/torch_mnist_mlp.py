@@ -14,8 +14,9 @@ directory:
     ./grokinfo plot runs/torch-mnist                       # phases and figures/
     ./grokinfo compare runs/torch-mnist runs/mnist-a8.0-wd0.01-lr0.001-s0   # beside the C run
 
---steps 30000 (the default) memorises near step 4000 and reaches eval accuracy 0.5 near 25000, as
-grokinfo's own run does; a run takes a couple of minutes on one core.
+The default 15000 steps memorise (train_acc >= 0.99) at step 3797 and end at eval accuracy 0.19
+(55 s on one free core, 2 min with both cores busy); --steps 30000 also groks, as grokinfo's own
+run does near 24000: eval accuracy 0.49 at step 24308 and 0.69 at 30000 (1 min 43 s).
 """
 import argparse
 import os

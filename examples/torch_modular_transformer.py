@@ -19,6 +19,10 @@ training pairs (10 Ward clusters of units, as grokinfo's modular runs):
 
     GROKINFO_LIB=build/libgrokinfo.so PYTHONPATH=python /usr/bin/python3 examples/torch_modular_transformer.py --out runs/torch-modular
     ./grokinfo plot runs/torch-modular
+
+With the defaults (p = 53, half the 2809 pairs training, d_model 64, 4 heads, 256 MLP neurons,
+AdamW lr 3e-3 weight decay 1, 3000 full-batch steps) it memorises (train_acc >= 0.98) at step 113
+and groks (eval_acc >= 0.98) at 689, in under a minute on one core (1 min 50 s with both busy).
 """
 import argparse
 import math
@@ -138,6 +142,12 @@ def main():
             for name, idx in (("train", tr), ("eval", ev)):
                 m[name + "_loss"] = float(ce(out[idx], answer[idx]))
                 m[name + "_acc"] = float((out[idx].argmax(1) == answer[idx]).float().mean())
+            # the gradient norm over the training pairs of the weights that make each monitored layer
+            opt.zero_grad()
+            ce(net(tokens[tr]), answer[tr]).backward()
+            for i, part in enumerate((net.attn, net.mlp.fc_in, net.mlp.fc_out), 1):
+                m[f"grad_norm_l{i}"] = float(torch.sqrt(sum((q.grad.double() ** 2).sum() for q in part.parameters())))
+            opt.zero_grad()
             row = mon.step(step, **m)["metrics"]
             print(f"step {step:5d}  train_acc {row['train_acc']:.4f}  eval_acc {row['eval_acc']:.4f}  "
                   f"train_loss {row['train_loss']:.3g}  weight_norm {row['weight_norm']:.2f}  "
