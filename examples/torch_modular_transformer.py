@@ -31,7 +31,6 @@ import subprocess
 import sys
 import time
 
-import numpy as np
 import torch
 
 import grokinfo
