@@ -326,7 +326,8 @@ static int write_infoplane_gp(const char *path, const phase_report *ph, const ph
             if (l == L && r == 0) fprintf(f, "set colorbox user origin 0.91,0.15 size 0.018,0.7\n");
             else fprintf(f, "unset colorbox\n");
             if (k < 0) {
-                fprintf(f, "set label 1 \"no %s rows\" at graph 0.5,0.5 center\nplot NaN notitle\nunset label 1\n", rows[r]);
+                /* ranges given: gnuplot refuses an autoscaled plot of no points */
+                fprintf(f, "set label 1 \"no %s rows\" at graph 0.5,0.5 center\nplot [0:1] [0:1] NaN notitle\nunset label 1\n", rows[r]);
                 continue;
             }
             fprintf(f, "plot ");
@@ -380,7 +381,8 @@ static int write_mi_steps_gp(const char *path, const phase_report *ph, const mi_
                         first ? "plot " : ", \\\n     ", i, mean, sd, mean, sd, col, i, mean, col, c->layer, i, half, col);
                 first = 0;
             }
-            if (first) fprintf(f, "set label 1 \"no %s rows\" at graph 0.5,0.5 center\nplot NaN notitle\nunset label 1\n", rows[r]);
+            if (first) /* a logarithmic x axis: its range above 0 */
+                fprintf(f, "set label 1 \"no %s rows\" at graph 0.5,0.5 center\nplot [1:10] [0:1] NaN notitle\nunset label 1\n", rows[r]);
             else fprintf(f, ", \\\n     NaN with filledcurves lc rgb \"#808080\" title \"mean ± sd\", \\\n"
                             "     NaN with lines lw 1 dt 2 lc rgb \"black\" title \"half of the rows\"\n");
         }
