@@ -6,42 +6,49 @@
 #include "report/phases.h"
 
 /* The weighted least-squares fit of one curve (weights w = 1/SE^2), continuous and linear between
- * the breakpoints kx (nb of them, increasing, the first and last at the ends of x): its chi^2, and
- * the fit's values at the breakpoints into c (nb; may be NULL). Normal equations on the hat basis,
- * one column per breakpoint: tridiagonal. ws: 4 nb doubles of workspace. */
-static double fit_direct(const double *x, const double *y, const double *w, int n, const double *kx, int nb, double *c,
-                         double *ws) {
+ * the breakpoints kx (nb of them, increasing, the first and last at the ends of x), flat on the
+ * segments j (between kx[j] and kx[j+1]) with flat[j] set (flat NULL: none): its chi^2, and the
+ * fit's values at the breakpoints into c (nb; may be NULL). Normal equations on the hat basis, one
+ * column per run of breakpoints joined by flat segments (a flat segment ties its two ends' values):
+ * each column overlaps only its neighbours, so the system is tridiagonal. ws: 4 nb doubles and nb
+ * ints of workspace. */
+static double fit_direct(const double *x, const double *y, const double *w, int n, const double *kx, int nb,
+                         const signed char *flat, double *c, double *ws) {
     double *d = ws, *o = ws + nb, *rhs = ws + 2 * nb, *v = ws + 3 * nb;
+    int *g = (int *)(ws + 4 * nb), ng = 0;
+    for (int j = 0; j < nb; j++) g[j] = j && flat && flat[j - 1] ? g[j - 1] : ng++;
     memset(ws, 0, (size_t)nb * 3 * sizeof(double));
     for (int i = 0, j = 0; i < n; i++) {
         while (j + 2 < nb && x[i] >= kx[j + 1]) j++;
         double u = (x[i] - kx[j]) / (kx[j + 1] - kx[j]), wu = w[i] * u, wv = w[i] - wu;
-        d[j] += wv * (1 - u), d[j + 1] += wu * u, o[j] += wu * (1 - u);
-        rhs[j] += wv * y[i], rhs[j + 1] += wu * y[i];
+        int a = g[j], b = g[j + 1];
+        if (a == b) d[a] += w[i], rhs[a] += w[i] * y[i];
+        else d[a] += wv * (1 - u), d[b] += wu * u, o[a] += wu * (1 - u), rhs[a] += wv * y[i], rhs[b] += wu * y[i];
     }
-    for (int j = 1; j < nb; j++) { /* Thomas algorithm on the symmetric tridiagonal system */
+    for (int j = 1; j < ng; j++) { /* Thomas algorithm on the symmetric tridiagonal system */
         double m = o[j - 1] / d[j - 1];
         d[j] -= m * o[j - 1];
         rhs[j] -= m * rhs[j - 1];
     }
-    v[nb - 1] = rhs[nb - 1] / d[nb - 1];
-    for (int j = nb - 2; j >= 0; j--) v[j] = (rhs[j] - o[j] * v[j + 1]) / d[j];
+    v[ng - 1] = rhs[ng - 1] / d[ng - 1];
+    for (int j = ng - 2; j >= 0; j--) v[j] = (rhs[j] - o[j] * v[j + 1]) / d[j];
     double chi2 = 0;
     for (int i = 0, j = 0; i < n; i++) {
         while (j + 2 < nb && x[i] >= kx[j + 1]) j++;
-        double u = (x[i] - kx[j]) / (kx[j + 1] - kx[j]), r = y[i] - v[j] - (v[j + 1] - v[j]) * u;
+        double u = (x[i] - kx[j]) / (kx[j + 1] - kx[j]), a = v[g[j]], r = y[i] - a - (v[g[j + 1]] - a) * u;
         chi2 += w[i] * r * r;
     }
-    if (c) memcpy(c, v, (size_t)nb * sizeof(double));
+    if (c)
+        for (int j = 0; j < nb; j++) c[j] = v[g[j]];
     return chi2;
 }
 
-/* The two curves, their weights and a workspace. */
-typedef struct { int n; const double *x, *y[2]; double *w[2], *ws; } fit_data;
+/* The two curves, their weights, the segments each is held flat on (NULL: none) and a workspace. */
+typedef struct { int n; const double *x, *y[2]; double *w[2], *ws; const signed char *flat[2]; } fit_data;
 
 static double fit_both(const fit_data *f, const double *kx, int nb) {
-    return fit_direct(f->x, f->y[0], f->w[0], f->n, kx, nb, NULL, f->ws) +
-           fit_direct(f->x, f->y[1], f->w[1], f->n, kx, nb, NULL, f->ws);
+    return fit_direct(f->x, f->y[0], f->w[0], f->n, kx, nb, f->flat[0], NULL, f->ws) +
+           fit_direct(f->x, f->y[1], f->w[1], f->n, kx, nb, f->flat[1], NULL, f->ws);
 }
 
 /* May a segment run from a to b: at least min_decades long, holding at least min_points
@@ -182,15 +189,95 @@ static void segment_dirs(const double *x, const double *se, int n, const double 
         }
     }
     if (trend) pivot[np++] = trend > 0 ? hi : lo;
-#undef MOVE
+#define FLAT(a, b) (fabs(c[b] - c[a]) <= fmax(p->min_change, p->z_flat * hypot(s[a], s[b])))
     memset(dir, 0, (size_t)(nb - 1));
     for (int i = 0; i + 1 < np; i++) {
         int a = pivot[i], b = pivot[i + 1], sg = c[b] > c[a] ? 1 : -1;
-        while (a < b && fabs(c[a + 1] - c[pivot[i]]) <= fmax(p->min_change, p->z_flat * hypot(s[pivot[i]], s[a + 1]))) a++;
-        while (b > a && fabs(c[b - 1] - c[pivot[i + 1]]) <= fmax(p->min_change, p->z_flat * hypot(s[pivot[i + 1]], s[b - 1]))) b--;
+        while (a + 1 < b && FLAT(pivot[i], a + 1) && MOVE(a + 1, b)) a++;
+        while (b - 1 > a && FLAT(pivot[i + 1], b - 1) && MOVE(a, b - 1)) b--;
         for (int j = a; j < b; j++) dir[j] = (signed char)sg;
     }
+#undef MOVE
+#undef FLAT
     free(s); free(pivot);
+}
+
+/* The fit the reading asserts. Each segment a curve's reading calls flat (direction 0) is held flat
+ * in that curve, unless holding it so (the knots held) raises the curve's chi^2 by more than
+ * penalty × ln n: then it is a slope too small to be a move, and stays free. Where a curve turns
+ * straight from one move into the opposite one (a V or a peak at one knot), a plateau between two
+ * knots is tried instead: flat in every curve that does not carry one move straight through, the
+ * pair searched over every place between the neighbouring knots (0.01 decade), then every knot
+ * refined; it is kept when it lowers the chi^2 by more than penalty × ln n (what a knot must earn).
+ * Last, every knot moves to its best place under the flat segments. kx and dir[] (capacity n + 2)
+ * are updated; f->flat[] receives the flat segments (allocated); returns the new count of
+ * breakpoints. */
+static int settle(fit_data *f, const phase_params *p, double *kx, int nb, signed char *dir[2]) {
+    const double *x = f->x;
+    int n = f->n;
+    double beta = p->penalty * log((double)n);
+    size_t cap = (size_t)n + 2;
+    signed char *flat[2] = {gi_calloc(cap, 1), gi_calloc(cap, 1)};
+    f->flat[0] = flat[0], f->flat[1] = flat[1];
+    for (int k = 0; k < 2; k++) {
+        double free_chi2 = fit_direct(x, f->y[k], f->w[k], n, kx, nb, NULL, NULL, f->ws);
+        for (int j = 0; j + 1 < nb; j++) {
+            if (dir[k][j]) continue;
+            flat[k][j] = 1;
+            double c2 = fit_direct(x, f->y[k], f->w[k], n, kx, nb, flat[k], NULL, f->ws);
+            flat[k][j] = 0;
+            flat[k][j] = c2 - free_chi2 <= beta;
+        }
+    }
+    double *tk = gi_malloc(cap * sizeof(double));
+    signed char *tf[2] = {gi_malloc(cap), gi_malloc(cap)};
+    for (int j = 1; j + 1 < nb; j++) {
+        int turns = 0;
+        for (int k = 0; k < 2; k++) turns |= dir[k][j - 1] * dir[k][j] < 0;
+        if (!turns || nb + 1 > (int)cap) continue;
+        /* the V: knots as they are, refined under the flat segments */
+        f->flat[0] = flat[0], f->flat[1] = flat[1];
+        memcpy(tk, kx, (size_t)nb * sizeof(double));
+        refine_knots(f, p, tk, nb, j - 1, j + 1);
+        double v_chi2 = fit_both(f, tk, nb);
+        /* the plateau: kx[j] becomes a < b, the segment between flat in each curve that does not
+           carry one move straight through */
+        for (int k = 0; k < 2; k++) {
+            memcpy(tf[k], flat[k], (size_t)j);
+            tf[k][j] = !(dir[k][j - 1] && dir[k][j - 1] == dir[k][j]);
+            memcpy(tf[k] + j + 1, flat[k] + j, (size_t)(nb - 1 - j));
+        }
+        memcpy(tk, kx, (size_t)j * sizeof(double));
+        memcpy(tk + j + 2, kx + j + 1, (size_t)(nb - j - 1) * sizeof(double));
+        f->flat[0] = tf[0], f->flat[1] = tf[1];
+        double best = INFINITY, ba = 0, bb = 0;
+        for (double a = kx[j - 1] + 0.01; a < kx[j + 1]; a += 0.01) {
+            if (!segment_ok(x, n, kx[j - 1], a, p)) continue;
+            for (double b = a + 0.01; b < kx[j + 1]; b += 0.01) {
+                if (!segment_ok(x, n, a, b, p) || !segment_ok(x, n, b, kx[j + 1], p)) continue;
+                tk[j] = a, tk[j + 1] = b;
+                double c2 = fit_both(f, tk, nb + 1);
+                if (c2 < best) best = c2, ba = a, bb = b;
+            }
+        }
+        if (!isfinite(best)) continue;
+        tk[j] = ba, tk[j + 1] = bb;
+        refine_knots(f, p, tk, nb + 1, j - 1, j + 2);
+        if (v_chi2 - fit_both(f, tk, nb + 1) <= beta) continue;
+        /* kept: the plateau's segment gets direction 0 in the curves flat on it */
+        memcpy(kx, tk, (size_t)(nb + 1) * sizeof(double));
+        for (int k = 0; k < 2; k++) {
+            memcpy(flat[k], tf[k], (size_t)nb);
+            memmove(dir[k] + j + 1, dir[k] + j, (size_t)(nb - 1 - j));
+            dir[k][j] = tf[k][j] ? 0 : dir[k][j - 1];
+        }
+        nb++;
+        j++;
+    }
+    f->flat[0] = flat[0], f->flat[1] = flat[1];
+    refine_knots(f, p, kx, nb, 1, nb - 2);
+    free(tk); free(tf[0]); free(tf[1]);
+    return nb;
 }
 
 int phases_detect(const int64_t *step, const double *ixl, const double *se_ixl, const double *ily, const double *se_ily,
@@ -212,27 +299,31 @@ int phases_detect(const int64_t *step, const double *ixl, const double *se_ixl, 
     if (m < p->min_points || m < 2 || !segment_ok(x, m, x[0], x[m - 1], p)) { free(x); return 0; }
     /* standard errors floored at min_change / z: no estimate is trusted beyond that, and a smaller
        one would not change what counts as a move (min_change decides there) */
-    double *kx = gi_malloc((size_t)(m + 2) * 11 * sizeof(double)), *c[2] = {kx + m + 2, kx + 2 * (m + 2)};
-    double *se[2] = {kx + 9 * (m + 2), kx + 10 * (m + 2)}, floor_se = p->z > 0 ? p->min_change / p->z : p->min_change;
-    fit_data f = {m, x, {ixl + first, ily + first}, {kx + 3 * (m + 2), kx + 4 * (m + 2)}, kx + 5 * (m + 2)};
+    size_t cap = (size_t)m + 2;
+    double *buf = gi_malloc(cap * 12 * sizeof(double)), *kx = buf, *c[2] = {buf + cap, buf + 2 * cap};
+    double *se[2] = {buf + 3 * cap, buf + 4 * cap}, floor_se = p->z > 0 ? p->min_change / p->z : p->min_change;
+    fit_data f = {m, x, {ixl + first, ily + first}, {buf + 5 * cap, buf + 6 * cap}, buf + 7 * cap, {NULL, NULL}};
     for (int i = 0; i < m; i++) se[0][i] = fmax(se_ixl[first + i], floor_se), se[1][i] = fmax(se_ily[first + i], floor_se);
     if (!(floor_se > 0))
         for (int k = 0; k < 2; k++)
             for (int i = 0; i < m; i++) se[k][i] = fmax(se[k][i], 1e-12);
     for (int k = 0; k < 2; k++)
         for (int i = 0; i < m; i++) f.w[k][i] = 1.0 / (se[k][i] * se[k][i]);
-    int nb = select_knots(&f, p, kx), nseg = nb - 1;
-    signed char *dir = gi_malloc((size_t)2 * nseg);
+    int nb = select_knots(&f, p, kx);
+    signed char *dir[2] = {gi_malloc(cap), gi_malloc(cap)};
     for (int k = 0; k < 2; k++) {
-        fit_direct(x, f.y[k], f.w[k], m, kx, nb, c[k], f.ws);
-        segment_dirs(x, se[k], m, kx, c[k], nb, p, dir + k * nseg);
+        fit_direct(x, f.y[k], f.w[k], m, kx, nb, NULL, c[k], f.ws);
+        segment_dirs(x, se[k], m, kx, c[k], nb, p, dir[k]);
     }
+    nb = settle(&f, p, kx, nb, dir);
+    for (int k = 0; k < 2; k++) fit_direct(x, f.y[k], f.w[k], m, kx, nb, f.flat[k], c[k], f.ws);
+    int nseg = nb - 1;
     /* neighbouring segments of one phase join; a phase runs between its breakpoints */
     int count = 0;
     for (int j = 0; j < nseg;) {
-        phase_kind kind = kind_of((signed char[2]){dir[j], dir[nseg + j]});
+        phase_kind kind = kind_of((signed char[2]){dir[0][j], dir[1][j]});
         int k = j + 1;
-        while (k < nseg && kind_of((signed char[2]){dir[k], dir[nseg + k]}) == kind) k++;
+        while (k < nseg && kind_of((signed char[2]){dir[0][k], dir[1][k]}) == kind) k++;
         if (kind != PHASE_NONE && count++ < max_seg) {
             phase_segment *g = &seg[count - 1];
             *g = (phase_segment){.kind = kind, .dixl = c[0][k] - c[0][j], .dily = c[1][k] - c[1][j]};
@@ -244,6 +335,6 @@ int phases_detect(const int64_t *step, const double *ixl, const double *se_ixl, 
         }
         j = k;
     }
-    free(x); free(kx); free(dir);
+    free(x); free(buf); free(dir[0]); free(dir[1]); free((void *)f.flat[0]); free((void *)f.flat[1]);
     return count;
 }
