@@ -163,8 +163,9 @@ static double se_at(const double *x, const double *se, int n, double at) {
  * nb breakpoints kx, with hysteresis: the turning points of a zigzag whose every move exceeds
  * max(min_change, z × the combined SE of its two ends) — a move must be that large to start, and
  * to end it the curve must come back by as much. Each move then loses, at either end, the
- * breakpoints still within max(min_change, z_flat combined SE) of the turning value: the plateau
- * before or after it is flat, not part of the move. */
+ * breakpoints still within max(min_change, z_flat combined SE) of the turning value, as long as
+ * what remains is still a move: the plateau before or after it is flat, not part of the move, and
+ * trimming never undoes a move the zigzag found. */
 static void segment_dirs(const double *x, const double *se, int n, const double *kx, const double *c, int nb,
                          const phase_params *p, signed char *dir) {
     double *s = gi_malloc((size_t)nb * sizeof(double));
@@ -206,9 +207,10 @@ static void segment_dirs(const double *x, const double *se, int n, const double 
  * in that curve, unless holding it so (the knots held) raises the curve's chi^2 by more than
  * penalty × ln n: then it is a slope too small to be a move, and stays free. Where a curve turns
  * straight from one move into the opposite one (a V or a peak at one knot), a plateau between two
- * knots is tried instead: flat in every curve that does not carry one move straight through, the
- * pair searched over every place between the neighbouring knots (0.01 decade), then every knot
- * refined; it is kept when it lowers the chi^2 by more than penalty × ln n (what a knot must earn).
+ * knots is tried instead: flat in every curve that does not carry one move straight through, its
+ * start searched at or before the V's knot and its end at or after it, back to the neighbouring
+ * knots (every 0.01 decade), then it and its neighbours refined; it is kept when it lowers the
+ * chi^2 by more than penalty × ln n (what a knot must earn).
  * Last, every knot moves to its best place under the flat segments. kx and dir[] (capacity n + 2)
  * are updated; f->flat[] receives the flat segments (allocated); returns the new count of
  * breakpoints. */
@@ -251,9 +253,9 @@ static int settle(fit_data *f, const phase_params *p, double *kx, int nb, signed
         memcpy(tk + j + 2, kx + j + 1, (size_t)(nb - j - 1) * sizeof(double));
         f->flat[0] = tf[0], f->flat[1] = tf[1];
         double best = INFINITY, ba = 0, bb = 0;
-        for (double a = kx[j - 1] + 0.01; a < kx[j + 1]; a += 0.01) {
+        for (double a = kx[j]; a > kx[j - 1]; a -= 0.01) {
             if (!segment_ok(x, n, kx[j - 1], a, p)) continue;
-            for (double b = a + 0.01; b < kx[j + 1]; b += 0.01) {
+            for (double b = kx[j]; b < kx[j + 1]; b += 0.01) {
                 if (!segment_ok(x, n, a, b, p) || !segment_ok(x, n, b, kx[j + 1], p)) continue;
                 tk[j] = a, tk[j + 1] = b;
                 double c2 = fit_both(f, tk, nb + 1);

@@ -22,9 +22,16 @@
  *     errors at the two ends, and ends only when it has come back by as much. The errors of the
  *     ends, not the fit's: real errors along a curve are autocorrelated, and the end points'
  *     errors bound a difference whatever the correlation. A move then loses, at either end, the
- *     knots still within max(min_change, z_flat (1) combined SE) of its turning value: a plateau
- *     next to a move is flat, not part of it.
- *  4. Phases. The pair of directions of each segment names its phase (table above); neighbouring
+ *     knots still within max(min_change, z_flat (2) combined SE) of its turning value, while what
+ *     remains is still a move: a plateau next to a move is flat, not part of it.
+ *  4. The fit the reading asserts. A segment a curve reads as flat is held flat in that curve's
+ *     fit unless that raises its chi^2 (knots held) by more than penalty × ln n; where a curve
+ *     turns straight from a move into the opposite one at one knot (a V or a peak), a plateau
+ *     between two knots (flat in the curves that turn there) is tried, its ends searched every
+ *     0.01 decade on either side of that knot, and kept when it lowers the chi^2 by more than
+ *     penalty × ln n; then every knot moves to its best place under the flat segments. The
+ *     phases' boundaries are these knots.
+ *  5. Phases. The pair of directions of each segment names its phase (table above); neighbouring
  *     segments of one phase join. A phase runs between two knots (steps that need not be
  *     evaluated ones), or from the first or to the last evaluation.
  * The standard errors are the redraws' (the mean of R+1 noise draws, SE = sd / sqrt(R+1)) when the
