@@ -203,82 +203,186 @@ static void segment_dirs(const double *x, const double *se, int n, const double 
     free(s); free(pivot);
 }
 
-/* The fit the reading asserts. Each segment a curve's reading calls flat (direction 0) is held flat
- * in that curve, unless holding it so (the knots held) raises the curve's chi^2 by more than
- * penalty × ln n: then it is a slope too small to be a move, and stays free. Where a curve turns
- * straight from one move into the opposite one (a V or a peak at one knot), a plateau between two
- * knots is tried instead: flat in every curve that does not carry one move straight through, its
- * start searched at or before the V's knot and its end at or after it, back to the neighbouring
- * knots (every 0.01 decade), then it and its neighbours refined; it is kept when it lowers the
- * chi^2 by more than penalty × ln n (what a knot must earn).
- * Last, every knot moves to its best place under the flat segments. kx and dir[] (capacity n + 2)
- * are updated; f->flat[] receives the flat segments (allocated); returns the new count of
- * breakpoints. */
+/* A model the reading asserts: nb breakpoints kx, and per curve each segment's direction and
+ * whether the fit holds it flat (capacity n + 2 each). */
+typedef struct { int nb; double *kx; signed char *dir[2], *flat[2]; } model;
+
+static model model_new(size_t cap) {
+    return (model){0, gi_malloc(cap * sizeof(double)), {gi_malloc(cap), gi_malloc(cap)}, {gi_malloc(cap), gi_malloc(cap)}};
+}
+static void model_free(model *m) { free(m->kx); free(m->dir[0]); free(m->dir[1]); free(m->flat[0]); free(m->flat[1]); }
+static void model_copy(model *to, const model *from) {
+    to->nb = from->nb;
+    memcpy(to->kx, from->kx, (size_t)from->nb * sizeof(double));
+    for (int k = 0; k < 2; k++) memcpy(to->dir[k], from->dir[k], (size_t)from->nb), memcpy(to->flat[k], from->flat[k], (size_t)from->nb);
+}
+static double model_chi2(fit_data *f, const model *m) {
+    f->flat[0] = m->flat[0], f->flat[1] = m->flat[1];
+    return fit_both(f, m->kx, m->nb);
+}
+/* The chi^2 plus beta / 3 per free parameter: a knot's place, and its value in each curve, less
+ * one value per segment held flat (its ends share one). A knot free in both curves costs beta, as
+ * in the selection; a plateau between two knots where one was, flat in both curves, costs beta / 3. */
+static double model_score(fit_data *f, const model *m, double beta) {
+    int free_params = m->nb - 2 + 2 * m->nb;
+    for (int k = 0; k < 2; k++)
+        for (int j = 0; j + 1 < m->nb; j++) free_params -= m->flat[k][j] != 0;
+    return model_chi2(f, m) + beta / 3 * free_params;
+}
+static void model_refine(fit_data *f, const phase_params *p, model *m, int j0, int j1) {
+    f->flat[0] = m->flat[0], f->flat[1] = m->flat[1];
+    refine_knots(f, p, m->kx, m->nb, j0, j1);
+}
+
+/* Knot j of m (its two segments read alike in both curves) removed into t, the merged segment flat
+ * in a curve where both were (all = 1) or either was (all = 0). */
+static void model_drop(model *t, const model *m, int j, int all) {
+    t->nb = m->nb - 1;
+    memcpy(t->kx, m->kx, (size_t)j * sizeof(double));
+    memcpy(t->kx + j, m->kx + j + 1, (size_t)(m->nb - j - 1) * sizeof(double));
+    for (int k = 0; k < 2; k++) {
+        memcpy(t->dir[k], m->dir[k], (size_t)j);
+        memcpy(t->dir[k] + j, m->dir[k] + j + 1, (size_t)(m->nb - j - 2));
+        memcpy(t->flat[k], m->flat[k], (size_t)j);
+        memcpy(t->flat[k] + j, m->flat[k] + j + 1, (size_t)(m->nb - j - 2));
+        t->flat[k][j - 1] = all ? m->flat[k][j - 1] && m->flat[k][j] : m->flat[k][j - 1] || m->flat[k][j];
+    }
+}
+
+/* Do the segments on either side of knot j read alike in both curves? */
+static int same_reading(const model *m, int j) {
+    return j >= 1 && j + 1 < m->nb && m->dir[0][j - 1] == m->dir[0][j] && m->dir[1][j - 1] == m->dir[1][j];
+}
+
+/* Backward elimination under the reading: the knot between two segments read alike whose removal
+ * (the merged segment flat where both were, or where either was; its neighbours refined) lowers
+ * the score most goes, while one lowers it. Returns 1 if any went. */
+static int model_eliminate(fit_data *f, const phase_params *p, model *m, model *t, model *best, double beta) {
+    int any = 0;
+    for (;;) {
+        double score = model_score(f, m, beta), cheapest = 0;
+        int found = 0;
+        for (int j = 1; j + 1 < m->nb; j++) {
+            if (!same_reading(m, j)) continue;
+            for (int all = 0; all <= 1; all++) {
+                model_drop(t, m, j, all);
+                model_refine(f, p, t, j - 1, j);
+                double cost = model_score(f, t, beta) - score;
+                if (cost < cheapest) cheapest = cost, found = 1, model_copy(best, t);
+            }
+        }
+        if (!found) return any;
+        model_copy(m, best);
+        any = 1;
+    }
+}
+
+/* The V at knot j of m as a plateau in t: knot j becomes a < b, the segment between flat (direction
+ * 0) in each curve that does not carry one move straight through; with dl (dr) the knot before
+ * (after) it, inside the same move, removed too. a is searched every 0.01 decade back from knot j
+ * to the knot before, b forward to the knot after, then the knots around refined. Returns the
+ * chi^2, or INFINITY when no plateau fits between the neighbours. */
+static double model_plateau(fit_data *f, const phase_params *p, const model *m, int j, int dl, int dr, model *t) {
+    const double *x = f->x;
+    int n = f->n, nb = m->nb, L = j - 1 - dl, R = j + 1 + dr; /* the knots kept either side */
+    t->nb = nb + 1 - dl - dr;
+    memcpy(t->kx, m->kx, (size_t)(L + 1) * sizeof(double));
+    memcpy(t->kx + L + 3, m->kx + R, (size_t)(nb - R) * sizeof(double));
+    for (int k = 0; k < 2; k++) {
+        memcpy(t->dir[k], m->dir[k], (size_t)L), memcpy(t->flat[k], m->flat[k], (size_t)L);
+        int through = m->dir[k][j - 1] && m->dir[k][j - 1] == m->dir[k][j];
+        t->dir[k][L] = m->dir[k][j - 1], t->flat[k][L] = m->flat[k][j - 1] && (!dl || m->flat[k][j - 2]);
+        t->flat[k][L + 1] = !through, t->dir[k][L + 1] = through ? m->dir[k][j] : 0;
+        t->dir[k][L + 2] = m->dir[k][j], t->flat[k][L + 2] = m->flat[k][j] && (!dr || m->flat[k][j + 1]);
+        memcpy(t->dir[k] + L + 3, m->dir[k] + R, (size_t)(nb - 1 - R)), memcpy(t->flat[k] + L + 3, m->flat[k] + R, (size_t)(nb - 1 - R));
+    }
+    f->flat[0] = t->flat[0], f->flat[1] = t->flat[1];
+    double best = INFINITY, ba = 0, bb = 0, lo = m->kx[L], hi = m->kx[R];
+    for (double a = m->kx[j]; a > lo; a -= 0.01) {
+        if (!segment_ok(x, n, lo, a, p)) continue;
+        for (double b = m->kx[j]; b < hi; b += 0.01) {
+            if (!segment_ok(x, n, a, b, p) || !segment_ok(x, n, b, hi, p)) continue;
+            t->kx[L + 1] = a, t->kx[L + 2] = b;
+            double c2 = fit_both(f, t->kx, t->nb);
+            if (c2 < best) best = c2, ba = a, bb = b;
+        }
+    }
+    if (!isfinite(best)) return INFINITY;
+    t->kx[L + 1] = ba, t->kx[L + 2] = bb;
+    model_refine(f, p, t, L, L + 3);
+    return model_chi2(f, t);
+}
+
+/* Each V or peak (a curve turning straight from a move into the opposite one at knot j) against
+ * plateaus in its place, with or without the knots beside it inside the same moves, by the score:
+ * the best replaces the V when it scores better. Returns 1 if any did. */
+static int model_plateaus(fit_data *f, const phase_params *p, model *m, model *t, model *best, model *v, double beta,
+                          size_t cap) {
+    int any = 0;
+    for (int j = 1; j + 1 < m->nb; j++) {
+        int turns = 0;
+        for (int k = 0; k < 2; k++) turns |= m->dir[k][j - 1] * m->dir[k][j] < 0;
+        if (!turns || m->nb + 1 > (int)cap) continue;
+        model_copy(v, m); /* the V, its knots refined under the flat segments */
+        model_refine(f, p, v, j - 1, j + 1);
+        double score = model_score(f, v, beta), best_score = score;
+        int best_shift = 0;
+        for (int dl = 0; dl <= 1; dl++)
+            for (int dr = 0; dr <= 1; dr++) {
+                if ((dl && !same_reading(m, j - 1)) || (dr && !same_reading(m, j + 1))) continue;
+                double c2 = model_plateau(f, p, m, j, dl, dr, t);
+                if (isfinite(c2)) c2 = model_score(f, t, beta);
+                if (c2 < best_score - 1e-9) best_score = c2, best_shift = 1 - dl, model_copy(best, t);
+            }
+        if (best_score < score - 1e-9) {
+            model_copy(m, best);
+            j += best_shift; /* past the plateau */
+            any = 1;
+        }
+    }
+    return any;
+}
+
+/* The fit the reading asserts (report/phases.h, step 4). Each segment a curve's reading calls flat
+ * (direction 0) is held flat in that curve, unless holding it so (the knots held) raises the
+ * curve's chi^2 by more than what a free parameter costs, penalty × ln n / 3: then it is a slope
+ * too small to be a move, and stays free. Then, in turn until neither changes anything (at most 4
+ * rounds): knots between two segments read alike go (model_eliminate), and each V or peak is tried
+ * as a plateau (model_plateaus), both judged by model_score, the criterion the knots were chosen by
+ * with the flat segments' saved parameters counted. Last, every knot moves to its best place under
+ * the flat segments. kx and dir[] (capacity n + 2) are updated; f->flat[] receives the flat
+ * segments (allocated); returns the new count of breakpoints. */
 static int settle(fit_data *f, const phase_params *p, double *kx, int nb, signed char *dir[2]) {
     const double *x = f->x;
     int n = f->n;
     double beta = p->penalty * log((double)n);
     size_t cap = (size_t)n + 2;
-    signed char *flat[2] = {gi_calloc(cap, 1), gi_calloc(cap, 1)};
-    f->flat[0] = flat[0], f->flat[1] = flat[1];
+    model m = model_new(cap), t = model_new(cap), best = model_new(cap), v = model_new(cap);
+    m.nb = nb;
+    memcpy(m.kx, kx, (size_t)nb * sizeof(double));
     for (int k = 0; k < 2; k++) {
+        memcpy(m.dir[k], dir[k], (size_t)(nb - 1));
+        memset(m.flat[k], 0, cap);
         double free_chi2 = fit_direct(x, f->y[k], f->w[k], n, kx, nb, NULL, NULL, f->ws);
         for (int j = 0; j + 1 < nb; j++) {
             if (dir[k][j]) continue;
-            flat[k][j] = 1;
-            double c2 = fit_direct(x, f->y[k], f->w[k], n, kx, nb, flat[k], NULL, f->ws);
-            flat[k][j] = 0;
-            flat[k][j] = c2 - free_chi2 <= beta;
+            m.flat[k][j] = 1;
+            double c2 = fit_direct(x, f->y[k], f->w[k], n, kx, nb, m.flat[k], NULL, f->ws);
+            m.flat[k][j] = c2 - free_chi2 <= beta / 3;
         }
     }
-    double *tk = gi_malloc(cap * sizeof(double));
-    signed char *tf[2] = {gi_malloc(cap), gi_malloc(cap)};
-    for (int j = 1; j + 1 < nb; j++) {
-        int turns = 0;
-        for (int k = 0; k < 2; k++) turns |= dir[k][j - 1] * dir[k][j] < 0;
-        if (!turns || nb + 1 > (int)cap) continue;
-        /* the V: knots as they are, refined under the flat segments */
-        f->flat[0] = flat[0], f->flat[1] = flat[1];
-        memcpy(tk, kx, (size_t)nb * sizeof(double));
-        refine_knots(f, p, tk, nb, j - 1, j + 1);
-        double v_chi2 = fit_both(f, tk, nb);
-        /* the plateau: kx[j] becomes a < b, the segment between flat in each curve that does not
-           carry one move straight through */
-        for (int k = 0; k < 2; k++) {
-            memcpy(tf[k], flat[k], (size_t)j);
-            tf[k][j] = !(dir[k][j - 1] && dir[k][j - 1] == dir[k][j]);
-            memcpy(tf[k] + j + 1, flat[k] + j, (size_t)(nb - 1 - j));
-        }
-        memcpy(tk, kx, (size_t)j * sizeof(double));
-        memcpy(tk + j + 2, kx + j + 1, (size_t)(nb - j - 1) * sizeof(double));
-        f->flat[0] = tf[0], f->flat[1] = tf[1];
-        double best = INFINITY, ba = 0, bb = 0;
-        for (double a = kx[j]; a > kx[j - 1]; a -= 0.01) {
-            if (!segment_ok(x, n, kx[j - 1], a, p)) continue;
-            for (double b = kx[j]; b < kx[j + 1]; b += 0.01) {
-                if (!segment_ok(x, n, a, b, p) || !segment_ok(x, n, b, kx[j + 1], p)) continue;
-                tk[j] = a, tk[j + 1] = b;
-                double c2 = fit_both(f, tk, nb + 1);
-                if (c2 < best) best = c2, ba = a, bb = b;
-            }
-        }
-        if (!isfinite(best)) continue;
-        tk[j] = ba, tk[j + 1] = bb;
-        refine_knots(f, p, tk, nb + 1, j - 1, j + 2);
-        if (v_chi2 - fit_both(f, tk, nb + 1) <= beta) continue;
-        /* kept: the plateau's segment gets direction 0 in the curves flat on it */
-        memcpy(kx, tk, (size_t)(nb + 1) * sizeof(double));
-        for (int k = 0; k < 2; k++) {
-            memcpy(flat[k], tf[k], (size_t)nb);
-            memmove(dir[k] + j + 1, dir[k] + j, (size_t)(nb - 1 - j));
-            dir[k][j] = tf[k][j] ? 0 : dir[k][j - 1];
-        }
-        nb++;
-        j++;
+    for (int round = 0; round < 4; round++) {
+        int changed = model_eliminate(f, p, &m, &t, &best, beta);
+        changed |= model_plateaus(f, p, &m, &t, &best, &v, beta, cap);
+        if (!changed) break;
     }
+    model_refine(f, p, &m, 1, m.nb - 2);
+    memcpy(kx, m.kx, (size_t)m.nb * sizeof(double));
+    signed char *flat[2] = {gi_malloc(cap), gi_malloc(cap)};
+    for (int k = 0; k < 2; k++) memcpy(dir[k], m.dir[k], (size_t)m.nb), memcpy(flat[k], m.flat[k], (size_t)m.nb);
     f->flat[0] = flat[0], f->flat[1] = flat[1];
-    refine_knots(f, p, kx, nb, 1, nb - 2);
-    free(tk); free(tf[0]); free(tf[1]);
+    nb = m.nb;
+    model_free(&m); model_free(&t); model_free(&best); model_free(&v);
     return nb;
 }
 
@@ -317,7 +421,10 @@ int phases_detect(const int64_t *step, const double *ixl, const double *se_ixl, 
         fit_direct(x, f.y[k], f.w[k], m, kx, nb, NULL, c[k], f.ws);
         segment_dirs(x, se[k], m, kx, c[k], nb, p, dir[k]);
     }
-    nb = settle(&f, p, kx, nb, dir);
+    int moves = 0; /* no move in either curve: no phase, and nothing for settle() to place */
+    for (int k = 0; k < 2; k++)
+        for (int j = 0; j + 1 < nb; j++) moves |= dir[k][j] != 0;
+    if (moves) nb = settle(&f, p, kx, nb, dir);
     for (int k = 0; k < 2; k++) fit_direct(x, f.y[k], f.w[k], m, kx, nb, f.flat[k], c[k], f.ws);
     int nseg = nb - 1;
     /* neighbouring segments of one phase join; a phase runs between its breakpoints */
