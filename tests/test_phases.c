@@ -89,9 +89,9 @@ static int cmp_abs(const void *a, const void *b) {
 
 /* Known change points at the real standard errors. Without noise every boundary is found. With
  * noise (200 curves per schedule and noise kind) the test holds the rule to what it measured
- * (printed): 71.5–90% of curves have all six boundaries within tolerance, 94–98% of the boundaries
- * are, the median error is 0.010–0.016 decade (52–81%, 88–96%, 0.011–0.018 before the rule held
- * its flat segments flat and tried plateaus at V's). Every boundary on every curve is out of
+ * (printed): 72.5–90.5% of curves have all six boundaries within tolerance, 95–98% of the
+ * boundaries are, the median error is 0.011–0.016 decade (52–81%, 88–96%, 0.011–0.018 before the
+ * rule held its flat segments flat and tried plateaus at V's). Every boundary on every curve is out of
  * reach at this noise: an oracle told the true change points' number and the plateaus' flatness,
  * fitting only their places, misses on 1.5–7% of these curves; and about 5% of the 0.3-decade
  * plateaus between opposite moves are read as a V, noise taking the plateau's gain under the
