@@ -88,11 +88,14 @@ static int cmp_abs(const void *a, const void *b) {
 }
 
 /* Known change points at the real standard errors. Without noise every boundary is found. With
- * noise (200 curves per schedule and noise kind) the test holds the rule to what it measured when
- * it was written (printed): 52–81% of curves have all six boundaries within tolerance, 88–96% of
- * the boundaries are, the median error is 0.011–0.018 decade. The misses are mostly the
- * 0.3-decade plateau between the fall and the rise read as a V (a merged boundary): at 6–8
- * standard errors a plateau that short is not always resolvable (README, "The phase rule"). */
+ * noise (200 curves per schedule and noise kind) the test holds the rule to what it measured
+ * (printed): 72.5–90.5% of curves have all six boundaries within tolerance, 95–98% of the
+ * boundaries are, the median error is 0.011–0.016 decade (52–81%, 88–96%, 0.011–0.018 before the
+ * rule held its flat segments flat and tried plateaus at V's). Every boundary on every curve is out of
+ * reach at this noise: an oracle told the true change points' number and the plateaus' flatness,
+ * fitting only their places, misses on 1.5–7% of these curves; and about 5% of the 0.3-decade
+ * plateaus between opposite moves are read as a V, noise taking the plateau's gain under the
+ * knot penalty (README, "The phase rule"). */
 TEST(phases_recover_known_change_points) {
     int64_t step[MAXN];
     double ixl[MAXN], ily[MAXN], sx[MAXN], sy[MAXN];
@@ -129,9 +132,9 @@ TEST(phases_recover_known_change_points) {
                     100 * all / trials, 100 * found / (6 * trials), med);
             if (!noise) CHECK(all == 1);
             else {
-                CHECK(all >= 0.45 * trials);
-                CHECK(found >= 0.85 * 6 * trials);
-                CHECK(med <= 0.03);
+                CHECK(all >= 0.65 * trials);
+                CHECK(found >= 0.92 * 6 * trials);
+                CHECK(med <= 0.02);
             }
             free(errs);
         }

@@ -17,7 +17,7 @@ char phase_letter(phase_kind k) { return k > PHASE_NONE && k < PHASE_KINDS ? pha
 
 phase_params phase_defaults(void) {
     return (phase_params){.min_step = 30, .min_decades = 0.15, .min_points = 3, .penalty = 1.0, .z = 3.0,
-                          .min_change = 0.1, .z_flat = 1.0};
+                          .min_change = 0.1, .z_flat = 2.0};
 }
 
 phase_params phase_params_of(const gi_config *c) {

@@ -22,9 +22,20 @@
  *     errors at the two ends, and ends only when it has come back by as much. The errors of the
  *     ends, not the fit's: real errors along a curve are autocorrelated, and the end points'
  *     errors bound a difference whatever the correlation. A move then loses, at either end, the
- *     knots still within max(min_change, z_flat (1) combined SE) of its turning value: a plateau
- *     next to a move is flat, not part of it.
- *  4. Phases. The pair of directions of each segment names its phase (table above); neighbouring
+ *     knots still within max(min_change, z_flat (2) combined SE) of its turning value, while what
+ *     remains is still a move: a plateau next to a move is flat, not part of it.
+ *  4. The fit the reading asserts. A segment a curve reads as flat is held flat in that curve's
+ *     fit unless that raises its chi^2 (knots held) by more than penalty × ln n / 3. Then, judged
+ *     by chi^2 plus penalty × ln n / 3 per free parameter (a knot's place and its value in each
+ *     curve, less one value per segment held flat — a knot free in both curves costs penalty ×
+ *     ln n, as in step 2): knots between two segments read alike go while that lowers the score,
+ *     and each V or peak (a curve turning straight from a move into the opposite one at one knot)
+ *     is replaced by a plateau between two knots, flat in the curves that turn there, when one
+ *     scores better — its ends searched every 0.01 decade on either side of that knot, with or
+ *     without the knots beside it inside the same moves; until neither changes anything (at most
+ *     4 rounds). Last, every knot moves to its best place under the flat segments; the phases'
+ *     boundaries are these knots.
+ *  5. Phases. The pair of directions of each segment names its phase (table above); neighbouring
  *     segments of one phase join. A phase runs between two knots (steps that need not be
  *     evaluated ones), or from the first or to the last evaluation.
  * The standard errors are the redraws' (the mean of R+1 noise draws, SE = sd / sqrt(R+1)) when the

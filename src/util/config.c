@@ -121,7 +121,7 @@ static const option options[] = {
     {"phases.penalty", T_DBL, FLD(phases.penalty), "1.0", GE(0), 0, NULL},
     {"phases.z", T_DBL, FLD(phases.z), "3.0", GE(0), 0, NULL},
     {"phases.min_change", T_DBL, FLD(phases.min_change), "0.1", GE(0), 0, NULL},
-    {"phases.z_flat", T_DBL, FLD(phases.z_flat), "1.0", GE(0), 0, NULL},
+    {"phases.z_flat", T_DBL, FLD(phases.z_flat), "2.0", GE(0), 0, NULL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
