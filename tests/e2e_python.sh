@@ -39,5 +39,13 @@ print("same", r.mi)
 PY
 out=$(cd "$tmp" && env -u GROKINFO_LIB -u PYTHONPATH "$tmp/V/bin/python" check.py "$bin" 2>&1)
 [[ $out == same* ]] && ok python_installed_equals_cli || fail python_installed_equals_cli "$out"
+# the transformer example, short, through the installed package; its run directory drawn by plot
+if "$tmp/V/bin/python" -c 'import torch' 2>/dev/null; then
+    if (cd "$tmp" && env -u GROKINFO_LIB -u PYTHONPATH "$tmp/V/bin/python" "$OLDPWD/examples/torch_modular_transformer.py" \
+            --out "$tmp/tm" --p 23 --steps 200 --evals 12 >"$tmp/tm.log" 2>&1) &&
+       "$bin" plot "$tmp/tm" >"$tmp/plot.log" 2>&1 && [ -s "$tmp/tm/figures/infoplane.png" ] && [ -s "$tmp/tm/figures/oinfo.png" ]
+    then ok python_example_transformer_plots
+    else fail python_example_transformer_plots "$(tail -3 "$tmp/tm.log" "$tmp/plot.log" 2>/dev/null | tr '\n' ' ')"; fi
+else echo "skip e2e_python_example_transformer_plots: no torch for $PY (Debian: python3-torch)"; fi
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
