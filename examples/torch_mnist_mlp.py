@@ -151,7 +151,8 @@ def main():
     s = mon.close()
     total = time.perf_counter() - t_start
     tm = s["timing_seconds"]
-    print(f"{args.out}: {args.steps} steps; memorised at {s['memorisation_step']}, grokked at {s['grokking_step']}; "
+    at = lambda key, what: f"{what} at {s[key]}" if s.get(key) is not None else f"not {what}"
+    print(f"{args.out}: {args.steps} steps; {at('memorisation_step', 'memorised')}, {at('grokking_step', 'grokked')}; "
           f"final train_acc {s['final_train_acc']:.4f} eval_acc {s['final_eval_acc']:.4f}")
     print(f"time: total {total:.1f} s (training steps {t_train:.1f} s, monitor {tm['monitor']:.1f} s: forward passes "
           f"{tm['evaluation_passes']:.1f}, X compression {tm['x_compression']:.1f}, MI {tm['estimation']:.1f}, "

@@ -92,10 +92,13 @@ static int write_oinfo_gp(const char *path, const oinfo_report *r, const char *t
         fprintf(f, "set logscale x\nset xrange [*:*]\nset autoscale xfix\nset format x \"10^{%%L}\"\nset mxtics 10\n");
         /* top: the paper's panel */
         fprintf(f, "set tmargin at screen 0.90\nset bmargin at screen 0.42\nset xlabel \"\"\nset format x \"\"\n"
-                   "set yrange [-0.02:1.05]\nset ytics 0.2\nset ylabel \"%s\"\n"
-                   "set title \"layer %d: smoothed synergy peaks at step %lld, redundancy at %lld (dots)\" font \",12\"\n",
-                l == 0 ? "normalised value, accuracy" : "", c->layer, (long long)c->synergy_peak_step,
-                (long long)c->redundancy_peak_step);
+                   "set yrange [-0.02:1.05]\nset ytics 0.2\nset ylabel \"%s\"\n",
+                l == 0 ? "normalised value, accuracy" : "");
+        if (c->synergy_peak_step < 0) /* a layer without rows has no peaks */
+            fprintf(f, "set title \"layer %d: no O-information\" font \",12\"\n", c->layer);
+        else
+            fprintf(f, "set title \"layer %d: smoothed synergy peaks at step %lld, redundancy at %lld (dots)\" font \",12\"\n",
+                    c->layer, (long long)c->synergy_peak_step, (long long)c->redundancy_peak_step);
         milestone_lines(f, r);
         if (l == L - 1)
             fprintf(f, "set key at screen %.4f, screen 0.90 left top Left reverse box samplen 3 spacing 1.25 width 1\n", keyx);
