@@ -93,7 +93,7 @@ static int cmp_abs(const void *a, const void *b) {
  * boundaries are, the median error is 0.011–0.016 decade (52–81%, 88–96%, 0.011–0.018 before the
  * rule held its flat segments flat and tried plateaus at V's). Every boundary on every curve is out of
  * reach at this noise: an oracle told the true change points' number and the plateaus' flatness,
- * fitting only their places, misses on 1.5–7% of these curves; and about 5% of the 0.3-decade
+ * fitting only their places, misses on 4–7.5% of these curves (the next test); and about 5% of the 0.3-decade
  * plateaus between opposite moves are read as a V, noise taking the plateau's gain under the
  * knot penalty (README, "The phase rule"). */
 TEST(phases_recover_known_change_points) {
@@ -137,6 +137,115 @@ TEST(phases_recover_known_change_points) {
                 CHECK(med <= 0.02);
             }
             free(errs);
+        }
+    }
+}
+
+/* ---- an oracle for the known change points ---- */
+
+/* The weighted least-squares χ² of both curves under the true topology with change points kx[0..4]
+ * (the data end at x = 5): I(X;L) levels a0, a1, a2 on the flat segments and a3 at the end,
+ * I(L;Y) levels b0, b1, b2 (it holds during compression); linear between, continuous. Points below
+ * step 30 are left out, as the rule leaves them. */
+static double oracle_chi2(const double *x, const double *ixl, const double *sx, const double *ily, const double *sy, int n,
+                          const double *kx) {
+    double chi2 = 0;
+    for (int c = 0; c < 2; c++) {
+        int m = c ? 3 : 4; /* parameters */
+        double A[4][4] = {{0}}, rhs[4] = {0}, sol[4];
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < n; i++) {
+                if (x[i] < log10(30.0)) continue;
+                double basis[4] = {0}, xi = x[i], u;
+                /* the value at x as a combination of the levels */
+                if (xi <= kx[0]) basis[0] = 1;
+                else if (xi <= kx[1]) u = (xi - kx[0]) / (kx[1] - kx[0]), basis[0] = 1 - u, basis[1] = u;
+                else if (xi <= kx[2]) basis[1] = 1;
+                else if (xi <= kx[3]) u = (xi - kx[2]) / (kx[3] - kx[2]), basis[1] = 1 - u, basis[2] = u;
+                else if (xi <= kx[4]) basis[2] = 1;
+                else if (c) basis[2] = 1;
+                else u = (xi - kx[4]) / (5.0 - kx[4]), basis[2] = 1 - u, basis[3] = u;
+                double y = c ? ily[i] : ixl[i], w = 1.0 / (c ? sy[i] * sy[i] : sx[i] * sx[i]);
+                if (pass == 0) {
+                    for (int a = 0; a < m; a++) {
+                        rhs[a] += w * basis[a] * y;
+                        for (int b = 0; b < m; b++) A[a][b] += w * basis[a] * basis[b];
+                    }
+                } else {
+                    double f = 0;
+                    for (int a = 0; a < m; a++) f += basis[a] * sol[a];
+                    chi2 += w * (y - f) * (y - f);
+                }
+            }
+            if (pass == 0) { /* Gaussian elimination on the m x m normal equations */
+                for (int a = 0; a < m; a++)
+                    for (int b = a + 1; b < m; b++) {
+                        double q = A[b][a] / A[a][a];
+                        for (int d = a; d < m; d++) A[b][d] -= q * A[a][d];
+                        rhs[b] -= q * rhs[a];
+                    }
+                for (int a = m - 1; a >= 0; a--) {
+                    double v = rhs[a];
+                    for (int d = a + 1; d < m; d++) v -= A[a][d] * sol[d];
+                    sol[a] = v / A[a][a];
+                }
+            }
+        }
+    }
+    return chi2;
+}
+
+/* Every boundary on every noisy curve is out of any rule's reach at this noise and tolerance: an
+ * oracle told the true topology and which segments are flat, fitting only the five change points'
+ * places by maximum likelihood (coordinate descent from the true places, each within 0.3 decade
+ * and between its neighbours, at 0.01 then 0.002 decade), on the same curves as
+ * phases_recover_known_change_points (same seeds), still puts a change point outside max(0.1
+ * decade, the local gap) on some curves of every noisy setting (measured: 4–8% of them). */
+TEST(phases_every_boundary_is_out_of_reach_even_for_an_oracle) {
+    int64_t step[MAXN];
+    double x[MAXN], ixl[MAXN], ily[MAXN], sx[MAXN], sy[MAXN];
+    for (int log = 0; log <= 1; log++) {
+        int n = grid(log, step);
+        for (int i = 0; i < n; i++) x[i] = step[i] ? log10((double)step[i]) : 0.0;
+        for (int noise = 1; noise < 3; noise++) {
+            int trials = 200, missed_curves = 0, found = 0;
+            rng_t r;
+            rng_seed(&r, 1000 + 10 * log + noise); /* the rule's test's curves */
+            for (int t = 0; t < trials; t++) {
+                errors(n, 0.13, t, sx);
+                errors(n, 0.085, 2 * t, sy);
+                for (int i = 0; i < n; i++) truth(x[i], &ixl[i], &ily[i]);
+                add_noise(&r, n, noise == 2 ? 0.9 : 0.0, sx, ixl);
+                add_noise(&r, n, noise == 2 ? 0.9 : 0.0, sy, ily);
+                double kx[5] = {knot[0], knot[1], knot[2], knot[3], knot[4]};
+                double best = oracle_chi2(x, ixl, sx, ily, sy, n, kx);
+                for (int pass = 0, moved = 1; moved && pass < 8; pass++) {
+                    moved = 0;
+                    for (int j = 0; j < 5; j++) {
+                        /* between its neighbours, within 0.3 decade: every 0.01, then every 0.002 around the best */
+                        double lo = fmax(j ? kx[j - 1] : 2.0, kx[j] - 0.3), hi = fmin(j < 4 ? kx[j + 1] : 5.0, kx[j] + 0.3);
+                        double keep = kx[j], at = keep;
+                        for (int level = 0; level < 2; level++) {
+                            double h = level ? 0.002 : 0.01, a = level ? fmax(lo, at - 0.01) : lo, b = level ? fmin(hi, at + 0.01) : hi;
+                            for (double v = a + h; v < b - 1e-9; v += h) {
+                                kx[j] = v;
+                                double c2 = oracle_chi2(x, ixl, sx, ily, sy, n, kx);
+                                if (c2 < best - 1e-9) best = c2, at = v;
+                            }
+                        }
+                        kx[j] = at;
+                        moved |= at != keep;
+                    }
+                }
+                int ok = 0;
+                for (int j = 0; j < 5; j++) ok += fabs(kx[j] - knot[j]) <= fmax(0.1, gap_at(step, n, knot[j])) + 1e-9;
+                found += ok;
+                missed_curves += ok < 5;
+            }
+            fprintf(stderr, "  oracle, %s schedule, %s: %.1f%% of curves miss a change point, %.1f%% of change points found\n",
+                    log ? "log" : "seed", noise == 1 ? "independent noise" : "AR(1) noise", 100.0 * missed_curves / trials,
+                    100.0 * found / (5 * trials));
+            CHECK(missed_curves >= 1);
         }
     }
 }
