@@ -443,7 +443,7 @@ TEST(phases_from_run_reads_metrics_and_mi) {
     gi_err e = {""};
     milestones ms = {.train_threshold = 0.99, .eval_threshold = 0.5};
     CHECK(milestones_read(&ms, dir, &e) == 0);
-    CHECK(phases_from_run(dir, NULL, NULL, &ms, NULL, &r, &e) == 0);
+    CHECK(phases_from_run(dir, NULL, NULL, &ms, NULL, NULL, &r, &e) == 0);
     if (e.msg[0]) fprintf(stderr, "  %s\n", e.msg);
     CHECK(r.memorisation_step == 1000 && r.grokking_step == 2000);
     CHECK(r.n_curves == 4 && r.n_layers == 2);
@@ -475,22 +475,23 @@ TEST(phases_from_run_reads_metrics_and_mi) {
     free(json);
     phases_free(&r);
     /* given milestones win over metrics.csv; an unknown estimator and a bad subset are errors */
-    CHECK(phases_from_run(dir, NULL, "kl", &(milestones){.memorisation = 7, .grokking = -1}, NULL, &r, &e) == 0);
+    CHECK(phases_from_run(dir, NULL, "kl", &(milestones){.memorisation = 7, .grokking = -1}, NULL, NULL, &r, &e) == 0);
     CHECK(r.memorisation_step == 7 && r.grokking_step == -1 && r.n_curves == 2);
     phases_free(&r);
-    CHECK(phases_from_run(dir, NULL, "wkl", &(milestones){.memorisation = 7, .grokking = -1}, NULL, &r, &e) == -1);
+    CHECK(phases_from_run(dir, NULL, "wkl", &(milestones){.memorisation = 7, .grokking = -1}, NULL, NULL, &r, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "no rows with estimator 'wkl'");
     write_text(path, "step,subset,layer,ixl,ixl_err,ily,ily_err\n0,eval,1,1,1,1,1\n0,test,1,1,1,1,1\n");
-    CHECK(phases_from_run(dir, path, NULL, &(milestones){.memorisation = 1, .grokking = 1}, NULL, &r, &e) == -1);
+    CHECK(phases_from_run(dir, path, NULL, &(milestones){.memorisation = 1, .grokking = 1}, NULL, NULL, &r, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "phases.json:3: subset 'test', expected train or eval");
     write_text(path, "step,subset,layer,ily\n0,eval,1,1\n");
-    CHECK(phases_from_run(dir, path, NULL, &(milestones){.memorisation = 1, .grokking = 1}, NULL, &r, &e) == -1);
+    CHECK(phases_from_run(dir, path, NULL, &(milestones){.memorisation = 1, .grokking = 1}, NULL, NULL, &r, &e) == -1);
     CHECK_STR_CONTAINS(e.msg, "no column 'ixl'");
 }
 
 /* Flagged rows are missing values to the phase rule: a clean synthetic curve gives the same
  * segments with wild flagged points added between its rows, while the same points unflagged
- * change them; the curve keeps the flagged points, marked, for the figures. */
+ * change them, unless the caller marks them missing; the curve keeps the flagged points, marked,
+ * for the figures. */
 TEST(phases_treat_flagged_rows_as_missing) {
     char dir[600];
     snprintf(dir, sizeof dir, "%s", test_tmp_path("run_flags"));
@@ -515,7 +516,7 @@ TEST(phases_treat_flagged_rows_as_missing) {
         }
         fclose(f);
         gi_err e = {""};
-        CHECK(phases_from_run(dir, path, NULL, &ms, NULL, &r[variant], &e) == 0);
+        CHECK(phases_from_run(dir, path, NULL, &ms, NULL, NULL, &r[variant], &e) == 0);
     }
     const phase_curve *clean = &r[0].curve[0], *flagged = &r[1].curve[0], *wild = &r[2].curve[0];
     CHECK(flagged->n == clean->n + 11 && flagged->n_flagged == 11 && clean->n_flagged == 0 && wild->n_flagged == 0);
@@ -528,5 +529,23 @@ TEST(phases_treat_flagged_rows_as_missing) {
                   clean->seg[j].end != wild->seg[j].end;
     CHECK(clean->n_seg > 0 && same);
     CHECK(differs); /* so the check above can fail */
+    /* the caller's mask (the study's points outside their regime) does what the flags do: the
+     * unflagged spikes' rows marked missing give the clean curve's segments again */
+    unsigned char missing[2 * MAXN] = {0};
+    int row = 0;
+    for (int i = 0; i < n; i++) {
+        row++;
+        if (step[i] >= 40000 && step[i] <= 60000 && step[i] % 2000 == 0) missing[row++] = 1;
+    }
+    phase_report masked;
+    gi_err e = {""};
+    CHECK(phases_from_run(dir, path, NULL, &(milestones){.memorisation = -1, .grokking = -1}, NULL, missing, &masked, &e) == 0);
+    const phase_curve *mc = &masked.curve[0];
+    int same_masked = mc->n_flagged == 11 && mc->n_seg == clean->n_seg;
+    for (int j = 0; same_masked && j < clean->n_seg; j++)
+        same_masked = clean->seg[j].kind == mc->seg[j].kind && clean->seg[j].start == mc->seg[j].start &&
+                      clean->seg[j].end == mc->seg[j].end;
+    CHECK(same_masked);
+    phases_free(&masked);
     for (int v = 0; v < 3; v++) phases_free(&r[v]);
 }

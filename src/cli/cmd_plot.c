@@ -43,7 +43,7 @@ int cmd_plot(int argc, char **argv) {
     int have_check = have_mi && mi == NULL && path_exists(check_mi);
     phase_report ph, check;
     if (have_mi) {
-        if (phases_from_run(run_dir, mi, estimator, &ms, &pp, &ph, &e)) {
+        if (phases_from_run(run_dir, mi, estimator, &ms, &pp, NULL, &ph, &e)) {
             fprintf(stderr, "grokinfo plot: %s\n", e.msg);
             return 1;
         }
@@ -52,7 +52,7 @@ int cmd_plot(int argc, char **argv) {
         printf("no %s: drawing training and accuracy only (no information plane, no phases)\n", default_mi);
     }
     if (have_check) {
-        if (phases_from_run(run_dir, check_mi, NULL, &ms, &pp, &check, &e)) {
+        if (phases_from_run(run_dir, check_mi, NULL, &ms, &pp, NULL, &check, &e)) {
             fprintf(stderr, "grokinfo plot: %s\n", e.msg);
             phases_free(&ph);
             return 1;

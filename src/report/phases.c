@@ -40,6 +40,7 @@ typedef struct {
     const double *step, *layer, *ixl, *ixl_err, *ily, *ily_err;
     const double *redraws, *ixl_mean, *ixl_sd, *ily_mean, *ily_sd;
     char *const *subset, *const *est, *const *flags;
+    const unsigned char *missing;  /* per row, the caller's: a point to leave out (NULL: none) */
 } mi_columns;
 
 /* the point's values and standard errors: the redraws' mean and SE of the mean where present */
@@ -91,7 +92,8 @@ static int gather(const table *t, const mi_columns *m, const char *want_est, con
         c->step[i] = (int64_t)k[i].step;
         c->ixl[i] = v[0], c->ily[i] = v[1], c->se_ixl[i] = se[0], c->se_ily[i] = se[1];
         /* flagged, or no usable standard error: a missing value */
-        c->flagged[i] = (flags && flags[k[i].row][0] != '\0') || !(se[0] >= 0) || !(se[1] >= 0) || !isfinite(se[0]) ||
+        c->flagged[i] = (flags && flags[k[i].row][0] != '\0') || (m->missing && m->missing[k[i].row]) || !(se[0] >= 0) ||
+                        !(se[1] >= 0) || !isfinite(se[0]) ||
                         !isfinite(se[1]) || !isfinite(v[0]) || !isfinite(v[1]);
         c->n_flagged += c->flagged[i];
     }
@@ -131,7 +133,7 @@ static int detect_unflagged(phase_curve *c, const phase_params *p, gi_err *e) {
 }
 
 int phases_from_run(const char *run_dir, const char *mi_path, const char *estimator, const milestones *ms,
-                    const phase_params *p, phase_report *r, gi_err *e) {
+                    const phase_params *p, const unsigned char *missing, phase_report *r, gi_err *e) {
     *r = (phase_report){0};
     r->params = p ? *p : phase_defaults();
     if (mi_path) {
@@ -150,7 +152,7 @@ int phases_from_run(const char *run_dir, const char *mi_path, const char *estima
     if (!subset) goto done;
     char *const *est = table_col(&t, "estimator") >= 0 ? table_text(&t, "estimator", e) : NULL;
     char *const *flags = table_col(&t, "flags") >= 0 ? table_text(&t, "flags", e) : NULL;
-    mi_columns m = {step, layer, ixl, ixl_err, ily, ily_err, NULL, NULL, NULL, NULL, NULL, subset, est, flags};
+    mi_columns m = {step, layer, ixl, ixl_err, ily, ily_err, NULL, NULL, NULL, NULL, NULL, subset, est, flags, missing};
     if (table_col(&t, "redraws") >= 0 && table_col(&t, "ixl_mean") >= 0 && table_col(&t, "ixl_sd") >= 0 &&
         table_col(&t, "ily_mean") >= 0 && table_col(&t, "ily_sd") >= 0) {
         m.redraws = table_num(&t, "redraws", e);

@@ -112,9 +112,11 @@ typedef struct {
  * milestones are the run's (report/milestones.h), kept to place the phases. estimator NULL takes
  * the estimator of the file's first row; rows of other estimators are ignored. Rows whose ixl or
  * ily is not finite are skipped; rows with flags (a "flags" column, measure/flags.h) are kept
- * in the curve, marked, and left out of the phase rule. */
+ * in the curve, marked, and left out of the phase rule, and so are the rows the caller marks in
+ * missing (NULL: none; one entry per data row of mi_path in the file's order, as table_read reads
+ * it: the study's points outside their estimator's regime). */
 int phases_from_run(const char *run_dir, const char *mi_path, const char *estimator, const milestones *ms,
-                    const phase_params *p, phase_report *r, gi_err *e);
+                    const phase_params *p, const unsigned char *missing, phase_report *r, gi_err *e);
 /* A few lines: the milestones, then one line per curve with its segments. */
 void phases_print(FILE *f, const phase_report *r);
 /* A JSON object (no trailing newline) to embed as the value of "phases" in summary.json;

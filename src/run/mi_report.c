@@ -32,7 +32,7 @@ int mi_report_read(mi_report *r, const char *run_dir, const char *file, const ch
     if (path_join(r->path, sizeof r->path, run_dir, file, e)) return -1;
     if (count_flags(r, &why)) return gi_fail(e, "%s: flags not counted: %s", file, why.msg);
     r->have_flags = 1;
-    if (phases_from_run(run_dir, r->path, NULL, ms, pp, &r->phases, &why)) return gi_fail(e, "phases not found: %s", why.msg);
+    if (phases_from_run(run_dir, r->path, NULL, ms, pp, NULL, &r->phases, &why)) return gi_fail(e, "phases not found: %s", why.msg);
     r->have_phases = 1;
     return 0;
 }

@@ -26,8 +26,7 @@
  *   phases.csv     seed,estimator,subset,layer,phase,start,end
  *                  every segment of every run and MI file, from report/phases.h's phases_from_run
  *                  with the run's phases.* rule (flagged points are missing values to it, and so
- *                  are the points outside their regime: it reads a copy of the file with "regime"
- *                  in their flags)
+ *                  are the points outside their regime, passed to it as its missing rows)
  *   validity.csv   seed,estimator,subset,layer,points,valid_points,valid,outside_regime
  *                  valid = 1 when valid_points >= points / 2 (the estimator is valid on the curve);
  *                  outside_regime: points unflagged and finite but outside the estimator's regime

@@ -127,7 +127,7 @@ static int analyse_group(const analyse_ctx *ctx, const study_group *grp, study_r
     mi_file_list files;
     if (study_mi_files(ctx->spec, grp, ctx->out_dir, &files, e)) goto done;
     for (int i = 0; i < grp->n; i++) {
-        if (study_read_run(ctx->spec, grp->point[i], ctx->out_dir, gr->dir, &files, ctx->log, res, &all[i], e)) goto done;
+        if (study_read_run(ctx->spec, grp->point[i], ctx->out_dir, &files, ctx->log, res, &all[i], e)) goto done;
         if (all[i].finished) run[n++] = &all[i];
     }
     gr->finished = n;

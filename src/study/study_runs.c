@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "measure/mi.h"
 #include "measure/regime.h"
 #include "study/study_runs.h"
@@ -35,75 +34,6 @@ void study_run_free(study_run *r) {
 }
 
 static int subset_index(const char *s) { return !strcmp(s, "eval") ? 0 : !strcmp(s, "train") ? 1 : -1; }
-
-/* splits a CSV line in place at commas (no quoting in these files) */
-static int split_fields(char *line, char **field, int max) {
-    int n = 0;
-    for (char *p = line;;) {
-        char *comma = strchr(p, ',');
-        if (comma) *comma = '\0';
-        if (n < max) field[n] = p;
-        n++;
-        if (!comma) return n;
-        p = comma + 1;
-    }
-}
-
-#define MAX_FIELDS 64
-
-/* The file phases_from_run reads when some points are outside their estimator's regime: the MI
- * file with "regime" in the empty flags of those rows (out[i] for the i-th data row, blank lines
- * skipped as table_read skips them), so that every invalid point is a missing value to the phase
- * rule. Written to dst only when some row changes (*changed). */
-static int write_phase_input(const char *src, const char *dst, const unsigned char *out_row, int n_rows, int *changed,
-                             gi_err *e) {
-    *changed = 0;
-    FILE *in = fopen(src, "r");
-    if (!in) return gi_fail(e, "%s: cannot open (%s)", src, strerror(errno));
-    char *line = NULL, *field[MAX_FIELDS];
-    size_t cap = 0;
-    int c_flags = -1, n_head = 0, rc = 0, row = -1;
-    char *out = NULL;
-    size_t out_len = 0, out_cap = 0;
-    for (long lineno = 1; getline(&line, &cap, in) > 0; lineno++) {
-        line[strcspn(line, "\r\n")] = '\0';
-        if (!line[0]) continue;
-        char orig[8192];
-        snprintf(orig, sizeof orig, "%s", line);
-        int nf = split_fields(line, field, MAX_FIELDS);
-        if (nf > MAX_FIELDS) { rc = gi_fail(e, "%s:%ld: more than %d columns", src, lineno, MAX_FIELDS); break; }
-        char rebuilt[8192];
-        if (row < 0) {
-            n_head = nf;
-            for (int k = 0; k < nf; k++)
-                if (!strcmp(field[k], "flags")) c_flags = k;
-            snprintf(rebuilt, sizeof rebuilt, "%s", orig);
-        } else if (nf != n_head || c_flags < 0 || row >= n_rows || !out_row[row] || field[c_flags][0]) {
-            snprintf(rebuilt, sizeof rebuilt, "%s", orig); /* as it is (phases_from_run reports a bad row) */
-        } else {
-            field[c_flags] = "regime";
-            *changed = 1;
-            size_t len = 0;
-            for (int k = 0; k < nf; k++)
-                len += (size_t)snprintf(rebuilt + len, len < sizeof rebuilt ? sizeof rebuilt - len : 0, "%s%s", k ? "," : "", field[k]);
-            if (len >= sizeof rebuilt) { rc = gi_fail(e, "%s:%ld: line too long", src, lineno); break; }
-        }
-        row++;
-        size_t add = strlen(rebuilt) + 1;
-        if (out_len + add + 1 > out_cap) {
-            out_cap = 2 * (out_len + add + 1024);
-            out = gi_realloc(out, out_cap);
-        }
-        memcpy(out + out_len, rebuilt, add - 1);
-        out[out_len + add - 1] = '\n';
-        out_len += add;
-    }
-    free(line);
-    fclose(in);
-    if (rc == 0 && *changed) rc = atomic_write(dst, out, out_len, e);
-    free(out);
-    return rc;
-}
 
 /* ---- the regime of each point (measure/regime.h) ---- */
 
@@ -162,7 +92,7 @@ static int cmp_keyed(const void *a, const void *b) {
 }
 
 /* One MI file of a run: its curves (values and validity), then its phases from phases_from_run. */
-static int read_mi_file(study_run *r, int k, const char *file, const regime_map *regimes, const char *work_dir, gi_err *e) {
+static int read_mi_file(study_run *r, int k, const char *file, const regime_map *regimes, gi_err *e) {
     mi_file *f = &r->mi[k];
     char path[GI_PATH];
     if (path_join(path, sizeof path, r->dir, file, e)) return -1;
@@ -234,18 +164,12 @@ static int read_mi_file(study_run *r, int k, const char *file, const regime_map 
             }
         }
     f->present = 1;
-    /* the phases by the run's own rule (its phases.* keys), on the file as it is or, when some
-     * points are outside the estimator's regime, with those flagged */
-    char input[GI_PATH], name[128];
-    int changed = 0;
-    snprintf(name, sizeof name, ".phases-input.%ld.csv", (long)getpid());
-    if (path_join(input, sizeof input, work_dir, name, e) || write_phase_input(path, input, out_row, t.n_rows, &changed, e))
-        goto done;
+    /* the phases by the run's own rule (its phases.* keys), the points outside the estimator's
+     * regime missing as the flagged ones are (out_row is by the file's rows, as phases_from_run
+     * reads them) */
     phase_report ph;
     phase_params rule = phase_params_of(&r->cfg);
-    int prc = phases_from_run(r->dir, changed ? input : path, f->estimator, &r->ms, &rule, &ph, e);
-    if (changed) unlink(input);
-    if (prc) goto done;
+    if (phases_from_run(r->dir, path, f->estimator, &r->ms, &rule, out_row, &ph, e)) goto done;
     for (int i = 0; i < ph.n_curves; i++)
         for (int j = 0; j < f->n_curves; j++) {
             mi_curve *c = &f->curve[j];
@@ -322,7 +246,7 @@ static void add_timing(study_result *res, const json_doc *d) {
     res->timed_runs += any;
 }
 
-int study_read_run(const study_spec *s, int point, const char *out_dir, const char *work_dir, const mi_file_list *files,
+int study_read_run(const study_spec *s, int point, const char *out_dir, const mi_file_list *files,
                    const gi_sink *log, study_result *res, study_run *r, gi_err *e) {
     memset(r, 0, sizeof *r);
     r->grokking = -1;
@@ -354,7 +278,7 @@ int study_read_run(const study_spec *s, int point, const char *out_dir, const ch
     regime_map regimes;
     if (read_regime_map(r, &regimes, e)) return -1;
     int rc = 0;
-    for (int k = 0; k < files->n && rc == 0; k++) rc = read_mi_file(r, k, files->name[k], &regimes, work_dir, e);
+    for (int k = 0; k < files->n && rc == 0; k++) rc = read_mi_file(r, k, files->name[k], &regimes, e);
     free(regimes.p);
     return rc ? rc : read_oinfo_files(r, e);
 }

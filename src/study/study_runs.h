@@ -60,9 +60,8 @@ extern const char *const study_subset_order[2];
 /* The group's MI files (above); more than MAX_MI_FILES is an error naming the run. */
 int study_mi_files(const study_spec *s, const study_group *grp, const char *out_dir, mi_file_list *files, gi_err *e);
 /* A run: finished (summary.json says so) and read, or left out with a note on log (r->finished =
- * 0). Its summary.json's timing_seconds are added to res's sums; the phase rule's scratch input
- * goes to work_dir. */
-int study_read_run(const study_spec *s, int point, const char *out_dir, const char *work_dir, const mi_file_list *files,
+ * 0). Its summary.json's timing_seconds are added to res's sums. */
+int study_read_run(const study_spec *s, int point, const char *out_dir, const mi_file_list *files,
                    const gi_sink *log, study_result *res, study_run *r, gi_err *e);
 void study_run_free(study_run *r);
 /* A run's O-information files in order: oinfo.csv 1, oinfo_ties.csv 2, oinfo-N.csv N + 1; 0 for
