@@ -67,6 +67,25 @@ int api_check_array(const double *x, int n, int d, const char *what, grokinfo_er
     return GROKINFO_OK;
 }
 
+static int rescale_allowed(const estimator_traits *t) { return t->rescale_allowed; }
+
+int api_estimator(const char *name, int k, int rescale, estimator_filter usable, mi_estimator *est, grokinfo_error *err) {
+    char list[160];
+    if (!name) name = "ksg";
+    memset(est, 0, sizeof *est);
+    if (estimator_from_name(name, &est->kind) || (usable && !usable(estimator_get(est->kind))))
+        return api_failf(err, GROKINFO_E_ARG, "--estimator: '%s' is not one of %s", name,
+                         estimator_names(list, sizeof list, ", ", NULL, usable));
+    const estimator_traits *t = estimator_get(est->kind);
+    est->rescale = rescale < 0 ? t->whitens_by_default : rescale != 0;
+    if (est->rescale && !t->rescale_allowed)
+        return api_failf(err, GROKINFO_E_ARG, "--rescale applies to %s only",
+                         estimator_names(list, sizeof list, ", ", " and ", rescale_allowed));
+    if (t->uses_k && (k < 1 || k > 1000000)) return api_failf(err, GROKINFO_E_ARG, "--k: %d is not in 1..1000000", k);
+    est->k = k;
+    return GROKINFO_OK;
+}
+
 int api_parse_compress(const char *s, api_compression *c) {
     c->kind = 0;
     c->m = 0;

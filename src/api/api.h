@@ -4,6 +4,7 @@
 #ifndef GI_API_H
 #define GI_API_H
 #include "grokinfo.h"
+#include "measure/mi.h"
 #include "util/err.h"
 
 /* Copies e's message into err with code, and returns code. */
@@ -15,6 +16,11 @@ int api_ok(grokinfo_error *err);
 /* n >= 1 rows and d >= 1 columns, a non-NULL array without NaN or Inf, else GROKINFO_E_ARG
  * naming `what` and the first bad value's row and column. */
 int api_check_array(const double *x, int n, int d, const char *what, grokinfo_error *err);
+
+/* The estimator by name among the rows usable accepts (NULL: "ksg"), k checked (1..1000000)
+ * where it uses k, rescale -1 as its row's default and 1 only where its row allows whitening:
+ * *est filled, or GROKINFO_E_ARG with `grokinfo mi`'s message. */
+int api_estimator(const char *name, int k, int rescale, estimator_filter usable, mi_estimator *est, grokinfo_error *err);
 
 /* A --compress / grokinfo_mi_options.compress value: kind 0 none, 1 pca, 2 whitened pca, 3 the
  * first m coordinates. */

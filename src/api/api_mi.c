@@ -39,53 +39,44 @@ void grokinfo_mi_options_init(grokinfo_mi_options *o) {
 }
 
 static int has_entropy(const estimator_traits *t) { return t->entropy != NULL; }
-static int rescalable(const estimator_traits *t) { return estimator_on_arrays(t) && t->rescale_allowed; }
 static int bootstrappable(const estimator_traits *t) { return estimator_on_arrays(t) && t->per_point; }
 static int standardizable(const estimator_traits *t) { return estimator_on_arrays(t) && t->standardize_allowed; }
 
-/* The estimator of o by name, its settings checked against its row (want_terms: per-point terms
- * asked for; entropy: for grokinfo_entropy). The messages are `grokinfo mi`'s. */
-static int resolve(const grokinfo_mi_options *o, int want_terms, int entropy, mi_estimator *est, grokinfo_error *err) {
+/* The estimator of o and its compression, its settings checked against its row (want_terms:
+ * per-point terms asked for; entropy: for grokinfo_entropy, whose bootstrap and standardize are
+ * not read). The messages are `grokinfo mi`'s. */
+static int resolve(const grokinfo_mi_options *o, int want_terms, int entropy, mi_estimator *est, api_compression *comp,
+                   grokinfo_error *err) {
     char list[160];
-    const char *name = o->estimator ? o->estimator : "ksg";
-    estimator_filter usable = entropy ? has_entropy : estimator_on_arrays;
-    memset(est, 0, sizeof *est);
-    if (estimator_from_name(name, &est->kind) || !usable(estimator_get(est->kind)))
-        return api_failf(err, GROKINFO_E_ARG, "--estimator: '%s' is not one of %s", name,
-                         estimator_names(list, sizeof list, ", ", NULL, usable));
+    int rc = api_estimator(o->estimator, o->k, o->rescale, entropy ? has_entropy : estimator_on_arrays, est, err);
+    if (rc) return rc;
     const estimator_traits *t = estimator_get(est->kind);
-    int rescale = o->rescale < 0 ? t->whitens_by_default : o->rescale != 0;
-    if (rescale && !t->rescale_allowed)
-        return api_failf(err, GROKINFO_E_ARG, "--rescale applies to %s only",
-                         estimator_names(list, sizeof list, ", ", " and ", rescalable));
-    if (o->bootstrap && !entropy && !t->per_point)
-        return api_failf(err, GROKINFO_E_ARG, "--bootstrap needs a per-point estimator (%s)",
-                         estimator_names(list, sizeof list, ", ", NULL, bootstrappable));
     if (want_terms && !t->per_point)
         return api_failf(err, GROKINFO_E_ARG, "per-point terms need a per-point estimator (%s)",
                          estimator_names(list, sizeof list, ", ", NULL, bootstrappable));
-    if (o->standardize && !t->standardize_allowed)
-        return api_failf(err, GROKINFO_E_ARG, "standardize applies to %s only",
-                         estimator_names(list, sizeof list, ", ", " and ", standardizable));
-    if (t->uses_k && (o->k < 1 || o->k > 1000000)) return api_failf(err, GROKINFO_E_ARG, "--k: %d is not in 1..1000000", o->k);
-    if (o->bootstrap < 0 || o->bootstrap == 1 || o->bootstrap > 1000000)
-        return api_failf(err, GROKINFO_E_ARG, "--bootstrap: %d is not 0 or in 2..1000000", o->bootstrap);
-    est->k = o->k;
-    est->rescale = rescale;
-    est->standardize = o->standardize != 0;
+    if (!entropy) {
+        if (o->bootstrap && !t->per_point)
+            return api_failf(err, GROKINFO_E_ARG, "--bootstrap needs a per-point estimator (%s)",
+                             estimator_names(list, sizeof list, ", ", NULL, bootstrappable));
+        if (o->standardize && !t->standardize_allowed)
+            return api_failf(err, GROKINFO_E_ARG, "standardize applies to %s only",
+                             estimator_names(list, sizeof list, ", ", " and ", standardizable));
+        if (o->bootstrap < 0 || o->bootstrap == 1 || o->bootstrap > 1000000)
+            return api_failf(err, GROKINFO_E_ARG, "--bootstrap: %d is not 0 or in 2..1000000", o->bootstrap);
+        est->standardize = o->standardize != 0;
+    }
     est->bias_correct = o->bias_correct != 0;
+    if (api_parse_compress(o->compress, comp))
+        return api_failf(err, GROKINFO_E_ARG, "--compress: expected pca:M, pca-white:M or first:M, got '%s'", o->compress);
     return GROKINFO_OK;
 }
 
 int grokinfo_mi_check(const grokinfo_mi_options *o, int terms, grokinfo_error *err) {
     if (!o) return api_failf(err, GROKINFO_E_ARG, "mi: NULL options");
     mi_estimator est;
-    int rc = resolve(o, terms, 0, &est, err);
-    if (rc) return rc;
     api_compression comp;
-    if (api_parse_compress(o->compress, &comp))
-        return api_failf(err, GROKINFO_E_ARG, "--compress: expected pca:M, pca-white:M or first:M, got '%s'", o->compress);
-    return api_ok(err);
+    int rc = resolve(o, terms, 0, &est, &comp, err);
+    return rc ? rc : api_ok(err);
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -118,10 +109,8 @@ static int mi_call(const double *x, int n, int dx, const double *y, int dy, cons
     out->mi = out->stderr_ = out->ci_low = out->ci_high = out->h_y = out->ceiling = NAN;
     mi_estimator est;
     api_compression comp;
-    int rc = grokinfo_mi_check(o, terms != NULL, err);
+    int rc = resolve(o, terms != NULL, 0, &est, &comp, err);
     if (rc) return rc;
-    resolve(o, terms != NULL, 0, &est, err);
-    api_parse_compress(o->compress, &comp);
     if ((rc = api_check_array(x, n, dx, "x", err))) return rc;
     if (labels == NULL && (rc = api_check_array(y, n, dy, "y", err))) return rc;
     if (labels == NULL && !y) return api_failf(err, GROKINFO_E_ARG, "y: NULL array");
@@ -177,15 +166,10 @@ int grokinfo_entropy(const double *x, int n, int d, const grokinfo_mi_options *o
     if (!o || !out) return api_failf(err, GROKINFO_E_ARG, "entropy: NULL options or result");
     memset(out, 0, sizeof *out);
     out->h = out->stderr_ = NAN;
-    grokinfo_mi_options oe = *o;
-    oe.bootstrap = 0;
-    oe.standardize = 0;
     mi_estimator est;
-    int rc = resolve(&oe, terms != NULL, 1, &est, err);
-    if (rc) return rc;
     api_compression comp;
-    if (api_parse_compress(o->compress, &comp))
-        return api_failf(err, GROKINFO_E_ARG, "--compress: expected pca:M, pca-white:M or first:M, got '%s'", o->compress);
+    int rc = resolve(o, terms != NULL, 1, &est, &comp, err);
+    if (rc) return rc;
     if ((rc = api_check_array(x, n, d, "x", err))) return rc;
     double *xc = NULL;
     if ((rc = api_compress(x, n, &d, &comp, &xc, err))) return rc;

@@ -23,6 +23,8 @@ void grokinfo_plane_options_init(grokinfo_plane_options *o) {
     o->whiten = 1;
 }
 
+static int handles_labels(const estimator_traits *t) { return t->handles_labels; }
+
 static void set_flags(const mi_estimator *est, const int *labels, int n, grokinfo_plane_point *out) {
     label_stats ls;
     label_stats_of(labels, n, &ls);
@@ -56,19 +58,11 @@ int grokinfo_plane(const double *x_code, int n, int dx, const double *layer, int
     memset(out, 0, sizeof *out);
     out->ixl = out->ixl_err = out->ily = out->ily_err = out->h_y = NAN;
     const char *name = o->estimator ? o->estimator : "wkl";
-    estimator_kind kind;
-    char list[160];
-    if (estimator_from_name(name, &kind))
-        return api_failf(err, GROKINFO_E_ARG, "estimator: '%s' is not one of %s", name,
-                         estimator_names(list, sizeof list, ", ", NULL, NULL));
-    const estimator_traits *t = estimator_get(kind);
-    if (!t->handles_labels) return api_failf(err, GROKINFO_E_ARG, "estimator: '%s' has no I(L;Y) for labels", name);
-    mi_estimator est = {.kind = kind, .k = o->k, .rescale = o->rescale < 0 ? t->whitens_by_default : o->rescale != 0};
-    if (est.rescale && !t->rescale_allowed)
-        return api_failf(err, GROKINFO_E_ARG, "rescale applies to %s only", estimator_names(list, sizeof list, ", ", " and ", NULL));
-    if (t->uses_k && o->k < 1) return api_failf(err, GROKINFO_E_ARG, "k: %d is not >= 1", o->k);
+    mi_estimator est;
+    int rc = api_estimator(name, o->k, o->rescale, handles_labels, &est, err);
+    if (rc) return rc;
+    const estimator_traits *t = estimator_get(est.kind);
     if (!(o->sigma >= 0.0) || !isfinite(o->sigma)) return api_failf(err, GROKINFO_E_ARG, "sigma: %g is not a finite σ >= 0", o->sigma);
-    int rc;
     if ((rc = api_check_array(layer, n, width, "layer", err))) return rc;
     if (!labels) return api_failf(err, GROKINFO_E_ARG, "labels: NULL array");
     out->n = n;
