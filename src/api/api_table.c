@@ -19,7 +19,6 @@ struct grokinfo_table {
 static int as_number(const char *s, double *v) {
     if (!*s) { *v = NAN; return 1; }
     char *end;
-    errno = 0;
     *v = strtod(s, &end);
     return *end == '\0';
 }
